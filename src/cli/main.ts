@@ -1,0 +1,54 @@
+import { Command, InvalidArgumentError } from "commander";
+import { systemClock, today } from "../clock.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { type DatabaseHandle, openDatabase } from "../db/client.js";
+import { runStatusCommand } from "./status-command.js";
+
+/** Commander parses the arguments (help, errors and usage for free); each command is one function. */
+async function withDatabase(work: (database: DatabaseHandle) => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    const config = loadConfig("cli");
+    const database = await openDatabase(config.database);
+    try {
+      await database.migrate();
+      code = await work(database);
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    code = 2;
+  }
+  process.exit(code);
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError("use the form YYYY-MM-DD, e.g. 2017-04-03");
+  }
+  return value;
+}
+
+const program = new Command("arendebot").description(
+  "The case registry (diarium) in Slack, and in your terminal.",
+);
+
+program
+  .command("status")
+  .description("show where a case stands, e.g. arendebot status Dnr 108-1642/2017")
+  .argument("<identifier...>", "a dnr or a document number such as Motion 2016:114")
+  .option("--as-of <date>", "count deadlines as of this day (YYYY-MM-DD) instead of today", isoDate)
+  .action(async (words: string[], options: { asOf?: string }) =>
+    withDatabase(({ db }) =>
+      runStatusCommand({
+        db,
+        query: words.join(" "),
+        today: options.asOf ?? today(systemClock),
+        out: process.stdout,
+      }),
+    ),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Everything else receives a parsed Config, so tests and the CLI
+ * can build one without touching the environment.
+ */
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, "must be a bot token starting with xoxb- (Slack app → OAuth & Permissions)")
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, "must be an app-level token starting with xapp- (Slack app → Basic Information)")
+      .optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://slack.com/api/" })
+      .transform((url) => (url.endsWith("/") ? url : `${url}/`))
+      .optional(),
+  ),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL, or unset to use the embedded database")
+      .optional(),
+  ),
+  DATA_DIR: optionalText.pipe(z.string().default("./data")),
+  PORT: optionalText
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, "must be a port number between 0 and 65535")
+        .transform(Number)
+        .refine((port) => port <= 65535, "must be a port number between 0 and 65535")
+        .optional(),
+    )
+    .transform((port) => port ?? 3000),
+  LOG_LEVEL: optionalText.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type SlackConfig = {
+  botToken: string;
+  /** Present in HTTP mode; Socket Mode needs no signature check. */
+  signingSecret: string | undefined;
+  /** Present in Socket Mode. */
+  appToken: string | undefined;
+  apiUrl: string | undefined;
+};
+
+export type DatabaseConfig = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+
+export type Config = {
+  slack: SlackConfig | undefined;
+  database: DatabaseConfig;
+  port: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const howToFix: Record<string, string> = {
+  SLACK_BOT_TOKEN:
+    "set it to the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions page",
+  SLACK_SIGNING_SECRET:
+    "set it to the Signing Secret from the Slack app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)",
+};
+
+/**
+ * `bot` needs Slack credentials; `cli` (status, import, migrate) only needs the database.
+ * Secrets are never echoed back in a problem line.
+ */
+export function parseConfig(env: Record<string, string | undefined>, purpose: "bot" | "cli"): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "configuration");
+      problems.push(`${name} ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const values = parsed.data;
+
+  let slack: SlackConfig | undefined;
+  if (purpose === "bot") {
+    if (!values.SLACK_BOT_TOKEN) problems.push(`SLACK_BOT_TOKEN is missing: ${howToFix.SLACK_BOT_TOKEN}`);
+    if (!values.SLACK_APP_TOKEN && !values.SLACK_SIGNING_SECRET) {
+      problems.push(`SLACK_SIGNING_SECRET is missing: ${howToFix.SLACK_SIGNING_SECRET}`);
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  if (values.SLACK_BOT_TOKEN) {
+    slack = {
+      botToken: values.SLACK_BOT_TOKEN,
+      signingSecret: values.SLACK_SIGNING_SECRET,
+      appToken: values.SLACK_APP_TOKEN,
+      apiUrl: values.SLACK_API_URL,
+    };
+  }
+
+  return {
+    slack,
+    database: values.DATABASE_URL
+      ? { kind: "postgres", url: values.DATABASE_URL }
+      : { kind: "pglite", dataDir: values.DATA_DIR },
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL,
+  };
+}
+
+export function loadConfig(purpose: "bot" | "cli"): Config {
+  return parseConfig(process.env, purpose);
+}

@@ -1,0 +1,326 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Dates of cases are calendar dates in Europe/Stockholm, so they are stored as `date` and handled as
+ * "YYYY-MM-DD" strings: a JavaScript Date would drag a time zone into a day that has none.
+ * Every date a source document does not give is null; nothing is ever guessed.
+ */
+const day = (name: string) => date(name, { mode: "string" });
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const id = () => integer("id").primaryKey().generatedAlwaysAsIdentity();
+
+export const bodyKind = pgEnum("body_kind", [
+  "council",
+  "board",
+  "district_board",
+  "administration",
+  "preparatory_body",
+  "external_organisation",
+]);
+
+export const caseKind = pgEnum("case_kind", [
+  "skrivelse",
+  "motion",
+  "medborgarforslag",
+  "interpellation",
+  "external_referral",
+  "other",
+]);
+
+/** The case status values of FGS Ärendehantering 2.0 (CITS ERMS), so cases export without mapping. */
+export const caseStatus = pgEnum("case_status", [
+  "initiated",
+  "in_progress",
+  "on_hold",
+  "open",
+  "prepared",
+  "received",
+  "expedited",
+  "closed",
+  "ad_acta",
+  "obliterated",
+]);
+
+export const referralState = pgEnum("referral_state", ["open", "answered", "declined", "withdrawn"]);
+export const responseKind = pgEnum("response_kind", ["answer", "declined"]);
+export const approvalState = pgEnum("approval_state", ["pending", "approved", "rejected"]);
+export const timelineKind = pgEnum("timeline_kind", [
+  "preparation",
+  "proposal",
+  "decision",
+  "dissent",
+  "statement",
+]);
+export const deadlineKind = pgEnum("deadline_kind", ["referral_due", "statutory", "policy", "custom"]);
+export const deadlineState = pgEnum("deadline_state", ["open", "met", "cancelled"]);
+export const actorType = pgEnum("actor_type", ["slack_user", "system", "import", "cli"]);
+
+export type Person = { name: string; party?: string | null; title?: string | null };
+
+export const registries = pgTable("registries", {
+  id: id(),
+  code: text("code").notNull().unique(),
+  name: text("name").notNull(),
+});
+
+export const bodies = pgTable(
+  "bodies",
+  {
+    id: id(),
+    code: text("code").notNull().unique(),
+    name: text("name").notNull(),
+    kind: bodyKind("kind").notNull(),
+    slackChannelId: text("slack_channel_id"),
+  },
+  (t) => [index("bodies_slack_channel_idx").on(t.slackChannelId)],
+);
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: id(),
+    registryId: integer("registry_id")
+      .notNull()
+      .references(() => registries.id),
+    /** The registry's own display form, e.g. "108-1642/2017"; null when the sources do not give it. */
+    dnr: text("dnr"),
+    /** Normalised form for lookup and uniqueness (see parse-identifier.ts). */
+    dnrKey: text("dnr_key"),
+    kind: caseKind("kind").notNull(),
+    title: text("title").notNull(),
+    /** What may be shown in a channel or a public register when the case is restricted. */
+    publicTitle: text("public_title").notNull(),
+    restricted: boolean("restricted").notNull().default(false),
+    summary: text("summary"),
+    raisedBy: jsonb("raised_by").$type<Person[]>().notNull().default([]),
+    raisedOn: day("raised_on"),
+    receivedOn: day("received_on"),
+    closedOn: day("closed_on"),
+    addressedToBodyId: integer("addressed_to_body_id").references(() => bodies.id),
+    responsibleBodyId: integer("responsible_body_id").references(() => bodies.id),
+    officerName: text("officer_name"),
+    officerSlackUserId: text("officer_slack_user_id"),
+    status: caseStatus("status").notNull().default("open"),
+    /** How the case was closed, e.g. "Skrivelsen anses besvarad". */
+    outcome: text("outcome"),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("cases_registry_dnr_key_idx").on(t.registryId, t.dnrKey),
+    index("cases_dnr_key_trgm_idx").using("gin", sql`${t.dnrKey} gin_trgm_ops`),
+    index("cases_status_kind_idx").on(t.status, t.kind),
+    index("cases_responsible_body_idx").on(t.responsibleBodyId),
+  ],
+);
+
+/** Other numbers the same case is known by: "Motion 2016:114", "PM 2017:95 RVI+VIII". */
+export const caseIdentifiers = pgTable(
+  "case_identifiers",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    display: text("display").notNull(),
+    key: text("key").notNull(),
+  },
+  (t) => [
+    uniqueIndex("case_identifiers_case_key_idx").on(t.caseId, t.key),
+    index("case_identifiers_key_idx").on(t.key),
+    index("case_identifiers_key_trgm_idx").using("gin", sql`${t.key} gin_trgm_ops`),
+  ],
+);
+
+export const referrals = pgTable(
+  "referrals",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    bodyId: integer("body_id")
+      .notNull()
+      .references(() => bodies.id),
+    sentOn: day("sent_on"),
+    /** The due date exactly as the remiss states it; never moved by holiday rules. */
+    dueOn: day("due_on"),
+    /** The remiss's own words for the due date, e.g. "ska senast vara inlämnad 31 mars 2017". */
+    dueStatement: text("due_statement"),
+    state: referralState("state").notNull().default("open"),
+    answeredOn: day("answered_on"),
+    createdAt: instant("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("referrals_case_idx").on(t.caseId),
+    index("referrals_body_state_idx").on(t.bodyId, t.state),
+    index("referrals_state_due_idx").on(t.state, t.dueOn),
+    // One open remiss per body and case; answered ones may be followed by a new remiss.
+    uniqueIndex("referrals_one_open_per_body_idx").on(t.caseId, t.bodyId).where(sql`${t.state} = 'open'`),
+  ],
+);
+
+export const referralResponses = pgTable(
+  "referral_responses",
+  {
+    id: id(),
+    referralId: integer("referral_id")
+      .notNull()
+      .references(() => referrals.id, { onDelete: "cascade" }),
+    kind: responseKind("kind").notNull().default("answer"),
+    /** Title of the answering document, e.g. "Tjänsteutlåtande". */
+    documentTitle: text("document_title"),
+    summary: text("summary").notNull(),
+    link: text("link"),
+    answeredOn: day("answered_on"),
+    submittedByName: text("submitted_by_name"),
+    submittedBySlackUserId: text("submitted_by_slack_user_id"),
+    submittedAt: instant("submitted_at").notNull().defaultNow(),
+    approvalState: approvalState("approval_state").notNull().default("pending"),
+    decidedByName: text("decided_by_name"),
+    decidedBySlackUserId: text("decided_by_slack_user_id"),
+    decidedAt: instant("decided_at"),
+    decisionReason: text("decision_reason"),
+  },
+  (t) => [
+    index("referral_responses_referral_idx").on(t.referralId),
+    index("referral_responses_approval_idx").on(t.approvalState),
+  ],
+);
+
+/** Proposals, decisions, dissents (reservationer) and special statements, in the order they happened. */
+export const timelineEntries = pgTable(
+  "timeline_entries",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    kind: timelineKind("kind").notNull(),
+    bodyId: integer("body_id").references(() => bodies.id),
+    occurredOn: day("occurred_on"),
+    /** The document it stands in, e.g. "PM 2017:95 RVI+VIII". */
+    reference: text("reference"),
+    people: jsonb("people").$type<Person[]>().notNull().default([]),
+    text: text("text").notNull(),
+  },
+  (t) => [uniqueIndex("timeline_entries_case_position_idx").on(t.caseId, t.position)],
+);
+
+export const deadlines = pgTable(
+  "deadlines",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    referralId: integer("referral_id").references(() => referrals.id, { onDelete: "cascade" }),
+    kind: deadlineKind("kind").notNull(),
+    dueOn: day("due_on").notNull(),
+    /** Why this date: the law, the local policy or the remiss that sets it. */
+    basis: text("basis").notNull(),
+    state: deadlineState("state").notNull().default("open"),
+    metOn: day("met_on"),
+  },
+  (t) => [
+    index("deadlines_case_idx").on(t.caseId),
+    uniqueIndex("deadlines_referral_kind_idx").on(t.referralId, t.kind),
+    index("deadlines_state_due_idx").on(t.state, t.dueOn),
+  ],
+);
+
+/** Append-only: a trigger in the migrations refuses UPDATE and DELETE. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: instant("occurred_at").notNull(),
+    actorType: actorType("actor_type").notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id").notNull(),
+    changes: jsonb("changes").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index("audit_events_entity_idx").on(t.entityType, t.entityId),
+    index("audit_events_occurred_idx").on(t.occurredAt),
+  ],
+);
+
+/**
+ * Slack delivers an event again on retry, and a mention can arrive both as app_mention and as a
+ * message. A row here is the claim to answer it; the primary key makes the claim hold across replicas.
+ */
+export const slackReceipts = pgTable(
+  "slack_receipts",
+  {
+    key: text("key").primaryKey(),
+    receivedAt: instant("received_at").notNull(),
+  },
+  (t) => [index("slack_receipts_received_idx").on(t.receivedAt)],
+);
+
+export const casesRelations = relations(cases, ({ one, many }) => ({
+  registry: one(registries, { fields: [cases.registryId], references: [registries.id] }),
+  addressedTo: one(bodies, {
+    fields: [cases.addressedToBodyId],
+    references: [bodies.id],
+    relationName: "addressedTo",
+  }),
+  responsibleBody: one(bodies, {
+    fields: [cases.responsibleBodyId],
+    references: [bodies.id],
+    relationName: "responsibleBody",
+  }),
+  identifiers: many(caseIdentifiers),
+  referrals: many(referrals),
+  timeline: many(timelineEntries),
+  deadlines: many(deadlines),
+}));
+
+export const bodiesRelations = relations(bodies, ({ many }) => ({
+  addressedCases: many(cases, { relationName: "addressedTo" }),
+  responsibleCases: many(cases, { relationName: "responsibleBody" }),
+  referrals: many(referrals),
+  timelineEntries: many(timelineEntries),
+}));
+
+export const caseIdentifiersRelations = relations(caseIdentifiers, ({ one }) => ({
+  case: one(cases, { fields: [caseIdentifiers.caseId], references: [cases.id] }),
+}));
+
+export const referralsRelations = relations(referrals, ({ one, many }) => ({
+  case: one(cases, { fields: [referrals.caseId], references: [cases.id] }),
+  body: one(bodies, { fields: [referrals.bodyId], references: [bodies.id] }),
+  responses: many(referralResponses),
+  deadlines: many(deadlines),
+}));
+
+export const referralResponsesRelations = relations(referralResponses, ({ one }) => ({
+  referral: one(referrals, { fields: [referralResponses.referralId], references: [referrals.id] }),
+}));
+
+export const timelineEntriesRelations = relations(timelineEntries, ({ one }) => ({
+  case: one(cases, { fields: [timelineEntries.caseId], references: [cases.id] }),
+  body: one(bodies, { fields: [timelineEntries.bodyId], references: [bodies.id] }),
+}));
+
+export const deadlinesRelations = relations(deadlines, ({ one }) => ({
+  case: one(cases, { fields: [deadlines.caseId], references: [cases.id] }),
+  referral: one(referrals, { fields: [deadlines.referralId], references: [referrals.id] }),
+}));

@@ -1,0 +1,80 @@
+import type { Person } from "../../db/schema.js";
+
+export type CaseKind =
+  | "skrivelse"
+  | "motion"
+  | "medborgarforslag"
+  | "interpellation"
+  | "external_referral"
+  | "other";
+export type CaseStatus =
+  | "initiated"
+  | "in_progress"
+  | "on_hold"
+  | "open"
+  | "prepared"
+  | "received"
+  | "expedited"
+  | "closed"
+  | "ad_acta"
+  | "obliterated";
+
+export type BodyRef = { id: number; code: string; name: string };
+
+export type ResponseDetails = {
+  id: number;
+  kind: "answer" | "declined";
+  documentTitle: string | null;
+  summary: string;
+  link: string | null;
+  answeredOn: string | null;
+  approvalState: "pending" | "approved" | "rejected";
+};
+
+export type ReferralDetails = {
+  id: number;
+  body: BodyRef;
+  sentOn: string | null;
+  dueOn: string | null;
+  dueStatement: string | null;
+  state: "open" | "answered" | "declined" | "withdrawn";
+  answeredOn: string | null;
+  responses: ResponseDetails[];
+};
+
+export type TimelineDetails = {
+  kind: "preparation" | "proposal" | "decision" | "dissent" | "statement";
+  body: BodyRef | null;
+  occurredOn: string | null;
+  reference: string | null;
+  people: Person[];
+  text: string;
+};
+
+/** Everything the registry knows of one case, as the bot shows it. Dates are "YYYY-MM-DD" or null. */
+export type CaseDetails = {
+  id: number;
+  registry: { code: string; name: string };
+  dnr: string | null;
+  kind: CaseKind;
+  title: string;
+  publicTitle: string;
+  restricted: boolean;
+  summary: string | null;
+  raisedBy: Person[];
+  raisedOn: string | null;
+  receivedOn: string | null;
+  closedOn: string | null;
+  addressedTo: BodyRef | null;
+  responsibleBody: BodyRef | null;
+  officerName: string | null;
+  officerSlackUserId: string | null;
+  status: CaseStatus;
+  outcome: string | null;
+  identifiers: string[];
+  referrals: ReferralDetails[];
+  timeline: TimelineDetails[];
+};
+
+/** Enough to name a case in a list of suggestions; public data only. */
+export type CaseSummary = { id: number; label: string; publicTitle: string };

@@ -1,0 +1,131 @@
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { caseIdentifiers, cases, referralResponses, referrals, timelineEntries } from "../../db/schema.js";
+import type { CaseDetails, CaseSummary } from "./case-details.js";
+
+export async function findCaseIdsByDnrKey(db: Database, key: string): Promise<number[]> {
+  const rows = await db.select({ id: cases.id }).from(cases).where(eq(cases.dnrKey, key)).limit(10);
+  return rows.map((row) => row.id);
+}
+
+export async function findCaseIdsByIdentifierKey(db: Database, key: string): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ id: caseIdentifiers.caseId })
+    .from(caseIdentifiers)
+    .where(eq(caseIdentifiers.key, key))
+    .limit(10);
+  return rows.map((row) => row.id);
+}
+
+/** One round trip: the relational query builds the whole case as JSON inside the database. */
+export async function loadCaseDetails(db: Database, ids: number[]): Promise<CaseDetails[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query.cases.findMany({
+    where: inArray(cases.id, ids),
+    orderBy: asc(cases.id),
+    with: {
+      registry: { columns: { code: true, name: true } },
+      addressedTo: { columns: { id: true, code: true, name: true } },
+      responsibleBody: { columns: { id: true, code: true, name: true } },
+      identifiers: { columns: { display: true }, orderBy: asc(caseIdentifiers.id) },
+      referrals: {
+        orderBy: asc(referrals.id),
+        with: {
+          body: { columns: { id: true, code: true, name: true } },
+          responses: { orderBy: asc(referralResponses.id) },
+        },
+      },
+      timeline: {
+        orderBy: asc(timelineEntries.position),
+        with: { body: { columns: { id: true, code: true, name: true } } },
+      },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    registry: row.registry,
+    dnr: row.dnr,
+    kind: row.kind,
+    title: row.title,
+    publicTitle: row.publicTitle,
+    restricted: row.restricted,
+    summary: row.summary,
+    raisedBy: row.raisedBy,
+    raisedOn: row.raisedOn,
+    receivedOn: row.receivedOn,
+    closedOn: row.closedOn,
+    addressedTo: row.addressedTo,
+    responsibleBody: row.responsibleBody,
+    officerName: row.officerName,
+    officerSlackUserId: row.officerSlackUserId,
+    status: row.status,
+    outcome: row.outcome,
+    identifiers: row.identifiers.map((identifier) => identifier.display),
+    referrals: row.referrals.map((referral) => ({
+      id: referral.id,
+      body: referral.body,
+      sentOn: referral.sentOn,
+      dueOn: referral.dueOn,
+      dueStatement: referral.dueStatement,
+      state: referral.state,
+      answeredOn: referral.answeredOn,
+      responses: referral.responses.map((response) => ({
+        id: response.id,
+        kind: response.kind,
+        documentTitle: response.documentTitle,
+        summary: response.summary,
+        link: response.link,
+        answeredOn: response.answeredOn,
+        approvalState: response.approvalState,
+      })),
+    })),
+    timeline: row.timeline.map((entry) => ({
+      kind: entry.kind,
+      body: entry.body,
+      occurredOn: entry.occurredOn,
+      reference: entry.reference,
+      people: entry.people,
+      text: entry.text,
+    })),
+  }));
+}
+
+/**
+ * Close matches for an identifier that was not found, by trigram similarity on the normalised keys
+ * (indexed on both tables), so a mistyped serial or year still finds its case.
+ */
+export async function findSimilarCases(db: Database, key: string, limit: number): Promise<CaseSummary[]> {
+  const rows = await db.execute<{ id: number; score: number }>(sql`
+    SELECT id, max(score) AS score FROM (
+      SELECT ${cases.id} AS id, similarity(${cases.dnrKey}, ${key}) AS score
+        FROM ${cases} WHERE ${cases.dnrKey} % ${key}
+      UNION ALL
+      SELECT ${caseIdentifiers.caseId} AS id, similarity(${caseIdentifiers.key}, ${key}) AS score
+        FROM ${caseIdentifiers} WHERE ${caseIdentifiers.key} % ${key}
+    ) AS candidates
+    GROUP BY id ORDER BY score DESC, id LIMIT ${limit}`);
+  const ids = rowsOf<{ id: number }>(rows).map((row) => Number(row.id));
+  if (ids.length === 0) return [];
+  const summaries = await db.query.cases.findMany({
+    where: inArray(cases.id, ids),
+    columns: { id: true, dnr: true, publicTitle: true, restricted: true },
+    with: { identifiers: { columns: { display: true }, orderBy: asc(caseIdentifiers.id) } },
+  });
+  const byId = new Map(summaries.map((summary) => [summary.id, summary]));
+  return ids.flatMap((id) => {
+    const summary = byId.get(id);
+    if (!summary) return [];
+    return [
+      {
+        id,
+        label: summary.dnr ? `Dnr ${summary.dnr}` : (summary.identifiers[0]?.display ?? `Ärende ${id}`),
+        publicTitle: summary.publicTitle,
+      },
+    ];
+  });
+}
+
+/** postgres.js returns the rows as the result; PGlite wraps them in `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

@@ -1,0 +1,251 @@
+import { daysBetween } from "../../clock.js";
+import type { Person } from "../../db/schema.js";
+import type { CaseDetails, CaseKind, CaseStatus, ReferralDetails, TimelineDetails } from "./case-details.js";
+
+/**
+ * What a case card says, in Swedish, independent of where it is shown: Block Kit in Slack and plain
+ * text in the terminal render this same model, so the two never disagree.
+ */
+export type CasePresentation = {
+  caseId: number;
+  audience: "full" | "public";
+  heading: string;
+  /** One line for notifications and the `text` fallback of a Slack message. */
+  fallbackText: string;
+  facts: { label: string; value: string }[];
+  stage: string;
+  summary: string | null;
+  referrals: { line: string; overdueDays: number | null }[];
+  timeline: { heading: string; text: string }[];
+  notice: string | null;
+  registryName: string;
+};
+
+const kindLabels: Record<CaseKind, string> = {
+  skrivelse: "Skrivelse",
+  motion: "Motion",
+  medborgarforslag: "Medborgarförslag",
+  interpellation: "Interpellation",
+  external_referral: "Remiss från extern part",
+  other: "Övrigt ärende",
+};
+
+const statusLabels: Record<CaseStatus, string> = {
+  initiated: "Registrerat",
+  in_progress: "Under beredning",
+  on_hold: "Vilande",
+  open: "Öppet",
+  prepared: "Färdigberett",
+  received: "Inkommet",
+  expedited: "Expedierat",
+  closed: "Avslutat",
+  ad_acta: "Avskrivet",
+  obliterated: "Gallrat",
+};
+
+const timelineLabels: Record<TimelineDetails["kind"], string> = {
+  preparation: "Beredning",
+  proposal: "Förslag",
+  decision: "Beslut",
+  dissent: "Reservation",
+  statement: "Särskilt uttalande",
+};
+
+const months = [
+  "januari",
+  "februari",
+  "mars",
+  "april",
+  "maj",
+  "juni",
+  "juli",
+  "augusti",
+  "september",
+  "oktober",
+  "november",
+  "december",
+];
+
+export const RESTRICTED_NOTICE = "Ärendet omfattas av sekretess. Här visas endast offentliga uppgifter.";
+
+/** "2017-03-31" → "31 mars 2017". */
+export function formatSwedishDate(day: string): string {
+  const [year, month, date] = day.split("-").map(Number);
+  return `${date} ${months[(month ?? 1) - 1]} ${year}`;
+}
+
+export function caseLabel(details: Pick<CaseDetails, "dnr" | "identifiers" | "id">): string {
+  if (details.dnr) return `Dnr ${details.dnr}`;
+  return details.identifiers[0] ?? `Ärende ${details.id}`;
+}
+
+export function formatPeople(people: Person[]): string {
+  const names = people.map((person) => (person.party ? `${person.name} (${person.party})` : person.name));
+  return joinSwedish(names);
+}
+
+/** "a, b och c", the way a Swedish sentence lists things. */
+export function joinSwedish(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} och ${items[items.length - 1]}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function dayOrUnknown(day: string | null): string {
+  return day ? formatSwedishDate(day) : "datum okänt";
+}
+
+export function overdueDays(
+  referral: Pick<ReferralDetails, "state" | "dueOn">,
+  today: string,
+): number | null {
+  if (referral.state !== "open" || !referral.dueOn) return null;
+  const days = daysBetween(referral.dueOn, today);
+  return days > 0 ? days : null;
+}
+
+const isClosed = (status: CaseStatus) =>
+  status === "closed" || status === "ad_acta" || status === "expedited" || status === "obliterated";
+
+/** Where the case stands, in one Swedish sentence. */
+export function describeStage(details: CaseDetails, today: string): string {
+  if (isClosed(details.status)) {
+    const decision = [...details.timeline].reverse().find((entry) => entry.kind === "decision" && entry.body);
+    const where = decision?.body ? ` i ${decision.body.name}` : "";
+    const when = details.closedOn ? ` den ${formatSwedishDate(details.closedOn)}` : "";
+    if (details.outcome && /besvarad/i.test(details.outcome)) return `Besvarad${where}${when}.`;
+    return `${statusLabels[details.status]}${where}${when}${details.outcome ? `: ${details.outcome}` : ""}.`;
+  }
+
+  const open = details.referrals.filter((referral) => referral.state === "open");
+  if (open.length > 0) {
+    const answered = details.referrals.filter((referral) => referral.state === "answered").length;
+    const names = joinSwedish(open.map((referral) => referral.body.name));
+    const dues = open.flatMap((referral) => (referral.dueOn ? [referral.dueOn] : [])).sort();
+    const firstDue = dues[0];
+    const dueText = firstDue
+      ? `, svar senast ${formatSwedishDate(firstDue)}`
+      : open.length === 1
+        ? ", inget svarsdatum angivet"
+        : ", inga svarsdatum angivna";
+    const late = open.flatMap((referral) => {
+      const days = overdueDays(referral, today);
+      return days === null ? [] : [days];
+    });
+    const lateText = late.length > 0 ? ` Försenat: ${late.length} svar saknas efter sista svarsdag.` : "";
+    const answeredText =
+      answered > 0 ? ` ${answered} av ${details.referrals.length} remissinstanser har svarat.` : "";
+    return `Remitterad till ${names}${dueText}.${answeredText}${lateText}`;
+  }
+
+  const proposal = [...details.timeline].reverse().find((entry) => entry.kind === "proposal");
+  if (proposal) {
+    const by = proposal.body ? ` från ${proposal.body.name}` : "";
+    const when = proposal.occurredOn ? ` (${formatSwedishDate(proposal.occurredOn)})` : "";
+    return `${statusLabels[details.status]}: förslag till beslut${by}${when}.`;
+  }
+  if (details.referrals.length > 0) return `${statusLabels[details.status]}: alla remissvar har kommit in.`;
+  const responsible = details.responsibleBody ? ` hos ${details.responsibleBody.name}` : "";
+  return `${statusLabels[details.status]}${responsible}.`;
+}
+
+function referralLine(
+  referral: ReferralDetails,
+  today: string,
+): { line: string; overdueDays: number | null } {
+  const due = referral.dueOn
+    ? `svar senast ${formatSwedishDate(referral.dueOn)}`
+    : "inget svarsdatum angivet";
+  const late = overdueDays(referral, today);
+  const response = referral.responses.find((candidate) => candidate.approvalState === "approved");
+  const pending = referral.responses.some((candidate) => candidate.approvalState === "pending");
+  let state: string;
+  switch (referral.state) {
+    case "answered": {
+      const document = response?.documentTitle ? `${response.documentTitle.toLowerCase()} ` : "";
+      const when = referral.answeredOn ?? response?.answeredOn ?? null;
+      state = `besvarad${document ? ` med ${document.trim()}` : ""}${when ? ` ${formatSwedishDate(when)}` : ""}`;
+      break;
+    }
+    case "declined":
+      state = "avstår från att svara";
+      break;
+    case "withdrawn":
+      state = "återkallad";
+      break;
+    case "open":
+      state = late !== null ? `försenad ${late} ${late === 1 ? "dag" : "dagar"}` : "väntar på svar";
+      if (pending) state += " (svar väntar på godkännande)";
+      break;
+  }
+  return { line: `${capitalise(referral.body.name)}: ${due}, ${state}`, overdueDays: late };
+}
+
+function timelineItem(entry: TimelineDetails): { heading: string; text: string } {
+  const parts = [timelineLabels[entry.kind]];
+  if (entry.body) parts.push(entry.body.name);
+  if (entry.occurredOn) parts.push(formatSwedishDate(entry.occurredOn));
+  if (entry.reference) parts.push(entry.reference);
+  const people = entry.people.length > 0 ? `${formatPeople(entry.people)}: ` : "";
+  return { heading: parts.join(" · "), text: `${people}${entry.text}` };
+}
+
+export function presentCase(
+  details: CaseDetails,
+  { today, audience }: { today: string; audience: "full" | "public" },
+): CasePresentation {
+  const label = caseLabel(details);
+  if (audience === "public" && details.restricted) {
+    const facts = [{ label: "Diarienummer", value: details.dnr ?? "saknas" }];
+    if (details.raisedOn) facts.push({ label: "Väckt", value: formatSwedishDate(details.raisedOn) });
+    if (details.receivedOn) facts.push({ label: "Inkom", value: formatSwedishDate(details.receivedOn) });
+    if (details.closedOn) facts.push({ label: "Avslutat", value: formatSwedishDate(details.closedOn) });
+    return {
+      caseId: details.id,
+      audience: "public",
+      heading: `${label} · ${details.publicTitle}`,
+      fallbackText: `${label} ${details.publicTitle}`,
+      facts,
+      stage: "",
+      summary: null,
+      referrals: [],
+      timeline: [],
+      notice: RESTRICTED_NOTICE,
+      registryName: details.registry.name,
+    };
+  }
+
+  const facts: { label: string; value: string }[] = [{ label: "Ärendetyp", value: kindLabels[details.kind] }];
+  const identifiers = [details.dnr ? `Dnr ${details.dnr}` : null, ...details.identifiers].filter(
+    (identifier): identifier is string => identifier !== null,
+  );
+  facts.push({ label: "Beteckningar", value: identifiers.join(", ") });
+  if (details.raisedBy.length > 0 || details.raisedOn) {
+    const who = details.raisedBy.length > 0 ? formatPeople(details.raisedBy) : "okänd";
+    facts.push({ label: "Väckt av", value: `${who}, ${dayOrUnknown(details.raisedOn)}` });
+  }
+  if (details.addressedTo) facts.push({ label: "Ställd till", value: details.addressedTo.name });
+  if (details.responsibleBody) facts.push({ label: "Ansvarig", value: details.responsibleBody.name });
+  if (details.officerName) facts.push({ label: "Handläggare", value: details.officerName });
+  facts.push({ label: "Status", value: statusLabels[details.status] });
+  if (details.receivedOn) facts.push({ label: "Inkom", value: formatSwedishDate(details.receivedOn) });
+  if (details.closedOn) facts.push({ label: "Avslutat", value: formatSwedishDate(details.closedOn) });
+
+  const stage = describeStage(details, today);
+  return {
+    caseId: details.id,
+    audience: "full",
+    heading: `${label} · ${details.title}`,
+    fallbackText: `${label} ${details.title}: ${stage}`,
+    facts,
+    stage,
+    summary: details.summary,
+    referrals: details.referrals.map((referral) => referralLine(referral, today)),
+    timeline: details.timeline.map(timelineItem),
+    notice: details.restricted ? "Sekretess: visa inte detta kort i en kanal." : null,
+    registryName: details.registry.name,
+  };
+}

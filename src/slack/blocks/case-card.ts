@@ -1,0 +1,113 @@
+import type { KnownBlock } from "@slack/types";
+import type { CasePresentation } from "../../modules/cases/present-case.js";
+import type { SlackMessage } from "./message.js";
+import { escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
+
+export const SHARE_CASE_ACTION = "case_card.share";
+
+/** Long registry texts (a dissent runs to pages) are shortened; the full text is in the registry. */
+const TIMELINE_TEXT_MAX = 600;
+const SUMMARY_MAX = 900;
+
+export function caseCardMessage(
+  card: CasePresentation,
+  options: { shareable?: boolean; sharedBy?: string } = {},
+): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: "header", text: { type: "plain_text", text: shorten(card.heading, SLACK_LIMITS.headerText) } },
+  ];
+  if (card.stage) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Läge:* ${escapeMrkdwn(card.stage)}` } });
+  }
+  blocks.push({
+    type: "section",
+    fields: card.facts.slice(0, SLACK_LIMITS.fieldsPerSection).map((fact) => ({
+      type: "mrkdwn" as const,
+      text: shorten(`*${fact.label}*\n${escapeMrkdwn(fact.value)}`, SLACK_LIMITS.fieldText),
+    })),
+  });
+  if (card.summary) {
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*Ärendet*\n${escapeMrkdwn(shorten(card.summary, SUMMARY_MAX))}` },
+    });
+  }
+  if (card.referrals.length > 0) {
+    const lines = card.referrals.map((referral) =>
+      referral.overdueDays !== null
+        ? `:warning: *${escapeMrkdwn(referral.line)}*`
+        : `• ${escapeMrkdwn(referral.line)}`,
+    );
+    blocks.push(...sectionsOf("*Remisser*", lines));
+  }
+  if (card.timeline.length > 0) {
+    const lines = card.timeline.map(
+      (entry) => `*${escapeMrkdwn(entry.heading)}*\n${escapeMrkdwn(shorten(entry.text, TIMELINE_TEXT_MAX))}`,
+    );
+    blocks.push({ type: "divider" });
+    blocks.push(...sectionsOf("*Förslag, beslut och yttranden*", lines));
+  }
+  const context = [
+    card.notice,
+    card.registryName,
+    options.sharedBy ? `Delat av <@${options.sharedBy}>` : null,
+  ]
+    .filter((part): part is string => Boolean(part))
+    .map((part) => ({
+      type: "mrkdwn" as const,
+      text: part === card.registryName ? escapeMrkdwn(part) : part,
+    }));
+  blocks.push({ type: "context", elements: context });
+  if (options.shareable) {
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: SHARE_CASE_ACTION,
+          text: { type: "plain_text", text: "Dela i kanalen" },
+          value: JSON.stringify({ caseId: card.caseId }),
+        },
+      ],
+    });
+  }
+  return { text: card.fallbackText, blocks: fitToMessage(blocks) };
+}
+
+/** Packs lines into as few sections as the 3000-character limit allows, the title in the first. */
+function sectionsOf(title: string, lines: string[]): KnownBlock[] {
+  const sections: string[] = [];
+  let current = title;
+  for (const line of lines) {
+    const candidate = `${current}\n${line}`;
+    if (candidate.length > SLACK_LIMITS.sectionText) {
+      sections.push(current);
+      current = shorten(line, SLACK_LIMITS.sectionText);
+    } else {
+      current = candidate;
+    }
+  }
+  sections.push(current);
+  return sections.map((text) => ({ type: "section", text: { type: "mrkdwn", text } }));
+}
+
+/** A case with hundreds of timeline entries must still be a valid message; the tail is named, not lost. */
+function fitToMessage(blocks: KnownBlock[]): KnownBlock[] {
+  if (blocks.length <= SLACK_LIMITS.blocksPerMessage) return blocks;
+  const tail = blocks.slice(-2);
+  const kept = blocks.slice(0, SLACK_LIMITS.blocksPerMessage - 3);
+  const omitted = blocks.length - kept.length - tail.length;
+  return [
+    ...kept,
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `${omitted} avsnitt till finns i registret (kör arendebot status i terminalen).`,
+        },
+      ],
+    },
+    ...tail,
+  ];
+}

@@ -1,0 +1,83 @@
+import type { KnownBlock } from "@slack/types";
+import type { CaseSummary } from "../../modules/cases/case-details.js";
+import { ACCEPTED_FORMS, type IdentifierParseError } from "../../modules/identifiers/parse-identifier.js";
+import type { SlackMessage } from "./message.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
+
+export function helpMessage(): SlackMessage {
+  const lines = [
+    "*arendebot* visar var ett ärende i diariet står.",
+    "",
+    "*Kommandon*",
+    "• `/arende status Dnr 108-1642/2017`: ärendets läge, remisser med svarsdatum, förseningar och beslut",
+    "• `/arende status Motion 2016:114`: går också med motionens, promemorians eller utlåtandets nummer",
+    "• `/arende hjälp`: den här hjälpen",
+    "",
+    "Du kan också nämna mig i en kanal eller skriva till mig direkt: `status Dnr 108-1642/2017`.",
+    "Svar på `/arende` syns bara för dig; knappen *Dela i kanalen* visar kortet för alla.",
+    "",
+    `*Godtagna former:* ${ACCEPTED_FORMS.map((form) => `\`${form}\``).join(", ")}`,
+  ];
+  return {
+    text: "Hjälp för arendebot: /arende status <diarienummer>",
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: lines.join("\n") } }],
+  };
+}
+
+export function invalidIdentifierMessage(error: IdentifierParseError): SlackMessage {
+  return {
+    text: error.message,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: `:grey_question: ${escapeMrkdwn(error.message)}` } },
+      acceptedFormsContext(),
+    ],
+  };
+}
+
+export function unknownCommandMessage(word: string): SlackMessage {
+  const text = `Jag känner inte igen kommandot «${word.slice(0, 40)}». Skriv till exempel \`status Dnr 108-1642/2017\` eller \`hjälp\`.`;
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(text) } }] };
+}
+
+export function notFoundMessage(identifier: string, suggestions: CaseSummary[]): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: `Jag hittar inget ärende med ${escapeMrkdwn(identifier)} i diariet.` },
+    },
+  ];
+  if (suggestions.length > 0) {
+    const lines = suggestions.map(
+      (suggestion) => `• \`${escapeMrkdwn(suggestion.label)}\` ${escapeMrkdwn(suggestion.publicTitle)}`,
+    );
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*Menade du något av dessa?*\n${lines.join("\n")}` },
+    });
+  } else {
+    blocks.push(acceptedFormsContext());
+  }
+  return { text: `Inget ärende med ${identifier} hittades.`, blocks };
+}
+
+export function alreadySharedMessage(): SlackMessage {
+  return {
+    text: "Kortet är redan delat i kanalen.",
+    blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: "Kortet är redan delat i kanalen." }] }],
+  };
+}
+
+function acceptedFormsContext(): KnownBlock {
+  return {
+    type: "context",
+    elements: [
+      { type: "mrkdwn", text: `Godtagna former: ${ACCEPTED_FORMS.map((form) => `\`${form}\``).join(", ")}` },
+    ],
+  };
+}
+
+export function registryUnavailableMessage(): SlackMessage {
+  const text =
+    "Diariet svarar inte just nu. Försök igen om en stund; kvarstår felet, kontakta registraturen.";
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}

@@ -1,0 +1,61 @@
+import type { Logger } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { SlackMessage } from "../blocks/message.js";
+import { helpMessage, registryUnavailableMessage, unknownCommandMessage } from "../blocks/replies.js";
+import type { SlackDeps } from "../deps.js";
+import { parseBotRequest } from "../request.js";
+import { statusReply } from "../status-reply.js";
+
+export type Conversation = {
+  eventId: string;
+  channel: string;
+  user: string;
+  text: string;
+  ts: string;
+  /** Set for mentions: the answer goes in the thread of the question. */
+  threadTs: string | undefined;
+};
+
+/**
+ * Mentions and DMs share one path. The delivery is claimed first, keyed by event_id (Slack retries)
+ * and by channel and ts (a mention can also arrive as a message), so only one replica answers once.
+ */
+export async function answerInConversation(
+  { services }: SlackDeps,
+  client: WebClient,
+  logger: Logger,
+  conversation: Conversation,
+): Promise<void> {
+  const claimed = await services.claimSlackDelivery([
+    `event:${conversation.eventId}`,
+    `message:${conversation.channel}:${conversation.ts}`,
+  ]);
+  if (!claimed) return;
+
+  const { channel, threadTs, user } = conversation;
+  const post = (message: SlackMessage) =>
+    client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
+
+  const request = parseBotRequest(conversation.text);
+  if (request.type === "help") return void (await post(helpMessage()));
+  if (request.type === "unknown") return void (await post(unknownCommandMessage(request.word)));
+
+  let reply: ReturnType<typeof statusReply>;
+  try {
+    const result = await services.caseStatus(request.query);
+    reply = statusReply(result, { viewer: user, place: "channel", today: services.today() });
+  } catch (error) {
+    logger.error("status lookup failed", error);
+    return void (await post(registryUnavailableMessage()));
+  }
+  await post(reply.message);
+  if (reply.privateCard) {
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      thread_ts: threadTs,
+      text: reply.privateCard.text,
+      blocks: reply.privateCard.blocks,
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import { chooseAudience } from "../modules/cases/choose-audience.js";
+import type { CaseStatusResult } from "../modules/cases/get-case-status.js";
+import { caseLabel, presentCase } from "../modules/cases/present-case.js";
+import { caseCardMessage } from "./blocks/case-card.js";
+import type { SlackMessage } from "./blocks/message.js";
+import { escapeMrkdwn } from "./blocks/mrkdwn.js";
+import { invalidIdentifierMessage, notFoundMessage } from "./blocks/replies.js";
+
+export type StatusReply = {
+  /** What goes where the question was asked. */
+  message: SlackMessage;
+  /** The full card of a restricted case, for the asker's eyes only, when they may see it. */
+  privateCard: SlackMessage | null;
+};
+
+/**
+ * Turns a status answer into messages. `place` says who sees the answer: an ephemeral slash-command
+ * reply is private; a thread or a DM message is a channel.
+ */
+export function statusReply(
+  result: CaseStatusResult,
+  { viewer, place, today }: { viewer: string; place: "channel" | "private"; today: string },
+): StatusReply {
+  if (result.type === "invalid")
+    return { message: invalidIdentifierMessage(result.error), privateCard: null };
+  if (result.type === "not_found") {
+    return { message: notFoundMessage(result.identifier, result.suggestions), privateCard: null };
+  }
+  const [details, ...others] = result.cases;
+  if (!details) return { message: notFoundMessage("det numret", []), privateCard: null };
+  if (others.length > 0) return { message: severalRegistriesMessage(result.cases), privateCard: null };
+
+  const audience = chooseAudience(details, { viewer, place });
+  const card = presentCase(details, { today, audience });
+  const message = caseCardMessage(card, { shareable: place === "private" });
+  const privateCard =
+    place === "channel" &&
+    audience === "public" &&
+    chooseAudience(details, { viewer, place: "private" }) === "full"
+      ? caseCardMessage(presentCase(details, { today, audience: "full" }))
+      : null;
+  return { message, privateCard };
+}
+
+function severalRegistriesMessage(
+  cases: Extract<CaseStatusResult, { type: "found" }>["cases"],
+): SlackMessage {
+  const lines = cases.map(
+    (details) =>
+      `• ${escapeMrkdwn(details.registry.name)}: ${escapeMrkdwn(caseLabel(details))} ${escapeMrkdwn(details.publicTitle)}`,
+  );
+  const text = `Numret finns i flera diarier:\n${lines.join("\n")}`;
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+}

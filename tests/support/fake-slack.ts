@@ -1,0 +1,113 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RecordedCall = { method: string; body: Record<string, unknown> };
+
+type Answer = { status?: number; headers?: Record<string, string>; body: unknown };
+type Responder = (call: RecordedCall) => Answer | undefined;
+
+/**
+ * A stand-in for Slack's Web API and response_url endpoints, reached through SLACK_API_URL. It
+ * records every call so tests can assert on what Slack would have received.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  private server: Server | undefined;
+  private responders: Responder[] = [];
+  private messageCounter = 0;
+
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  get baseUrl(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("FakeSlack is not started");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.baseUrl}/response/${id}`;
+  }
+
+  /** Overrides the answer for matching calls; return undefined to fall through to the default. */
+  respondWith(responder: Responder): void {
+    this.responders.unshift(responder);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  async waitForCalls(method: string, count: number, timeoutMs = 5_000): Promise<RecordedCall[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.callsTo(method).length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`expected ${count} call(s) to ${method}, got ${this.callsTo(method).length}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.callsTo(method);
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const body = await readBody(req);
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const method = path.startsWith("/api/") ? path.slice("/api/".length) : path;
+      const call = { method, body };
+      this.calls.push(call);
+      const answer: Answer =
+        this.responders.map((responder) => responder(call)).find(Boolean) ?? this.defaultAnswer(call);
+      res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
+    this.server.listen(0, "127.0.0.1");
+    await once(this.server, "listening");
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private defaultAnswer(call: RecordedCall): Answer {
+    switch (call.method) {
+      case "auth.test":
+        return { body: { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T111", user: "arendebot" } };
+      case "chat.postMessage":
+        this.messageCounter += 1;
+        return {
+          body: {
+            ok: true,
+            channel: call.body.channel,
+            ts: `1700000000.${String(this.messageCounter).padStart(6, "0")}`,
+          },
+        };
+      case "chat.postEphemeral":
+        return { body: { ok: true, message_ts: "1700000000.999999" } };
+      default:
+        return { body: { ok: true } };
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString("utf8");
+  if (raw === "") return {};
+  if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw);
+  const form = Object.fromEntries(new URLSearchParams(raw));
+  // The Web API client sends blocks as a JSON string inside a form body.
+  for (const [key, value] of Object.entries(form)) {
+    if (value.startsWith("[") || value.startsWith("{")) {
+      try {
+        form[key] = JSON.parse(value);
+      } catch {}
+    }
+  }
+  return form;
+}

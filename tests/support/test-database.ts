@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { type DatabaseHandle, openPostgres, PGlite, pg_trgm, wrapPglite } from "../../src/db/client.js";
+import { withDatabase } from "./global-setup.js";
+
+export type TestDatabase = DatabaseHandle & {
+  /** A URL other processes (an app started by an end-to-end test) can open; PostgreSQL only. */
+  url: string | undefined;
+  destroy(): Promise<void>;
+};
+
+/** A fresh, migrated database for one test file, on PGlite or on the PostgreSQL server of TEST_DATABASE_URL. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const setup = inject("testDatabase");
+  if (setup.kind === "pglite") {
+    const dump = await readFile(setup.templateFile);
+    const handle = wrapPglite(
+      await PGlite.create({ loadDataDir: new Blob([dump]), extensions: { pg_trgm } }),
+    );
+    return { ...handle, url: undefined, destroy: () => handle.close() };
+  }
+  const name = `${setup.template}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(setup.adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${setup.template}`);
+  const url = withDatabase(setup.adminUrl, name);
+  const handle = openPostgres(url, { max: 5 });
+  return {
+    ...handle,
+    url,
+    destroy: async () => {
+      await handle.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,6 +1,8 @@
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
+import { startSchedules } from "./jobs/scheduler.js";
+import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
 
@@ -30,7 +32,22 @@ export async function startBot({
     deps: { services },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
-  return { stop: () => slackApp.stop() };
+  const schedules = startSchedules(
+    [
+      {
+        name: "slack-receipts.forget-old",
+        cron: "17 3 * * *",
+        run: () => forgetOldReceipts({ db: database.db, clock }),
+      },
+    ],
+    (job, error) => console.error(`Scheduled job ${job.name} failed`, error),
+  );
+  return {
+    stop: async () => {
+      await slackApp.stop();
+      await schedules.stop();
+    },
+  };
 }
 
 async function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {

@@ -95,18 +95,20 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
       const name = String(issue.path[0] ?? "configuration");
       problems.push(`${name} ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
+  // Checked on the raw environment too, so that a missing variable is reported together with an
+  // invalid one instead of only after the operator has fixed the first.
+  if (purpose === "bot") {
+    const isSet = (name: string) => (env[name]?.trim() ?? "") !== "";
+    if (!isSet("SLACK_BOT_TOKEN")) problems.push(`SLACK_BOT_TOKEN is missing: ${howToFix.SLACK_BOT_TOKEN}`);
+    if (!isSet("SLACK_APP_TOKEN") && !isSet("SLACK_SIGNING_SECRET")) {
+      problems.push(`SLACK_SIGNING_SECRET is missing: ${howToFix.SLACK_SIGNING_SECRET}`);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
 
   let slack: SlackConfig | undefined;
-  if (purpose === "bot") {
-    if (!values.SLACK_BOT_TOKEN) problems.push(`SLACK_BOT_TOKEN is missing: ${howToFix.SLACK_BOT_TOKEN}`);
-    if (!values.SLACK_APP_TOKEN && !values.SLACK_SIGNING_SECRET) {
-      problems.push(`SLACK_SIGNING_SECRET is missing: ${howToFix.SLACK_SIGNING_SECRET}`);
-    }
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
   if (values.SLACK_BOT_TOKEN) {
     slack = {
       botToken: values.SLACK_BOT_TOKEN,

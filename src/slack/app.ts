@@ -35,19 +35,26 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const { slack, port } = options;
   const customRoutes = healthRoutes(options.isReady);
   const socketMode = slack.appToken !== undefined;
+  const logLevel = levels[options.logLevel];
   const receiver: Receiver = socketMode
-    ? new SocketModeReceiver({ appToken: slack.appToken as string, customRoutes, installerOptions: { port } })
+    ? new SocketModeReceiver({
+        appToken: slack.appToken as string,
+        customRoutes,
+        logLevel,
+        installerOptions: { port },
+      })
     : new HTTPReceiver({
         signingSecret: slack.signingSecret ?? "",
         endpoints: "/slack/events",
         customRoutes,
         processBeforeResponse: false,
+        logLevel,
       });
 
   const app = new App({
     token: slack.botToken,
     receiver,
-    logLevel: levels[options.logLevel],
+    logLevel,
     clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {},
   });
 

@@ -7,6 +7,9 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 let database: TestDatabase;
 let bot: BotUnderTest;
 
+const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
+const SECRET_SUMMARY = "Skolan anmäler misstänkt vanvård.";
+
 beforeAll(async () => {
   database = await createTestDatabase();
   const seed = new Seeder(database.db);
@@ -23,6 +26,32 @@ beforeAll(async () => {
     identifiers: ["PM 2017:95 RVI+VIII"],
     timeline: [{ kind: "decision", body: "kommunstyrelsen", text: "Skrivelsen anses besvarad." }],
   });
+  await seed.case({
+    dnr: null,
+    kind: "motion",
+    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    raisedBy: [{ name: "Isabel Smedberg Palmqvist", party: "L" }],
+    status: "in_progress",
+    identifiers: ["Motion 2016:114"],
+    referrals: [
+      { body: "socialnämnden", dueOn: "2017-03-31", dueStatement: "ska senast vara inlämnad 31 mars 2017" },
+      { body: "Bromma stadsdelsnämnd" },
+    ],
+  });
+  await seed.case({
+    dnr: "108-2001/2017",
+    kind: "other",
+    title: SECRET_TITLE,
+    publicTitle: "Sekretess",
+    restricted: true,
+    summary: SECRET_SUMMARY,
+    raisedOn: "2017-02-01",
+    officerName: "Kim Handläggare",
+    officerSlackUserId: "UOFFICER",
+    status: "in_progress",
+    timeline: [{ kind: "decision", body: "socialnämnden", text: "Utredning inleds." }],
+  });
   bot = await startBotUnderTest(database);
 });
 
@@ -31,29 +60,48 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-function slashCommand(text: string) {
+type Answer = { response_type: string; text: string; blocks: unknown[] };
+
+let commandCount = 0;
+
+/** The form Slack posts for `/arende <text>` (shape of slack-payloads/slash_command.form.txt). */
+function slashCommand(text: string, userId = "W111", responseId = "cmd") {
   return formBody({
     token: "verification_token",
     team_id: "T111",
     team_domain: "test-domain",
     channel_id: "C111",
     channel_name: "random",
-    user_id: "W111",
+    user_id: userId,
     user_name: "primary-owner",
     command: "/arende",
     text,
-    response_url: bot.slack.responseUrl("cmd"),
+    enterprise_id: "E111",
+    enterprise_name: "Org Name",
+    response_url: bot.slack.responseUrl(responseId),
     trigger_id: "111.111.xxx",
   });
 }
 
+/** Sends `/arende <text>` and returns the answer, whether it came in the ack or (if slow) by response_url. */
+async function arende(text: string, userId = "W111"): Promise<Answer> {
+  commandCount += 1;
+  const responseId = `cmd-${commandCount}`;
+  const response = await sendSigned(bot.eventsUrl, slashCommand(text, userId, responseId), {
+    contentType: "application/x-www-form-urlencoded",
+  });
+  expect(response.status).toBe(200);
+  const answer = (await response.json()) as Answer;
+  if (answer.text !== "Jag söker i diariet…") return answer;
+  const [late] = await bot.slack.waitForCalls(`/response/${responseId}`, 1);
+  return late?.body as Answer;
+}
+
+const shown = (answer: Answer) => `${answer.text}\n${JSON.stringify(answer.blocks)}`;
+
 describe("/arende status", () => {
   it("answers the asker privately with the case card and a share button", async () => {
-    const response = await sendSigned(bot.eventsUrl, slashCommand("status Dnr 108-1642/2017"), {
-      contentType: "application/x-www-form-urlencoded",
-    });
-    expect(response.status).toBe(200);
-    const answer = (await response.json()) as { response_type: string; text: string; blocks: unknown[] };
+    const answer = await arende("status Dnr 108-1642/2017");
     expect(answer.response_type).toBe("ephemeral");
     expect(answer.text).toContain("Dnr 108-1642/2017");
     const texts = JSON.stringify(answer.blocks);
@@ -61,5 +109,107 @@ describe("/arende status", () => {
     expect(texts).toContain("Besvarad i kommunstyrelsen");
     expect(texts).toContain("Lotta Edholm (L), 26 oktober 2016");
     expect(texts).toContain("case_card.share");
+    expect(texts).toContain("Dela i kanalen");
+  });
+
+  it("finds a case by its series number, with its referrals and how late they are", async () => {
+    // The bot's clock says 3 April 2017: socialnämnden's answer was due 31 March.
+    const answer = await arende("status motion 2016:114");
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain("Motion 2016:114");
+    expect(texts).toContain("Socialnämnden: svar senast 31 mars 2017, försenad 3 dagar");
+    expect(texts).toContain("Bromma stadsdelsnämnd: inget svarsdatum angivet, väntar på svar");
+  });
+
+  it("a bare identifier is a status question too", async () => {
+    const answer = await arende("PM 2017:95");
+    expect(shown(answer)).toContain("Bristerna inom socialtjänsten");
+  });
+
+  it("posts nothing to the channel: the answer is only for the asker", async () => {
+    await arende("status Dnr 108-1642/2017");
+    expect(bot.slack.callsTo("chat.postMessage")).toEqual([]);
+    expect(bot.slack.callsTo("chat.postEphemeral")).toEqual([]);
+  });
+});
+
+describe("/arende hjälp and mistakes", () => {
+  it.each([["hjälp"], ["help"], [""]])("`/arende %s` lists the commands", async (text) => {
+    const answer = await arende(text);
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain("/arende status Dnr 108-1642/2017");
+    expect(texts).toContain("/arende status Motion 2016:114");
+    expect(texts).toContain("/arende hjälp");
+    expect(texts).toContain("Dela i kanalen");
+  });
+
+  it("a number not in the registry offers close matches", async () => {
+    const answer = await arende("status Dnr 108-1643/2017");
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain("Jag hittar inget ärende med Dnr 108-1643/2017 i diariet.");
+    expect(texts).toContain("Menade du något av dessa?");
+    expect(texts).toContain("`Dnr 108-1642/2017` Bristerna inom socialtjänsten");
+  });
+
+  it("a close match that is restricted is offered by its public title only", async () => {
+    const texts = shown(await arende("status Dnr 108-2001/2016"));
+    expect(texts).toContain("`Dnr 108-2001/2017` Sekretess");
+    expect(texts).not.toContain(SECRET_TITLE);
+  });
+
+  it("an invalid identifier says what was wrong and shows the accepted forms", async () => {
+    const answer = await arende("status hej hopp");
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain("«hej hopp» ser inte ut som ett diarienummer eller dokumentnummer");
+    expect(texts).toContain("Godtagna former:");
+    for (const form of ["Dnr 108-1642/2017", "KS 2025/39", "Motion 2016:114", "PM 2017:95"]) {
+      expect(texts).toContain(`\`${form}\``);
+    }
+  });
+
+  it("`status` with nothing after it asks for a number", async () => {
+    const texts = shown(await arende("status"));
+    expect(texts).toContain("Ange ett diarienummer eller ett dokumentnummer");
+  });
+
+  it("an unknown word is named, with what to write instead", async () => {
+    const texts = shown(await arende("visa 108"));
+    expect(texts).toContain("Jag känner inte igen kommandot «visa»");
+    expect(texts).toContain("hjälp");
+  });
+});
+
+describe("/arende status on a restricted case", () => {
+  it("shows the case officer the full card", async () => {
+    const answer = await arende("status Dnr 108-2001/2017", "UOFFICER");
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain(SECRET_TITLE);
+    expect(texts).toContain(SECRET_SUMMARY);
+    expect(texts).toContain("Utredning inleds.");
+    expect(texts).toContain("Sekretess: visa inte detta kort i en kanal.");
+  });
+
+  it("shows anyone else only the public data", async () => {
+    const answer = await arende("status Dnr 108-2001/2017", "W111");
+    expect(answer.response_type).toBe("ephemeral");
+    const texts = shown(answer);
+    expect(texts).toContain("Dnr 108-2001/2017");
+    expect(texts).toContain("Sekretess");
+    expect(texts).toContain("1 februari 2017");
+    expect(texts).toContain("Ärendet omfattas av sekretess. Här visas endast offentliga uppgifter.");
+    for (const secret of [
+      SECRET_TITLE,
+      SECRET_SUMMARY,
+      "Utredning inleds.",
+      "Kim Handläggare",
+      "socialnämnden",
+    ]) {
+      expect(texts).not.toContain(secret);
+    }
   });
 });

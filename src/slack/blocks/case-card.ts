@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
 import type { SlackMessage } from "./message.js";
-import { escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
+import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
 
 export const SHARE_CASE_ACTION = "case_card.share";
 
@@ -17,19 +17,22 @@ export function caseCardMessage(
     { type: "header", text: { type: "plain_text", text: shorten(card.heading, SLACK_LIMITS.headerText) } },
   ];
   if (card.stage) {
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Läge:* ${escapeMrkdwn(card.stage)}` } });
+    // A case referred to many bodies names them all in its stage; the referral list below has them too.
+    const label = "*Läge:* ";
+    const stage = escapeAndShorten(card.stage, SLACK_LIMITS.sectionText - label.length);
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: `${label}${stage}` } });
   }
   blocks.push({
     type: "section",
     fields: card.facts.slice(0, SLACK_LIMITS.fieldsPerSection).map((fact) => ({
       type: "mrkdwn" as const,
-      text: shorten(`*${fact.label}*\n${escapeMrkdwn(fact.value)}`, SLACK_LIMITS.fieldText),
+      text: `*${fact.label}*\n${escapeAndShorten(fact.value, SLACK_LIMITS.fieldText - fact.label.length - 3)}`,
     })),
   });
   if (card.summary) {
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: `*Ärendet*\n${escapeMrkdwn(shorten(card.summary, SUMMARY_MAX))}` },
+      text: { type: "mrkdwn", text: `*Ärendet*\n${escapeAndShorten(card.summary, SUMMARY_MAX)}` },
     });
   }
   if (card.referrals.length > 0) {
@@ -42,7 +45,7 @@ export function caseCardMessage(
   }
   if (card.timeline.length > 0) {
     const lines = card.timeline.map(
-      (entry) => `*${escapeMrkdwn(entry.heading)}*\n${escapeMrkdwn(shorten(entry.text, TIMELINE_TEXT_MAX))}`,
+      (entry) => `*${escapeMrkdwn(entry.heading)}*\n${escapeAndShorten(entry.text, TIMELINE_TEXT_MAX)}`,
     );
     blocks.push({ type: "divider" });
     blocks.push(...sectionsOf("*Förslag, beslut och yttranden*", lines));

@@ -11,6 +11,20 @@ export function shorten(text: string, max: number): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/**
+ * Escapes, then fits the result into `max` characters. Escaping first and cutting afterwards could
+ * split an entity; cutting first and escaping afterwards could overrun the limit, since "&" becomes
+ * five characters. So the raw text is cut until its escaped form fits.
+ */
+export function escapeAndShorten(text: string, max: number): string {
+  let budget = max;
+  for (;;) {
+    const escaped = escapeMrkdwn(shorten(text, budget));
+    if (escaped.length <= max) return escaped;
+    budget = Math.floor((budget * max) / escaped.length);
+  }
+}
+
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
   sectionText: 3000,

@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeSlack } from "../support/fake-slack.js";
+import { freePort } from "../support/running-bot.js";
+
+/**
+ * Starts `src/main.ts` the way an operator does: its own process, configured only by the
+ * environment given here (nothing inherited but PATH and HOME), with an embedded database in a
+ * fresh directory.
+ */
+const ROOT = new URL("../..", import.meta.url).pathname;
+const SIGNING_SECRET = "process-test-signing-secret-d41d8cd9";
+
+let dataDir: string;
+let slack: FakeSlack;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "arendebot-process-"));
+  slack = new FakeSlack();
+  await slack.start();
+});
+
+afterAll(async () => {
+  await slack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+type Started = {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+};
+
+function startMain(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves when the process prints `text`; rejects if it exits first or takes longer than `ms`. */
+async function waitForOutput(started: Started, text: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!started.stdout().includes(text)) {
+    if (started.child.exitCode !== null) {
+      throw new Error(
+        `exited with ${started.child.exitCode} before printing "${text}":\n${started.stderr()}`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`did not print "${text}" within ${ms} ms:\n${started.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The exit code, or a failure naming the limit if the process is still running after `ms`. */
+async function exitCodeWithin(started: Started, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const tooLate = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${ms} ms later`)), ms);
+  });
+  try {
+    return await Promise.race([started.exited, tooLate]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe("the bot process", () => {
+  it("refuses to start on a bad configuration, naming every variable to fix and no secret", async () => {
+    const started = startMain({
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: "abc",
+      DATA_DIR: dataDir,
+    });
+    const code = await exitCodeWithin(started, 15_000);
+    expect(code).not.toBe(0);
+    const stderr = started.stderr();
+    expect(stderr).toContain("arendebot cannot start.");
+    expect(stderr).toMatch(
+      /SLACK_BOT_TOKEN is missing: .*Bot User OAuth Token \(xoxb-…\).*OAuth & Permissions/,
+    );
+    expect(stderr).toMatch(/PORT must be a port number between 0 and 65535/);
+    expect(stderr).not.toContain(SIGNING_SECRET);
+    expect(started.stdout()).not.toContain("is running");
+    // It never got as far as talking to Slack.
+    expect(slack.calls).toEqual([]);
+  });
+
+  it("with a valid environment serves /healthz and /readyz, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const started = startMain({
+      SLACK_BOT_TOKEN: "xoxb-process-test-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    });
+    try {
+      await waitForOutput(started, "arendebot is running", 25_000);
+      expect(started.stdout()).toContain(`HTTP on port ${port}`);
+      expect(started.stdout()).toContain("pglite database");
+
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.text()).toBe("ready\n");
+
+      started.child.kill("SIGTERM");
+      expect(await exitCodeWithin(started, 10_000)).toBe(0);
+      expect(started.stdout()).toContain("SIGTERM received");
+      expect(started.stderr()).not.toContain(SIGNING_SECRET);
+      expect(started.stderr()).not.toContain("xoxb-process-test-token");
+    } finally {
+      if (started.child.exitCode === null) started.child.kill("SIGKILL");
+    }
+  }, 45_000);
+});

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { systemClock, today } from "../clock.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
+import { runImportCommand } from "./import-command.js";
 import { runStatusCommand } from "./status-command.js";
 
 /** Commander parses the arguments (help, errors and usage for free); each command is one function. */
@@ -47,6 +48,25 @@ program
         query: words.join(" "),
         today: options.asOf ?? today(systemClock),
         out: process.stdout,
+      }),
+    ),
+  );
+
+program
+  .command("import")
+  .description(
+    "import cases from a CSV or JSON file (format: docs/import-format.md); re-importing changes nothing",
+  )
+  .argument("<file>", "a .csv or .json file")
+  .action(async (file: string) =>
+    withDatabase(({ db }) =>
+      runImportCommand({
+        file,
+        db,
+        clock: systemClock,
+        out: process.stdout,
+        err: process.stderr,
+        interactive: Boolean(process.stderr.isTTY),
       }),
     ),
   );

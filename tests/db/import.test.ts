@@ -1,0 +1,697 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runImportCommand } from "../../src/cli/import-command.js";
+import { fixedClock } from "../../src/clock.js";
+import {
+  auditEvents,
+  bodies,
+  caseIdentifiers,
+  cases,
+  deadlines,
+  referralResponses,
+  referrals,
+  registries,
+  timelineEntries,
+} from "../../src/db/schema.js";
+import { dnrKey } from "../../src/modules/identifiers/parse-identifier.js";
+import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
+import { importRegistry } from "../../src/modules/import/import-registry.js";
+import { csvSource } from "../../src/modules/import/read-import-file.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
+const EXAMPLE = new URL("../../db/seed/example.csv", import.meta.url).pathname;
+const clock = fixedClock("2025-03-01T09:00:00Z");
+
+let database: TestDatabase;
+let directory: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  directory = await mkdtemp(join(tmpdir(), "arendebot-import-"));
+});
+
+afterAll(async () => {
+  await database?.destroy();
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** Runs `arendebot import FILE` and returns its exit code and what it printed. */
+async function runImport(file: string, options: { interactive?: boolean } = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on("data", (chunk: Buffer) => chunks.out.push(chunk));
+  err.on("data", (chunk: Buffer) => chunks.err.push(chunk));
+  const code = await runImportCommand({
+    file,
+    db: database.db,
+    clock,
+    out,
+    err,
+    interactive: options.interactive ?? false,
+  });
+  return {
+    code,
+    out: Buffer.concat(chunks.out).toString("utf8"),
+    err: Buffer.concat(chunks.err).toString("utf8"),
+  };
+}
+
+async function writeTemp(name: string, content: string): Promise<string> {
+  const file = join(directory, name);
+  await writeFile(file, content);
+  return file;
+}
+
+async function auditCount(): Promise<number> {
+  const [row] = await database.db.select({ n: count() }).from(auditEvents);
+  return row?.n ?? 0;
+}
+
+async function tableCounts() {
+  const db = database.db;
+  const [c] = await db.select({ n: count() }).from(cases);
+  const [r] = await db.select({ n: count() }).from(referrals);
+  const [s] = await db.select({ n: count() }).from(referralResponses);
+  const [t] = await db.select({ n: count() }).from(timelineEntries);
+  const [d] = await db.select({ n: count() }).from(deadlines);
+  const [i] = await db.select({ n: count() }).from(caseIdentifiers);
+  return {
+    cases: c?.n,
+    referrals: r?.n,
+    responses: s?.n,
+    timeline: t?.n,
+    deadlines: d?.n,
+    identifiers: i?.n,
+  };
+}
+
+async function bodyCodes(): Promise<Map<number, string>> {
+  return new Map((await database.db.select().from(bodies)).map((body) => [body.id, body.code]));
+}
+
+async function caseByDnr(dnr: string) {
+  const [found] = await database.db
+    .select()
+    .from(cases)
+    .where(eq(cases.dnrKey, dnrKey(dnr) ?? ""));
+  return found;
+}
+
+async function caseByIdentifier(key: string) {
+  const [found] = await database.db
+    .select({ id: caseIdentifiers.caseId })
+    .from(caseIdentifiers)
+    .where(eq(caseIdentifiers.key, key));
+  if (found === undefined) return undefined;
+  const [row] = await database.db.select().from(cases).where(eq(cases.id, found.id));
+  return row;
+}
+
+describe("db/seed/demo.json", () => {
+  it("loads, reporting every row as created", async () => {
+    const result = await runImport(DEMO);
+    expect(result.code).toBe(0);
+    expect(result.err).toBe("");
+    expect(result.out).toBe(
+      [
+        "demo.json: 12 rader, 12 skapade, 0 uppdaterade, 0 oförändrade, 0 avvisade (rows, created, updated, unchanged, rejected)",
+        "  diarier (registries): 1 skapade, 0 uppdaterade, 0 oförändrade",
+        "  organ (bodies): 9 skapade, 0 uppdaterade, 0 oförändrade",
+        "  ärenden (cases): 2 skapade, 0 uppdaterade, 0 oförändrade",
+        "  remisser (referrals): 7 skapade, 0 uppdaterade, 0 oförändrade",
+        "  remissvar (responses): 2 skapade, 0 uppdaterade, 0 oförändrade",
+        "  bevakningar (deadlines): 1 skapade, 0 uppdaterade, 0 oförändrade",
+        "  händelser (timeline): 11 skapade, 0 uppdaterade, 0 oförändrade",
+        "",
+      ].join("\n"),
+    );
+    expect(await tableCounts()).toEqual({
+      cases: 2,
+      referrals: 7,
+      responses: 2,
+      timeline: 11,
+      deadlines: 1,
+      identifiers: 2,
+    });
+  });
+
+  it("holds the registry and the bodies, without Slack channels", async () => {
+    expect(
+      await database.db.select({ code: registries.code, name: registries.name }).from(registries),
+    ).toEqual([{ code: "stockholm-ks", name: "Stockholms stad, kommunstyrelsen (stadsledningskontoret)" }]);
+    const stored = await database.db
+      .select({ code: bodies.code, name: bodies.name, kind: bodies.kind, channel: bodies.slackChannelId })
+      .from(bodies)
+      .orderBy(asc(bodies.id));
+    expect(stored).toEqual([
+      { code: "kommunfullmaktige", name: "kommunfullmäktige", kind: "council", channel: null },
+      { code: "kommunstyrelsen", name: "kommunstyrelsen", kind: "board", channel: null },
+      {
+        code: "borgarradsberedningen",
+        name: "borgarrådsberedningen",
+        kind: "preparatory_body",
+        channel: null,
+      },
+      { code: "stadsledningskontoret", name: "stadsledningskontoret", kind: "administration", channel: null },
+      { code: "socialnamnden", name: "socialnämnden", kind: "board", channel: null },
+      { code: "sdn-bromma", name: "Bromma stadsdelsnämnd", kind: "district_board", channel: null },
+      {
+        code: "sdn-hagersten-liljeholmen",
+        name: "Hägersten-Liljeholmens stadsdelsnämnd",
+        kind: "district_board",
+        channel: null,
+      },
+      { code: "sdn-kungsholmen", name: "Kungsholmens stadsdelsnämnd", kind: "district_board", channel: null },
+      {
+        code: "akademikerforbundet-ssr",
+        name: "Akademikerförbundet SSR",
+        kind: "external_organisation",
+        channel: null,
+      },
+    ]);
+  });
+
+  it("holds skrivelse Dnr 108-1642/2017 as the documents give it", async () => {
+    const codes = await bodyCodes();
+    const skrivelse = await caseByDnr("Dnr 108-1642/2017");
+    expect(skrivelse).toMatchObject({
+      dnr: "108-1642/2017",
+      dnrKey: "108-1642-2017",
+      kind: "skrivelse",
+      title: "Bristerna inom socialtjänsten",
+      publicTitle: "Bristerna inom socialtjänsten",
+      restricted: false,
+      raisedBy: [{ name: "Lotta Edholm", party: "L", title: null }],
+      raisedOn: "2016-10-26",
+      receivedOn: null,
+      closedOn: null,
+      status: "closed",
+      outcome: "Skrivelsen anses besvarad",
+      officerName: null,
+      officerSlackUserId: null,
+    });
+    if (skrivelse === undefined) throw new Error("no skrivelse");
+    expect(codes.get(skrivelse.addressedToBodyId ?? 0)).toBe("kommunstyrelsen");
+    expect(codes.get(skrivelse.responsibleBodyId ?? 0)).toBe("kommunstyrelsen");
+    for (const asked of ["lönesatsning", "kompetenspeng", "hot och våld", "inhyrd personal", "2012-2015"]) {
+      expect(skrivelse.summary).toContain(asked);
+    }
+
+    expect(
+      await database.db
+        .select({ display: caseIdentifiers.display, key: caseIdentifiers.key })
+        .from(caseIdentifiers)
+        .where(eq(caseIdentifiers.caseId, skrivelse.id)),
+    ).toEqual([{ display: "PM 2017:95 RVI+VIII", key: "pm 2017:95" }]);
+
+    const remisser = await database.db.select().from(referrals).where(eq(referrals.caseId, skrivelse.id));
+    expect(remisser).toHaveLength(1);
+    const [slk] = remisser;
+    expect(slk).toMatchObject({
+      sentOn: null,
+      dueOn: null,
+      dueStatement: null,
+      state: "answered",
+      answeredOn: "2017-01-13",
+    });
+    expect(codes.get(slk?.bodyId ?? 0)).toBe("stadsledningskontoret");
+    const svar = await database.db
+      .select()
+      .from(referralResponses)
+      .where(eq(referralResponses.referralId, slk?.id ?? 0));
+    expect(svar).toHaveLength(1);
+    expect(svar[0]).toMatchObject({
+      kind: "answer",
+      documentTitle: "Tjänsteutlåtande",
+      answeredOn: "2017-01-13",
+      approvalState: "approved",
+      decidedByName: null,
+      decidedAt: null,
+    });
+    expect(svar[0]?.summary).toContain("sammanhållen lönebildning tillsammans ger goda förutsättningar");
+    expect(await database.db.select().from(deadlines).where(eq(deadlines.caseId, skrivelse.id))).toEqual([]);
+
+    const timeline = await database.db
+      .select()
+      .from(timelineEntries)
+      .where(eq(timelineEntries.caseId, skrivelse.id))
+      .orderBy(asc(timelineEntries.position));
+    expect(
+      timeline.map((entry) => [entry.position, entry.kind, codes.get(entry.bodyId ?? 0), entry.occurredOn]),
+    ).toEqual([
+      [1, "proposal", "borgarradsberedningen", "2017-05-04"],
+      [2, "decision", "borgarradsberedningen", null],
+      [3, "dissent", "borgarradsberedningen", null],
+      [4, "statement", "borgarradsberedningen", null],
+      [5, "decision", "kommunstyrelsen", null],
+      [6, "dissent", "kommunstyrelsen", null],
+      [7, "statement", "kommunstyrelsen", null],
+    ]);
+    const [proposal, supports, brbDissent, brbStatement, ksDecision, ksDissent, ksStatement] = timeline;
+    expect(proposal).toMatchObject({
+      reference: "PM 2017:95 RVI+VIII",
+      people: [
+        { name: "Åsa Lindhagen", party: null, title: "borgarråd" },
+        { name: "Clara Lindblom", party: null, title: "borgarråd" },
+      ],
+      text: "Skrivelse av Lotta Edholm (L) anses besvarad med hänvisning till vad som sägs i promemorian.",
+    });
+    expect(supports?.text).toContain("tillstyrker föredragande borgarrådens förslag");
+    expect(brbDissent?.people).toEqual([{ name: "Lotta Edholm", party: "L", title: "borgarråd" }]);
+    expect(brbDissent?.text).toContain("Föredragande borgarrådens förslag till beslut avslås.");
+    expect(brbDissent?.text).toContain(
+      "stadsdelsnämndernas sociala barn- och ungdomsvård 2012-2016 har täckts av inhyrd personal?",
+    );
+    expect(brbDissent?.text).toContain("Hur har kostnaderna för inhyrda konsulter utvecklats");
+    expect(brbStatement?.people).toEqual([
+      { name: "Anna König Jerlmyr", party: "M", title: "borgarråd" },
+      { name: "Cecilia Brinck", party: "M", title: "borgarråd" },
+    ]);
+    expect(ksDecision?.text).toBe(
+      "Skrivelsen anses besvarad med hänvisning till vad som sägs i promemorian.",
+    );
+    expect(ksDissent?.people).toEqual([{ name: "Lotta Edholm", party: "L", title: null }]);
+    expect(ksDissent?.text).toContain("med hänvisning till Liberalernas reservation i borgarrådsberedningen");
+    expect(ksStatement?.people.map((person) => `${person.name} (${person.party})`)).toEqual([
+      "Anna König Jerlmyr (M)",
+      "Joakim Larsson (M)",
+      "Cecilia Brinck (M)",
+      "Dennis Wedin (M)",
+      "Jonas Nilsson (M)",
+    ]);
+    expect(ksStatement?.text).toContain(
+      "med hänvisning till Moderaternas särskilda uttalande i borgarrådsberedningen",
+    );
+  });
+
+  it("holds Motion 2016:114 without a dnr, with its six referrals and one deadline", async () => {
+    const codes = await bodyCodes();
+    const motion = await caseByIdentifier("motion 2016:114");
+    expect(motion).toMatchObject({
+      dnr: null,
+      dnrKey: null,
+      kind: "motion",
+      title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+      publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+      restricted: false,
+      raisedBy: [{ name: "Isabel Smedberg Palmqvist", party: "L", title: null }],
+      raisedOn: null,
+      closedOn: null,
+      status: "in_progress",
+      outcome: null,
+    });
+    if (motion === undefined) throw new Error("no motion");
+    expect(codes.get(motion.addressedToBodyId ?? 0)).toBe("kommunfullmaktige");
+    expect(codes.get(motion.responsibleBodyId ?? 0)).toBe("kommunstyrelsen");
+    for (const fact of ["10 000 kr", "närmaste chef", "CM2", "uppdra åt kommunstyrelsen"]) {
+      expect(motion.summary).toContain(fact);
+    }
+
+    const remisser = await database.db
+      .select()
+      .from(referrals)
+      .where(eq(referrals.caseId, motion.id))
+      .orderBy(asc(referrals.id));
+    expect(remisser.map((referral) => [codes.get(referral.bodyId), referral.state])).toEqual([
+      ["socialnamnden", "answered"],
+      ["sdn-bromma", "open"],
+      ["sdn-hagersten-liljeholmen", "open"],
+      ["sdn-kungsholmen", "open"],
+      ["stadsledningskontoret", "open"],
+      ["akademikerforbundet-ssr", "open"],
+    ]);
+    const [socialnamnden, ...others] = remisser;
+    expect(socialnamnden).toMatchObject({
+      sentOn: null,
+      dueOn: "2017-03-31",
+      dueStatement: "Yttrande på motionen ska senast vara inlämnad 31 mars 2017",
+      answeredOn: null,
+    });
+    for (const other of others) {
+      expect(other).toMatchObject({ sentOn: null, dueOn: null, dueStatement: null, answeredOn: null });
+    }
+
+    const svar = await database.db
+      .select()
+      .from(referralResponses)
+      .where(
+        inArray(
+          referralResponses.referralId,
+          remisser.map((referral) => referral.id),
+        ),
+      );
+    expect(svar).toHaveLength(1);
+    expect(svar[0]).toMatchObject({
+      referralId: socialnamnden?.id,
+      documentTitle: "Tjänsteutlåtande",
+      answeredOn: null,
+      approvalState: "approved",
+      decidedByName: null,
+    });
+    expect(svar[0]?.summary).toContain(
+      "Nämnden föreslår att motionen om kompetenspeng för socialsekreterare kan anses besvarad med nämndens tjänsteutlåtande.",
+    );
+
+    expect(await database.db.select().from(deadlines).where(eq(deadlines.caseId, motion.id))).toEqual([
+      {
+        id: expect.any(Number),
+        caseId: motion.id,
+        referralId: socialnamnden?.id,
+        kind: "referral_due",
+        dueOn: "2017-03-31",
+        basis: "Yttrande på motionen ska senast vara inlämnad 31 mars 2017",
+        state: "met",
+        metOn: null,
+      },
+    ]);
+
+    const timeline = await database.db
+      .select()
+      .from(timelineEntries)
+      .where(eq(timelineEntries.caseId, motion.id))
+      .orderBy(asc(timelineEntries.position));
+    expect(
+      timeline.map((entry) => [entry.kind, codes.get(entry.bodyId ?? 0) ?? null, entry.occurredOn]),
+    ).toEqual([
+      ["preparation", null, null],
+      ["preparation", null, "2017-03-22"],
+      ["preparation", null, "2017-03-23"],
+      ["proposal", "socialnamnden", null],
+    ]);
+    expect(timeline[0]?.text).toContain("beretts inom avdelningen för stadsövergripande sociala frågor");
+    expect(timeline[1]?.text).toContain("behandlats i förvaltningsgruppen");
+    expect(timeline[2]?.text).toContain("Funktionshinderrådet har haft möjlighet att behandla ärendet");
+    expect(timeline[3]?.text).toBe(
+      "Nämnden föreslår att motionen om kompetenspeng för socialsekreterare kan anses besvarad med nämndens tjänsteutlåtande.",
+    );
+  });
+
+  it("audited every row it wrote, in the name of the import file", async () => {
+    const events = await database.db.select().from(auditEvents);
+    expect(events).toHaveLength(1 + 9 + 2 + 7 + 2 + 1 + 11);
+    expect(new Set(events.map((event) => `${event.actorType}:${event.actorId}`))).toEqual(
+      new Set(["import:demo.json"]),
+    );
+    expect(events.filter((event) => event.action === "case.imported")).toHaveLength(2);
+    const skrivelse = events.find(
+      (event) => event.action === "case.imported" && event.changes.dnr === "108-1642/2017",
+    );
+    expect(skrivelse?.changes).toMatchObject({
+      registry: "stockholm-ks",
+      identifiers: ["PM 2017:95 RVI+VIII"],
+      responsible_body: "kommunstyrelsen",
+      status: "closed",
+    });
+    expect(skrivelse?.occurredAt).toEqual(new Date("2025-03-01T09:00:00Z"));
+  });
+
+  it("changes nothing and audits nothing when imported again", async () => {
+    const before = { audit: await auditCount(), rows: await tableCounts() };
+    const result = await runImport(DEMO);
+    expect(result.code).toBe(0);
+    expect(result.out.split("\n")[0]).toBe(
+      "demo.json: 12 rader, 0 skapade, 0 uppdaterade, 12 oförändrade, 0 avvisade (rows, created, updated, unchanged, rejected)",
+    );
+    expect(await auditCount()).toBe(before.audit);
+    expect(await tableCounts()).toEqual(before.rows);
+  });
+});
+
+describe("re-importing a changed file", () => {
+  it("updates the changed fields only and audits each change with the import as actor", async () => {
+    const demo = JSON.parse(await readFile(DEMO, "utf8"));
+    demo.cases[1].status = "prepared";
+    demo.cases[1].referrals[0].answered_on = "2017-03-30";
+    const file = await writeTemp("demo-changed.json", JSON.stringify(demo, null, 2));
+    const before = await auditCount();
+
+    const result = await runImport(file);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("12 rader, 0 skapade, 1 uppdaterade, 11 oförändrade, 0 avvisade");
+    expect(result.out).toContain("ärenden (cases): 0 skapade, 1 uppdaterade, 1 oförändrade");
+    expect(result.out).toContain("remisser (referrals): 0 skapade, 1 uppdaterade, 6 oförändrade");
+    expect(result.out).toContain("bevakningar (deadlines): 0 skapade, 1 uppdaterade, 0 oförändrade");
+
+    const motion = await caseByIdentifier("motion 2016:114");
+    expect(motion?.status).toBe("prepared");
+    expect(motion?.updatedAt).toEqual(new Date("2025-03-01T09:00:00Z"));
+    const [deadline] = await database.db
+      .select()
+      .from(deadlines)
+      .where(eq(deadlines.caseId, motion?.id ?? 0));
+    expect(deadline).toMatchObject({ state: "met", metOn: "2017-03-30" });
+
+    const events = await database.db.select().from(auditEvents).orderBy(asc(auditEvents.id)).offset(before);
+    expect(
+      events.map(({ action, entityType, actorType, actorId, changes }) => ({
+        action,
+        entityType,
+        actorType,
+        actorId,
+        changes,
+      })),
+    ).toEqual([
+      {
+        action: "case.updated",
+        entityType: "case",
+        actorType: "import",
+        actorId: "demo-changed.json",
+        changes: { status: { from: "in_progress", to: "prepared" } },
+      },
+      {
+        action: "referral.updated",
+        entityType: "referral",
+        actorType: "import",
+        actorId: "demo-changed.json",
+        changes: { answered_on: { from: null, to: "2017-03-30" } },
+      },
+      {
+        action: "deadline.updated",
+        entityType: "deadline",
+        actorType: "import",
+        actorId: "demo-changed.json",
+        changes: { met_on: { from: null, to: "2017-03-30" } },
+      },
+    ]);
+    expect(events[0]?.entityId).toBe(String(motion?.id));
+
+    // The real seed puts the facts back.
+    const restored = await runImport(DEMO);
+    expect(restored.out).toContain("0 skapade, 1 uppdaterade, 11 oförändrade");
+    expect((await caseByIdentifier("motion 2016:114"))?.status).toBe("in_progress");
+  });
+});
+
+describe("a CSV file with bad rows", () => {
+  const header =
+    "registry,registry_name,dnr,identifiers,kind,title,public_title,restricted,summary,raised_by,raised_on,responsible_body,status";
+  const csv = [
+    header,
+    'prov,Provdiarium (testdata),PR 2025/1,,skrivelse,Första provärendet,,nej,"En sammanfattning',
+    'över två rader",Anna Prov (A),2025-01-10,kommunstyrelsen,open',
+    "prov,Provdiarium (testdata),PR 2025/2,,motion,Okänt organ,,nej,,,2025-01-11,finns-inte,open",
+    "prov,Provdiarium (testdata),PR 2025/3,,motion,Fel datum,,nej,,,2025-02-30,,open",
+    "prov,Provdiarium (testdata),PR 2025/4,,other,Hemligt ärende,,ja,,,2025-01-12,,open",
+    "prov,Provdiarium (testdata),,Motion 2025:5,motion,Andra provärendet,,,,,,socialnamnden,received",
+    "prov,Provdiarium (testdata),PR 2025/1,,skrivelse,Samma dnr igen,,nej,,,,,open",
+    "prov,Provdiarium (testdata),PR 2025/6,,skrivelse,För få fält",
+    "prov,Provdiarium (testdata),,,motion,Utan nummer,,nej,,,,,open",
+    "prov,Provdiarium (testdata),PR 2025/7,,skrivelse,Tredje provärendet,,,,,2025-01-13,,",
+    "",
+  ].join("\n");
+  const expectedRejections = [
+    'line 4: responsible_body: Okänt organ «finns-inte»: det finns inte i databasen (unknown body "finns-inte")',
+    "line 5: raised_on: Ogiltigt datum «2025-02-30»: skriv ÅÅÅÅ-MM-DD, t.ex. 2017-03-31 (invalid date, use YYYY-MM-DD)",
+    "line 6: public_title: Offentlig titel (public_title) krävs när ärendet är sekretessbelagt (public_title is required when the case is restricted)",
+    "line 8: dnr: Ärendet PR 2025/1 finns redan på rad 2 (the same case twice in the file)",
+    "line 9: Raden har 6 fält men rubrikraden har 13 (the row has 6 fields, the header 13)",
+    "line 10: dnr: Ärendet saknar både dnr och identifierare; ange minst ett av dem (a case needs a dnr or an identifier)",
+  ];
+
+  async function provCases() {
+    const [prov] = await database.db.select().from(registries).where(eq(registries.code, "prov"));
+    if (prov === undefined) return [];
+    return database.db.select().from(cases).where(eq(cases.registryId, prov.id)).orderBy(asc(cases.id));
+  }
+
+  it("writes the good rows, reports the bad ones by line and reason, and exits 1", async () => {
+    const file = await writeTemp("prov.csv", csv);
+    const before = await auditCount();
+    const result = await runImport(file);
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n")).toEqual([
+      "prov.csv: 9 rader, 3 skapade, 0 uppdaterade, 0 oförändrade, 6 avvisade (rows, created, updated, unchanged, rejected)",
+      "  diarier (registries): 1 skapade, 0 uppdaterade, 0 oförändrade",
+      "  ärenden (cases): 3 skapade, 0 uppdaterade, 0 oförändrade",
+      ...expectedRejections,
+      "",
+    ]);
+
+    const written = await provCases();
+    expect(written.map((row) => [row.dnr, row.title, row.status])).toEqual([
+      ["PR 2025/1", "Första provärendet", "open"],
+      [null, "Andra provärendet", "received"],
+      ["PR 2025/7", "Tredje provärendet", "open"],
+    ]);
+    expect(written[0]?.summary).toBe("En sammanfattning\növer två rader");
+    expect(written[0]?.raisedBy).toEqual([{ name: "Anna Prov", party: "A", title: null }]);
+
+    // Nothing of the rejected rows was written: no case, no identifier, no audit event.
+    for (const dnr of ["PR 2025/2", "PR 2025/3", "PR 2025/4", "PR 2025/6"]) {
+      expect(await caseByDnr(dnr)).toBeUndefined();
+    }
+    const identifiers = await database.db
+      .select({ key: caseIdentifiers.key })
+      .from(caseIdentifiers)
+      .where(
+        inArray(
+          caseIdentifiers.caseId,
+          written.map((row) => row.id),
+        ),
+      );
+    expect(identifiers).toEqual([{ key: "motion 2025:5" }]);
+    const events = await database.db
+      .select({ action: auditEvents.action, actorId: auditEvents.actorId })
+      .from(auditEvents)
+      .orderBy(asc(auditEvents.id))
+      .offset(before);
+    expect(events).toEqual([
+      { action: "registry.imported", actorId: "prov.csv" },
+      { action: "case.imported", actorId: "prov.csv" },
+      { action: "case.imported", actorId: "prov.csv" },
+      { action: "case.imported", actorId: "prov.csv" },
+    ]);
+  });
+
+  it("rejects the same rows again on re-import and writes nothing new", async () => {
+    const file = await writeTemp("prov.csv", csv);
+    const before = await auditCount();
+    const result = await runImport(file);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("prov.csv: 9 rader, 0 skapade, 0 uppdaterade, 3 oförändrade, 6 avvisade");
+    expect(result.out.split("\n").filter((line) => line.startsWith("line "))).toEqual(expectedRejections);
+    expect(await auditCount()).toBe(before);
+    expect(await provCases()).toHaveLength(3);
+  });
+
+  it("finds a case without dnr by its identifier, and gives it its dnr once known", async () => {
+    const file = await writeTemp(
+      "prov-dnr.csv",
+      `${header}\nprov,Provdiarium (testdata),PR 2025/8,Motion 2025:5,motion,Andra provärendet,,,,,,socialnamnden,received\n`,
+    );
+    const result = await runImport(file);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("1 rader, 0 skapade, 1 uppdaterade, 0 oförändrade, 0 avvisade");
+    const written = await provCases();
+    expect(written.map((row) => row.dnr)).toEqual(["PR 2025/1", "PR 2025/8", "PR 2025/7"]);
+    const [event] = await database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, "prov-dnr.csv"), eq(auditEvents.action, "case.updated")));
+    expect(event?.changes).toEqual({ dnr: { from: null, to: "PR 2025/8" } });
+  });
+});
+
+describe("files that cannot be imported as a whole", () => {
+  it("exits 2 when the file is missing", async () => {
+    const result = await runImport(join(directory, "finns-inte.json"));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("filen finns inte");
+    expect(result.out).toBe("");
+  });
+
+  it("exits 2 for a CSV header with an unknown column", async () => {
+    const file = await writeTemp("tittel.csv", "registry,dnr,kind,tittel\nprov,PR 2025/9,motion,Fel\n");
+    const result = await runImport(file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('okänd kolumn "tittel"');
+  });
+
+  it("exits 2 for broken JSON, naming the line", async () => {
+    const file = await writeTemp("trasig.json", '{\n  "cases": [\n    { "kind": "motion", }\n  ]\n}\n');
+    const result = await runImport(file);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("trasig.json: ogiltig JSON");
+  });
+
+  it("exits 2 for an unknown file type", async () => {
+    const file = await writeTemp("data.xlsx", "x");
+    expect((await runImport(file)).code).toBe(2);
+  });
+});
+
+describe("a JSON case with a bad referral", () => {
+  it("writes nothing of that case and points at the line of the bad field", async () => {
+    const json = [
+      "{",
+      '  "cases": [',
+      "    {",
+      '      "registry": "stockholm-ks",',
+      '      "dnr": "108-9999/2025",',
+      '      "kind": "motion",',
+      '      "title": "Halvt ärende",',
+      '      "referrals": [',
+      '        { "body": "socialnamnden", "due_on": "2025-05-02" },',
+      '        { "body": "okant-organ" }',
+      "      ]",
+      "    }",
+      "  ]",
+      "}",
+    ].join("\n");
+    const file = await writeTemp("halvt.json", json);
+    const before = { audit: await auditCount(), rows: await tableCounts() };
+    const result = await runImport(file);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(
+      'line 10: cases[0].referrals[1].body: Okänt organ «okant-organ»: det finns varken i databasen eller i filens bodies (unknown body "okant-organ")',
+    );
+    expect(await caseByDnr("108-9999/2025")).toBeUndefined();
+    expect(await tableCounts()).toEqual(before.rows);
+    expect(await auditCount()).toBe(before.audit);
+  });
+});
+
+describe("db/seed/example.csv", () => {
+  it("imports after the demo data, with its restricted case behind a public title", async () => {
+    const result = await runImport(EXAMPLE, { interactive: true });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain("example.csv: 4 rader, 4 skapade, 0 uppdaterade, 0 oförändrade, 0 avvisade");
+    expect(await caseByDnr("EX 2025/3")).toMatchObject({
+      restricted: true,
+      publicTitle: "Sekretess",
+      title: "Exempelärende om en enskild persons förhållanden",
+    });
+    expect((await caseByDnr("EX 2025/1"))?.publicTitle).toBe(
+      "Exempelmotion om längre öppettider på biblioteken",
+    );
+  });
+});
+
+describe("generateCasesCsv", () => {
+  it("produces rows that all import, in batches, and a second time change nothing", async () => {
+    const source = () => csvSource(generateCasesCsv(1200, { registry: "bench", registryName: "Benchmark" }));
+    const actor = { type: "import", source: "generated.csv" } as const;
+    const progress: number[] = [];
+    const first = await importRegistry({
+      db: database.db,
+      source: await source(),
+      actor,
+      clock,
+      batchSize: 500,
+      onProgress: (update) => progress.push(update.rows),
+    });
+    expect(first).toMatchObject({ rows: 1200, created: 1200, updated: 0, unchanged: 0, rejected: [] });
+    expect(progress).toContain(500);
+    expect(progress.at(-1)).toBe(1200);
+    const audit = await auditCount();
+    const second = await importRegistry({ db: database.db, source: await source(), actor, clock });
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1200, rejected: [] });
+    expect(await auditCount()).toBe(audit);
+  });
+});

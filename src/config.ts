@@ -49,6 +49,42 @@ const schema = z.object({
     )
     .transform((port) => port ?? 3000),
   LOG_LEVEL: optionalText.pipe(z.enum(["debug", "info", "warn", "error"]).default("info")),
+  ARENDE_ADMINS: optionalText.pipe(
+    z
+      .string()
+      .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[UW][A-Z0-9]{2,}$/, "must list Slack user ids such as U012ABCDEF, separated by commas"),
+        ),
+      )
+      .default([]),
+  ),
+  ARENDE_SKRIVELSE_MONTHS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}$/, "must be a whole number of months, e.g. 3")
+      .transform(Number)
+      .refine((months) => months >= 1 && months <= 60, "must be between 1 and 60 months")
+      .default(3),
+  ),
+  ARENDE_MOTION_MONTHS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}$/, "must be a whole number of months, e.g. 12")
+      .transform(Number)
+      .refine((months) => months >= 1 && months <= 60, "must be between 1 and 60 months")
+      .default(12),
+  ),
+  ARENDE_REMINDER_DAYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,3}(\s*,\s*\d{1,3})*$/, "must be days before the due date separated by commas, e.g. 7,1")
+      .transform((list) => [...new Set(list.split(",").map(Number))].sort((a, b) => b - a))
+      .default([7, 1]),
+  ),
 });
 
 export type SlackConfig = {
@@ -67,6 +103,11 @@ export type Config = {
   database: DatabaseConfig;
   port: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Slack user ids that may configure digests until roles exist. */
+  admins: string[];
+  deadlines: { skrivelseMonths: number; motionMonths: number };
+  /** Days before a remiss is due that its answering body is reminded, largest first. */
+  reminderDays: number[];
 };
 
 export class ConfigError extends Error {
@@ -125,6 +166,9 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
       : { kind: "pglite", dataDir: values.DATA_DIR },
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
+    admins: values.ARENDE_ADMINS,
+    deadlines: { skrivelseMonths: values.ARENDE_SKRIVELSE_MONTHS, motionMonths: values.ARENDE_MOTION_MONTHS },
+    reminderDays: values.ARENDE_REMINDER_DAYS,
   };
 }
 

@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
+import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
 import {
   type Counts,
   type EntityKind,
@@ -21,6 +22,7 @@ export async function runImportCommand(opts: {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   interactive: boolean;
+  deadlineRules?: DeadlineRules;
 }): Promise<number> {
   let source: Awaited<ReturnType<typeof readImportFile>>;
   try {
@@ -52,6 +54,7 @@ export async function runImportCommand(opts: {
       source,
       actor: { type: "import", source: basename(opts.file) },
       clock: opts.clock,
+      ...(opts.deadlineRules ? { deadlineRules: opts.deadlineRules } : {}),
       onProgress: (progress) => bar?.update(Math.floor(progress.fraction * 100), { rows: progress.rows }),
     });
   } finally {

@@ -1,19 +1,21 @@
 import { Command, InvalidArgumentError } from "commander";
 import { systemClock, today } from "../clock.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { runImportCommand } from "./import-command.js";
 import { runStatusCommand } from "./status-command.js";
 
 /** Commander parses the arguments (help, errors and usage for free); each command is one function. */
-async function withDatabase(work: (database: DatabaseHandle) => Promise<number>): Promise<never> {
+async function withDatabase(
+  work: (database: DatabaseHandle, config: Config) => Promise<number>,
+): Promise<never> {
   let code: number;
   try {
     const config = loadConfig("cli");
     const database = await openDatabase(config.database);
     try {
       await database.migrate();
-      code = await work(database);
+      code = await work(database, config);
     } finally {
       await database.close();
     }
@@ -59,10 +61,11 @@ program
   )
   .argument("<file>", "a .csv or .json file")
   .action(async (file: string) =>
-    withDatabase(({ db }) =>
+    withDatabase(({ db }, config) =>
       runImportCommand({
         file,
         db,
+        deadlineRules: config.deadlines,
         clock: systemClock,
         out: process.stdout,
         err: process.stderr,

@@ -120,6 +120,8 @@ export const cases = pgTable(
   },
   (t) => [
     uniqueIndex("cases_registry_dnr_key_idx").on(t.registryId, t.dnrKey),
+    // Status lookups search every registry by dnr key; the unique index above leads with the registry.
+    index("cases_dnr_key_idx").on(t.dnrKey),
     index("cases_dnr_key_trgm_idx").using("gin", sql`${t.dnrKey} gin_trgm_ops`),
     index("cases_status_kind_idx").on(t.status, t.kind),
     index("cases_responsible_body_idx").on(t.responsibleBodyId),
@@ -238,6 +240,8 @@ export const deadlines = pgTable(
   (t) => [
     index("deadlines_case_idx").on(t.caseId),
     uniqueIndex("deadlines_referral_kind_idx").on(t.referralId, t.kind),
+    // A case has at most one computed deadline of each kind (the statutory target or the local policy).
+    uniqueIndex("deadlines_case_kind_idx").on(t.caseId, t.kind).where(sql`${t.referralId} IS NULL`),
     index("deadlines_state_due_idx").on(t.state, t.dueOn),
   ],
 );
@@ -273,6 +277,62 @@ export const slackReceipts = pgTable(
     receivedAt: instant("received_at").notNull(),
   },
   (t) => [index("slack_receipts_received_idx").on(t.receivedAt)],
+);
+
+/** A channel's weekly digest of what is overdue; one per channel. */
+export const digestSubscriptions = pgTable("digest_subscriptions", {
+  id: id(),
+  channelId: text("channel_id").notNull().unique(),
+  /** ISO weekday in Stockholm: 1 Monday … 7 Sunday. */
+  weekday: integer("weekday").notNull(),
+  /** "HH:MM", Stockholm wall-clock time, so the digest keeps its hour across daylight-saving changes. */
+  time: text("time").notNull(),
+  /** Null means every kind. */
+  caseKinds: caseKind("case_kinds").array(),
+  /** Responsible bodies to include; null means all. */
+  bodyIds: integer("body_ids").array(),
+  postWhenEmpty: boolean("post_when_empty").notNull().default(true),
+  active: boolean("active").notNull().default(true),
+  createdBySlackUserId: text("created_by_slack_user_id").notNull(),
+  createdAt: instant("created_at").notNull().defaultNow(),
+  updatedAt: instant("updated_at").notNull().defaultNow(),
+});
+
+export const postState = pgEnum("post_state", ["claimed", "posted", "failed"]);
+export const postKind = pgEnum("post_kind", ["digest", "reminder"]);
+
+/**
+ * Scheduled posts, claimed before they are sent: the unique key (e.g. "digest:12:2026-11-23") makes
+ * two replicas post once, and a lease lets another replica finish a claim whose holder died.
+ */
+export const slackPosts = pgTable(
+  "slack_posts",
+  {
+    id: id(),
+    key: text("key").notNull().unique(),
+    kind: postKind("kind").notNull(),
+    /** The subscription of a digest, the referral of a reminder. */
+    subjectId: integer("subject_id").notNull(),
+    /** The digest's scheduled day, or a reminder's threshold, as written in the key. */
+    period: text("period").notNull(),
+    channelId: text("channel_id").notNull(),
+    state: postState("state").notNull().default("claimed"),
+    claimedBy: text("claimed_by").notNull(),
+    leaseUntil: instant("lease_until").notNull(),
+    late: boolean("late").notNull().default(false),
+    attempts: integer("attempts").notNull().default(0),
+    /** Messages of a split digest already in Slack, so a resumed post continues where it stopped. */
+    partsPosted: integer("parts_posted").notNull().default(0),
+    messageTs: text("message_ts"),
+    itemCount: integer("item_count"),
+    lastError: text("last_error"),
+    createdAt: instant("created_at").notNull(),
+    postedAt: instant("posted_at"),
+  },
+  (t) => [
+    index("slack_posts_kind_subject_idx").on(t.kind, t.subjectId),
+    index("slack_posts_state_idx").on(t.state),
+  ],
 );
 
 export const casesRelations = relations(cases, ({ one, many }) => ({

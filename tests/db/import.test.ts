@@ -126,7 +126,7 @@ describe("db/seed/demo.json", () => {
         "  ärenden (cases): 2 skapade, 0 uppdaterade, 0 oförändrade",
         "  remisser (referrals): 7 skapade, 0 uppdaterade, 0 oförändrade",
         "  remissvar (responses): 2 skapade, 0 uppdaterade, 0 oförändrade",
-        "  bevakningar (deadlines): 1 skapade, 0 uppdaterade, 0 oförändrade",
+        "  bevakningar (deadlines): 2 skapade, 0 uppdaterade, 0 oförändrade",
         "  händelser (timeline): 11 skapade, 0 uppdaterade, 0 oförändrade",
         "",
       ].join("\n"),
@@ -136,7 +136,7 @@ describe("db/seed/demo.json", () => {
       referrals: 7,
       responses: 2,
       timeline: 11,
-      deadlines: 1,
+      deadlines: 2,
       identifiers: 2,
     });
   });
@@ -235,7 +235,29 @@ describe("db/seed/demo.json", () => {
       decidedAt: null,
     });
     expect(svar[0]?.summary).toContain("sammanhållen lönebildning tillsammans ger goda förutsättningar");
-    expect(await database.db.select().from(deadlines).where(eq(deadlines.caseId, skrivelse.id))).toEqual([]);
+    // The local policy period counts from the skrivelse's date; the case is answered, so it is met.
+    expect(
+      await database.db
+        .select({
+          kind: deadlines.kind,
+          referralId: deadlines.referralId,
+          dueOn: deadlines.dueOn,
+          basis: deadlines.basis,
+          state: deadlines.state,
+          metOn: deadlines.metOn,
+        })
+        .from(deadlines)
+        .where(eq(deadlines.caseId, skrivelse.id)),
+    ).toEqual([
+      {
+        kind: "policy",
+        referralId: null,
+        dueOn: "2017-01-26",
+        basis: "Lokal policy, inte lag: skrivelser besvaras inom 3 månader.",
+        state: "met",
+        metOn: null,
+      },
+    ]);
 
     const timeline = await database.db
       .select()
@@ -394,7 +416,7 @@ describe("db/seed/demo.json", () => {
 
   it("audited every row it wrote, in the name of the import file", async () => {
     const events = await database.db.select().from(auditEvents);
-    expect(events).toHaveLength(1 + 9 + 2 + 7 + 2 + 1 + 11);
+    expect(events).toHaveLength(1 + 9 + 2 + 7 + 2 + 2 + 11);
     expect(new Set(events.map((event) => `${event.actorType}:${event.actorId}`))).toEqual(
       new Set(["import:demo.json"]),
     );
@@ -436,7 +458,7 @@ describe("re-importing a changed file", () => {
     expect(result.out).toContain("12 rader, 0 skapade, 1 uppdaterade, 11 oförändrade, 0 avvisade");
     expect(result.out).toContain("ärenden (cases): 0 skapade, 1 uppdaterade, 1 oförändrade");
     expect(result.out).toContain("remisser (referrals): 0 skapade, 1 uppdaterade, 6 oförändrade");
-    expect(result.out).toContain("bevakningar (deadlines): 0 skapade, 1 uppdaterade, 0 oförändrade");
+    expect(result.out).toContain("bevakningar (deadlines): 0 skapade, 1 uppdaterade, 1 oförändrade");
 
     const motion = await caseByIdentifier("motion 2016:114");
     expect(motion?.status).toBe("prepared");
@@ -529,6 +551,7 @@ describe("a CSV file with bad rows", () => {
       "prov.csv: 9 rader, 3 skapade, 0 uppdaterade, 0 oförändrade, 6 avvisade (rows, created, updated, unchanged, rejected)",
       "  diarier (registries): 1 skapade, 0 uppdaterade, 0 oförändrade",
       "  ärenden (cases): 3 skapade, 0 uppdaterade, 0 oförändrade",
+      "  bevakningar (deadlines): 2 skapade, 0 uppdaterade, 0 oförändrade",
       ...expectedRejections,
       "",
     ]);
@@ -566,6 +589,8 @@ describe("a CSV file with bad rows", () => {
       { action: "case.imported", actorId: "prov.csv" },
       { action: "case.imported", actorId: "prov.csv" },
       { action: "case.imported", actorId: "prov.csv" },
+      { action: "deadline.computed", actorId: "prov.csv" },
+      { action: "deadline.computed", actorId: "prov.csv" },
     ]);
   });
 

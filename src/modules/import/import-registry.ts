@@ -3,6 +3,8 @@ import type { Clock } from "../../clock.js";
 import type { Database, Executor } from "../../db/client.js";
 import type { Person } from "../../db/schema.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.repository.js";
+import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../deadlines/deadline-rules.js";
+import { syncCaseDeadlines } from "../deadlines/sync-case-deadlines.js";
 import type { Actor } from "../shared/actor.js";
 import type { BodyRow, CaseRow, RegistryRow } from "./import.repository.js";
 import * as repository from "./import.repository.js";
@@ -64,6 +66,8 @@ export async function importRegistry(options: {
   onProgress?: (progress: ImportProgress) => void;
   /** Cases per transaction. */
   batchSize?: number;
+  /** The installation's deadline rules; each imported case gets its computed deadline. */
+  deadlineRules?: DeadlineRules;
 }): Promise<ImportReport> {
   return new ImportRun(options).execute();
 }
@@ -100,6 +104,7 @@ class ImportRun {
   private readonly clock: Clock;
   private readonly onProgress: ((progress: ImportProgress) => void) | undefined;
   private readonly batchSize: number;
+  private readonly deadlineRules: DeadlineRules;
 
   private readonly report: ImportReport = {
     rows: 0,
@@ -136,7 +141,9 @@ class ImportRun {
     clock: Clock;
     onProgress?: (progress: ImportProgress) => void;
     batchSize?: number;
+    deadlineRules?: DeadlineRules;
   }) {
+    this.deadlineRules = options.deadlineRules ?? DEFAULT_DEADLINE_RULES;
     this.db = options.db;
     this.source = options.source;
     this.actor = options.actor;
@@ -536,6 +543,21 @@ class ImportRun {
       outcome,
       nestedChanged,
     );
+
+    const deadlines = await syncCaseDeadlines(
+      tx,
+      planned.map((plan) => ({ ...plan.values, id: plan.caseId })),
+      this.deadlineRules,
+    );
+    outcome.audit.push(...deadlines.audit);
+    for (const [result, count] of [
+      ["created", deadlines.created],
+      ["updated", deadlines.updated],
+      ["unchanged", deadlines.unchanged],
+    ] as const) {
+      for (let index = 0; index < count; index += 1) outcome.count("deadline", result);
+    }
+    for (const caseId of deadlines.changedCaseIds) nestedChanged.add(caseId);
 
     for (const plan of planned) {
       if (plan.existing === null) outcome.rows.push("created");

@@ -10,6 +10,11 @@ export function renderCaseText(card: CasePresentation): string {
   const width = Math.max(...card.facts.map((fact) => fact.label.length));
   for (const fact of card.facts) lines.push(`${`${fact.label}:`.padEnd(width + 2)}${fact.value}`);
   if (card.summary) lines.push("", "Ärendet", card.summary);
+  if (card.deadlines.length > 0) {
+    lines.push("", "Tidsfrist");
+    for (const deadline of card.deadlines)
+      lines.push(`  ${deadline.overdueDays !== null ? "!" : "-"} ${deadline.line}`);
+  }
   if (card.referrals.length > 0) {
     lines.push("", "Remisser");
     for (const referral of card.referrals)

@@ -29,6 +29,7 @@ function caseDetails(overrides: Partial<CaseDetails> = {}): CaseDetails {
     outcome: null,
     identifiers: ["PM 2017:95 RVI+VIII"],
     referrals: [],
+    deadlines: [],
     timeline: [],
     ...overrides,
   };

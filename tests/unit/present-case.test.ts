@@ -48,6 +48,7 @@ function caseDetails(overrides: Partial<CaseDetails> = {}): CaseDetails {
     outcome: null,
     identifiers: [],
     referrals: [],
+    deadlines: [],
     timeline: [],
     ...overrides,
   };
@@ -518,5 +519,87 @@ describe("a restricted case", () => {
     expect(presentCase(open, { today: "2017-01-01", audience: "public" })).toEqual(
       presentCase(open, { today: "2017-01-01", audience: "full" }),
     );
+  });
+});
+
+describe("the case's deadline on the card", () => {
+  const statutory = {
+    kind: "statutory" as const,
+    dueOn: "2017-10-26",
+    basis: "Lagstadgat mål: beslut inom ett år från att motionen väcktes (kommunallagen 5 kap. 35 §).",
+    state: "open" as const,
+    metOn: null,
+  };
+
+  it("shows the statutory target, labelled as law, and how late it is", () => {
+    const card = presentCase(caseDetails({ kind: "motion", status: "in_progress", deadlines: [statutory] }), {
+      today: "2017-11-01",
+      audience: "full",
+    });
+    expect(card.deadlines).toEqual([
+      {
+        line: "Lagstadgat mål: beslut inom ett år från att motionen väcktes (kommunallagen 5 kap. 35 §). Senast 26 oktober 2017: försenad 6 dagar.",
+        overdueDays: 6,
+      },
+    ]);
+  });
+
+  it("counts the days left before the target", () => {
+    const card = presentCase(caseDetails({ kind: "motion", status: "in_progress", deadlines: [statutory] }), {
+      today: "2017-10-25",
+      audience: "full",
+    });
+    expect(card.deadlines[0]?.line).toMatch(/Senast 26 oktober 2017: 1 dag kvar\.$/);
+  });
+
+  it("says a policy deadline met late was met late", () => {
+    const policy = {
+      kind: "policy" as const,
+      dueOn: "2017-01-26",
+      basis: "Lokal policy, inte lag: skrivelser besvaras inom 3 månader.",
+      state: "met" as const,
+      metOn: "2017-05-31",
+    };
+    const card = presentCase(caseDetails({ status: "closed", deadlines: [policy] }), {
+      today: "2026-11-22",
+      audience: "full",
+    });
+    expect(card.deadlines).toEqual([
+      {
+        line: "Lokal policy, inte lag: skrivelser besvaras inom 3 månader. Senast 26 januari 2017: avslutat 31 maj 2017, 125 dagar efter sista dagen.",
+        overdueDays: null,
+      },
+    ]);
+  });
+
+  it("says why there is no deadline when the start date is unknown", () => {
+    const card = presentCase(caseDetails({ kind: "motion", raisedOn: null, status: "in_progress" }), {
+      today: "2017-04-03",
+      audience: "full",
+    });
+    expect(card.deadlines).toEqual([
+      { line: "Datum då motionen väcktes är okänt; ingen tidsfrist kan beräknas.", overdueDays: null },
+    ]);
+  });
+
+  it("flags a remiss due date stated on a non-working day, keeping the date as stated", () => {
+    const card = presentCase(
+      caseDetails({ referrals: [referral(socialnamnden, { dueOn: "2017-06-23" })], status: "in_progress" }),
+      { today: "2017-06-01", audience: "full" },
+    );
+    expect(card.referrals[0]?.line).toBe(
+      "Socialnämnden: svar senast 23 juni 2017 (svarsdatumet infaller på midsommarafton), väntar på svar",
+    );
+  });
+
+  it("never shows deadlines of a restricted case in public", () => {
+    const card = presentCase(
+      caseDetails({ restricted: true, publicTitle: "Sekretess", deadlines: [statutory] }),
+      {
+        today: "2017-11-01",
+        audience: "public",
+      },
+    );
+    expect(card.deadlines).toEqual([]);
   });
 });

@@ -51,6 +51,15 @@ export type TimelineDetails = {
   text: string;
 };
 
+/** A computed deadline of the whole case: the statutory target or the local policy. */
+export type CaseDeadlineDetails = {
+  kind: "referral_due" | "statutory" | "policy" | "custom";
+  dueOn: string;
+  basis: string;
+  state: "open" | "met" | "cancelled";
+  metOn: string | null;
+};
+
 /** Everything the registry knows of one case, as the bot shows it. Dates are "YYYY-MM-DD" or null. */
 export type CaseDetails = {
   id: number;
@@ -73,6 +82,7 @@ export type CaseDetails = {
   outcome: string | null;
   identifiers: string[];
   referrals: ReferralDetails[];
+  deadlines: CaseDeadlineDetails[];
   timeline: TimelineDetails[];
 };
 

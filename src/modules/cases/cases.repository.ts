@@ -1,6 +1,13 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
-import { caseIdentifiers, cases, referralResponses, referrals, timelineEntries } from "../../db/schema.js";
+import {
+  caseIdentifiers,
+  cases,
+  deadlines,
+  referralResponses,
+  referrals,
+  timelineEntries,
+} from "../../db/schema.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 
 export async function findCaseIdsByDnrKey(db: Database, key: string): Promise<number[]> {
@@ -63,6 +70,15 @@ export async function loadCaseDetails(db: Database, ids: number[]): Promise<Case
         approvalState: response.approvalState,
       })),
     })),
+    deadlines: row.deadlines
+      .filter((deadline) => deadline.referralId === null)
+      .map((deadline) => ({
+        kind: deadline.kind,
+        dueOn: deadline.dueOn,
+        basis: deadline.basis,
+        state: deadline.state,
+        metOn: deadline.metOn,
+      })),
     timeline: row.timeline.map((entry) => ({
       kind: entry.kind,
       body: entry.body,
@@ -158,6 +174,10 @@ function prepareStatusQueries(db: Database) {
           timeline: {
             orderBy: asc(timelineEntries.position),
             with: { body: { columns: { id: true, code: true, name: true } } },
+          },
+          deadlines: {
+            columns: { referralId: true, kind: true, dueOn: true, basis: true, state: true, metOn: true },
+            orderBy: asc(deadlines.id),
           },
         },
       })

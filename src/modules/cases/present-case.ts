@@ -1,6 +1,20 @@
 import { daysBetween } from "../../clock.js";
 import type { Person } from "../../db/schema.js";
-import type { CaseDetails, CaseKind, CaseStatus, ReferralDetails, TimelineDetails } from "./case-details.js";
+import {
+  DEFAULT_DEADLINE_RULES,
+  type DeadlineStanding,
+  deadlineStanding,
+  planCaseDeadline,
+  statedDueDateWarning,
+} from "../deadlines/deadline-rules.js";
+import type {
+  CaseDeadlineDetails,
+  CaseDetails,
+  CaseKind,
+  CaseStatus,
+  ReferralDetails,
+  TimelineDetails,
+} from "./case-details.js";
 
 /**
  * What a case card says, in Swedish, independent of where it is shown: Block Kit in Slack and plain
@@ -16,6 +30,8 @@ export type CasePresentation = {
   stage: string;
   summary: string | null;
   referrals: { line: string; overdueDays: number | null }[];
+  /** The case's statutory target or local policy deadline, and whether it is met. */
+  deadlines: { line: string; overdueDays: number | null }[];
   timeline: { heading: string; text: string }[];
   notice: string | null;
   registryName: string;
@@ -156,8 +172,9 @@ function referralLine(
   referral: ReferralDetails,
   today: string,
 ): { line: string; overdueDays: number | null } {
+  const warning = referral.dueOn ? statedDueDateWarning(referral.dueOn) : null;
   const due = referral.dueOn
-    ? `svar senast ${formatSwedishDate(referral.dueOn)}`
+    ? `svar senast ${formatSwedishDate(referral.dueOn)}${warning ? ` (${warning})` : ""}`
     : "inget svarsdatum angivet";
   const late = overdueDays(referral, today);
   const response = referral.responses.find((candidate) => candidate.approvalState === "approved");
@@ -182,6 +199,44 @@ function referralLine(
       break;
   }
   return { line: `${capitalise(referral.body.name)}: ${due}, ${state}`, overdueDays: late };
+}
+
+function standingText(standing: DeadlineStanding): string {
+  switch (standing.state) {
+    case "met":
+      return standing.metOn ? `avslutat ${formatSwedishDate(standing.metOn)}` : "avslutat (datum okänt)";
+    case "cancelled":
+      return "gäller inte längre";
+    case "open":
+      return standing.daysLeft === 0
+        ? "sista dagen i dag"
+        : `${standing.daysLeft} ${standing.daysLeft === 1 ? "dag" : "dagar"} kvar`;
+    case "overdue":
+      return `försenad ${standing.overdueDays} ${standing.overdueDays === 1 ? "dag" : "dagar"}`;
+  }
+}
+
+function deadlineLine(
+  deadline: CaseDeadlineDetails,
+  today: string,
+): { line: string; overdueDays: number | null } {
+  const standing = deadlineStanding(deadline, today);
+  const late =
+    standing.state === "met" && standing.metOn !== null && standing.metOn > deadline.dueOn
+      ? `, ${daysBetween(deadline.dueOn, standing.metOn)} dagar efter sista dagen`
+      : "";
+  return {
+    line: `${deadline.basis} Senast ${formatSwedishDate(deadline.dueOn)}: ${standingText(standing)}${late}.`,
+    overdueDays: standing.state === "overdue" ? standing.overdueDays : null,
+  };
+}
+
+/** The stored deadline when there is one; otherwise why none could be computed, rather than a guess. */
+function deadlineLines(details: CaseDetails, today: string): { line: string; overdueDays: number | null }[] {
+  const live = details.deadlines.filter((deadline) => deadline.state !== "cancelled");
+  if (live.length > 0) return live.map((deadline) => deadlineLine(deadline, today));
+  const plan = planCaseDeadline(details, DEFAULT_DEADLINE_RULES);
+  return plan.type === "unknown_start" ? [{ line: plan.reason, overdueDays: null }] : [];
 }
 
 function timelineItem(entry: TimelineDetails): { heading: string; text: string } {
@@ -212,6 +267,7 @@ export function presentCase(
       stage: "",
       summary: null,
       referrals: [],
+      deadlines: [],
       timeline: [],
       notice: RESTRICTED_NOTICE,
       registryName: details.registry.name,
@@ -244,6 +300,7 @@ export function presentCase(
     stage,
     summary: details.summary,
     referrals: details.referrals.map((referral) => referralLine(referral, today)),
+    deadlines: deadlineLines(details, today),
     timeline: details.timeline.map(timelineItem),
     notice: details.restricted ? "Sekretess: visa inte detta kort i en kanal." : null,
     registryName: details.registry.name,

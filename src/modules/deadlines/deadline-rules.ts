@@ -79,9 +79,8 @@ export function planCaseDeadline(
 /** A remiss's due date is kept as stated; a stated day the office is closed is only pointed out. */
 export function statedDueDateWarning(dueOn: string): string | null {
   const reason = nonWorkingReason(dueOn);
-  return reason
-    ? `svarsdatumet infaller på en ${reason === "lördag" || reason === "söndag" ? reason : `helgdag (${reason})`}`
-    : null;
+  if (!reason) return null;
+  return `svarsdatumet infaller på ${reason === "lördag" || reason === "söndag" ? `en ${reason}` : reason}`;
 }
 
 export type DeadlineStanding =

@@ -35,6 +35,14 @@ export function caseCardMessage(
       text: { type: "mrkdwn", text: `*Ärendet*\n${escapeAndShorten(card.summary, SUMMARY_MAX)}` },
     });
   }
+  if (card.deadlines.length > 0) {
+    const lines = card.deadlines.map((deadline) =>
+      deadline.overdueDays !== null
+        ? `:warning: *${escapeMrkdwn(deadline.line)}*`
+        : `• ${escapeMrkdwn(deadline.line)}`,
+    );
+    blocks.push(...sectionsOf("*Tidsfrist*", lines));
+  }
   if (card.referrals.length > 0) {
     const lines = card.referrals.map((referral) =>
       referral.overdueDays !== null

@@ -1,0 +1,180 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
+import { startServer } from "./child.js";
+import { BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
+import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
+
+/**
+ * `npm run bench`: status lookups end to end (signed request in, card out) on a registry of
+ * generated cases, on PGlite and on PostgreSQL, next to the floor (a bare Bolt app answering a
+ * constant). Measurements only: a missed aim exits 0, anything that went wrong exits 1.
+ *
+ * Settings: BENCH_ROWS (100000), BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (10),
+ * BENCH_DATABASE_URL (a PostgreSQL server where a scratch database may be created and dropped),
+ * BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test).
+ */
+
+const settings = {
+  rows: positive("BENCH_ROWS", 100_000),
+  durationSeconds: positive("BENCH_DURATION", 10),
+  warmupSeconds: positive("BENCH_WARMUP", 3),
+  connections: positive("BENCH_CONNECTIONS", 10),
+  adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+};
+const AIM_RATIO = 0.7;
+const AIM_P99_MS = 20;
+
+type Measured = { target: string; result: LoadResult; serverCpuMsPerRequest: number };
+
+const cleanups: (() => Promise<void>)[] = [];
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup().catch((error: unknown) => console.error("cleanup failed:", error));
+  }
+}
+
+async function main(): Promise<number> {
+  const s = settings;
+  console.log(
+    `arendebot bench: ${s.rows.toLocaleString("en")} cases, ${s.connections} connections, ` +
+      `${s.warmupSeconds} s warm-up + ${s.durationSeconds} s per target\n`,
+  );
+  const workDir = await mkdtemp(join(tmpdir(), "arendebot-bench-csv-"));
+  cleanups.push(() => rm(workDir, { recursive: true, force: true }));
+  const csvFile = join(workDir, "cases.csv");
+  await writeFile(csvFile, generateCasesCsv(s.rows));
+
+  const defer = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  const registries: BenchRegistry[] = [];
+  for (const [target, open] of [
+    ["pglite", () => pgliteRegistry(csvFile, s.rows, defer)],
+    ["postgres", () => postgresRegistry(s.adminUrl, csvFile, s.rows, defer)],
+  ] as const) {
+    console.log(`${target}: migrating and importing ${s.rows.toLocaleString("en")} rows…`);
+    const registry = await open();
+    registries.push(registry);
+    console.log(`${target}: imported in ${registry.importSeconds.toFixed(1)} s`);
+  }
+
+  const dnrs = registries[0]?.dnrs ?? [];
+  const measured: Measured[] = [
+    await measure("floor", "./serve-floor.ts", {}, dnrs, (body) =>
+      body.includes('"response_type":"ephemeral"'),
+    ),
+  ];
+  for (const registry of registries) {
+    measured.push(await measure(registry.target, "./serve-bot.ts", registry.env, registry.dnrs, isCaseCard));
+  }
+
+  printReport(measured, registries);
+  const failed = measured.filter(({ result }) => failureCount(result) > 0);
+  for (const { target, result } of failed) {
+    console.error(`\nFAILED ${target}: ${JSON.stringify(result.failures)}`);
+    if (result.firstWrongAnswer)
+      console.error(`  first wrong answer: ${result.firstWrongAnswer.slice(0, 500)}`);
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** The status card of exactly one case, answered in the HTTP ack body. */
+function isCaseCard(body: string): boolean {
+  return body.includes('"response_type":"ephemeral"') && body.includes('"action_id":"case_card.share"');
+}
+
+async function measure(
+  target: string,
+  script: string,
+  env: Record<string, string>,
+  dnrs: readonly string[],
+  answerIsRight: (body: string) => boolean,
+): Promise<Measured> {
+  const server = await startServer(script, { ...env, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET });
+  try {
+    const load = { url: server.url, dnrs, connections: settings.connections, answerIsRight };
+    process.stdout.write(`${target}: warming up… `);
+    const warmup = await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
+    if (failureCount(warmup) > 0) return { target, result: warmup, serverCpuMsPerRequest: Number.NaN };
+    process.stdout.write("measuring… ");
+    const cpuBefore = await server.cpuMs();
+    const result = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
+    const serverCpuMsPerRequest = ((await server.cpuMs()) - cpuBefore) / result.requests;
+    console.log(`${Math.round(result.requestsPerSecond)} requests/s`);
+    return { target, result, serverCpuMsPerRequest };
+  } finally {
+    await server.stop();
+  }
+}
+
+function printReport(measured: Measured[], registries: BenchRegistry[]): void {
+  const floor = measured.find((row) => row.target === "floor")?.result.requestsPerSecond ?? Number.NaN;
+  const table = [
+    ["target", "requests/s", "p50 ms", "p99 ms", "× floor", "server CPU ms/req", "requests", "failures"],
+    ...measured.map(({ target, result, serverCpuMsPerRequest }) => [
+      target,
+      result.requestsPerSecond.toFixed(0),
+      result.p50Ms.toFixed(2),
+      result.p99Ms.toFixed(2),
+      (result.requestsPerSecond / floor).toFixed(2),
+      serverCpuMsPerRequest.toFixed(3),
+      String(result.requests),
+      String(failureCount(result)),
+    ]),
+  ];
+  const widths =
+    table[0]?.map((_, column) => Math.max(...table.map((row) => row[column]?.length ?? 0))) ?? [];
+  console.log("");
+  for (const row of table) {
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd : cell.padStart).call(cell, widths[column] ?? 0))
+        .join("  "),
+    );
+  }
+  console.log(
+    "(server CPU: the Node process under test only; PostgreSQL's own backends are not counted. " +
+      "It varies less than requests/s when the machine is busy.)\n",
+  );
+  for (const registry of registries) {
+    console.log(
+      `import ${registry.target}: ${Math.round(registry.importRowsPerSecond).toLocaleString("en")} rows/s ` +
+        `(${settings.rows.toLocaleString("en")} rows in ${registry.importSeconds.toFixed(1)} s)`,
+    );
+  }
+  const postgresRow = measured.find((row) => row.target === "postgres")?.result;
+  if (!postgresRow) return;
+  const ratio = postgresRow.requestsPerSecond / floor;
+  const ratioMet = ratio >= AIM_RATIO;
+  const p99Met = postgresRow.p99Ms < AIM_P99_MS;
+  console.log(
+    `\naims on PostgreSQL: ${ratioMet && p99Met ? "MET" : "MISSED"}; ` +
+      `throughput ${ratio.toFixed(2)} × floor (aim ≥ ${AIM_RATIO}) ${ratioMet ? "met" : "missed"}, ` +
+      `p99 ${postgresRow.p99Ms.toFixed(1)} ms (aim < ${AIM_P99_MS} ms) ${p99Met ? "met" : "missed"}`,
+  );
+}
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error("\nbench failed:", error);
+} finally {
+  await cleanUp();
+}
+process.exit(code);

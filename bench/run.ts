@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { startServer } from "./child.js";
+import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
 import { BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
 import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
 
@@ -76,6 +77,16 @@ async function main(): Promise<number> {
   }
 
   printReport(measured, registries);
+
+  console.log(
+    "\ndigest: 100,000 cases, 10,000 overdue; buildDigest next to the bare SQL selecting the same rows",
+  );
+  for (const result of [
+    await benchDigestOnPglite({ defer }),
+    await benchDigestOnPostgres(s.adminUrl, { defer }),
+  ]) {
+    console.log(formatDigestBench(result));
+  }
   const failed = measured.filter(({ result }) => failureCount(result) > 0);
   for (const { target, result } of failed) {
     console.error(`\nFAILED ${target}: ${JSON.stringify(result.failures)}`);

@@ -1,10 +1,15 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
-import { startSchedules } from "./jobs/scheduler.js";
+import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
+import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
+import { type Job, startSchedules } from "./jobs/scheduler.js";
 import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
+import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
 
 export type RunningBot = { stop(): Promise<void> };
 
@@ -24,7 +29,12 @@ export async function startBot({
   database: DatabaseHandle;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
-  const services = createServices({ db: database.db, clock });
+  const services = createServices({
+    db: database.db,
+    clock,
+    admins: config.admins,
+    deadlineRules: config.deadlines,
+  });
   const slackApp = await startSlackApp({
     slack: config.slack,
     port: config.port,
@@ -32,6 +42,33 @@ export async function startBot({
     deps: { services },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
+  // Digests and reminders: every minute each job asks what is due now and posts it exactly once
+  // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
+  const posting = {
+    db: database.db,
+    clock,
+    instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+    poster: createWebPoster({
+      client: createPostingClient({
+        botToken: config.slack.botToken,
+        apiUrl: config.slack.apiUrl,
+        logLevel: config.logLevel,
+      }),
+    }),
+  };
+  const postingJobs: Job[] = [
+    {
+      name: DIGEST_JOB,
+      cron: "* * * * *",
+      run: singleFlight(() => runDueDigests({ ...posting, deadlineRules: config.deadlines })),
+    },
+    {
+      name: REMINDER_JOB,
+      cron: "* * * * *",
+      run: singleFlight(() => runDueReminders({ ...posting, reminderDays: config.reminderDays })),
+    },
+  ];
+  const onError = (job: Job, error: unknown) => console.error(`Scheduled job ${job.name} failed`, error);
   const schedules = startSchedules(
     [
       {
@@ -39,14 +76,28 @@ export async function startBot({
         cron: "17 3 * * *",
         run: () => forgetOldReceipts({ db: database.db, clock }),
       },
+      ...postingJobs,
     ],
-    (job, error) => console.error(`Scheduled job ${job.name} failed`, error),
+    onError,
   );
+  const catchUp = Promise.all(postingJobs.map((job) => job.run().catch((error) => onError(job, error))));
   return {
     stop: async () => {
       await slackApp.stop();
       await schedules.stop();
+      await catchUp;
     },
+  };
+}
+
+/** While a run is under way, a second trigger (the start-up run meeting the first cron tick) joins it. */
+function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  return () => {
+    current ??= run().finally(() => {
+      current = undefined;
+    });
+    return current;
   };
 }
 

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
+import { runDigestCommand } from "./digest-command.js";
 import { runImportCommand } from "./import-command.js";
 import { runStatusCommand } from "./status-command.js";
 
@@ -70,6 +71,34 @@ program
         out: process.stdout,
         err: process.stderr,
         interactive: Boolean(process.stderr.isTTY),
+      }),
+    ),
+  );
+
+program
+  .command("digest")
+  .description(
+    "print what is overdue, as the weekly digest; with --send --channel C… post it in Slack now (once per channel and day)",
+  )
+  .option("--as-of <date>", "count as of this day (YYYY-MM-DD) instead of today", isoDate)
+  .option(
+    "--filter <words...>",
+    "only these cases, in the words of /arende digest: e.g. motioner skrivelser organ:socialnamnden",
+  )
+  .option("--send", "post the digest in Slack (needs SLACK_BOT_TOKEN and --channel)")
+  .option("--channel <id>", "the channel's id (C…); without --filter its subscription's filter applies")
+  .action(async (options: { asOf?: string; filter?: string[]; send?: boolean; channel?: string }) =>
+    withDatabase(({ db }, config) =>
+      runDigestCommand({
+        db,
+        config,
+        clock: systemClock,
+        today: options.asOf ?? today(systemClock),
+        filter: options.filter,
+        send: options.send,
+        channel: options.channel,
+        out: process.stdout,
+        err: process.stderr,
       }),
     ),
   );

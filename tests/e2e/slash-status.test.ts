@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
 import { formBody, sendSigned } from "../support/signed-request.js";
@@ -92,7 +93,7 @@ async function arende(text: string, userId = "W111"): Promise<Answer> {
   });
   expect(response.status).toBe(200);
   const answer = (await response.json()) as Answer;
-  if (answer.text !== "Jag söker i diariet…") return answer;
+  if (answer.text !== WORKING_TEXT) return answer;
   const [late] = await bot.slack.waitForCalls(`/response/${responseId}`, 1);
   return late?.body as Answer;
 }

@@ -1,6 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import type { CaseSummary } from "../../modules/cases/case-details.js";
 import { ACCEPTED_FORMS, type IdentifierParseError } from "../../modules/identifiers/parse-identifier.js";
+import { DIGEST_HELP_LINES } from "./digest-subscription.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 
@@ -12,6 +13,8 @@ export function helpMessage(): SlackMessage {
     "• `/arende status Dnr 108-1642/2017`: ärendets läge, remisser med svarsdatum, förseningar och beslut",
     "• `/arende status Motion 2016:114`: går också med motionens, promemorians eller utlåtandets nummer",
     "• `/arende hjälp`: den här hjälpen",
+    "",
+    ...DIGEST_HELP_LINES,
     "",
     "Du kan också nämna mig i en kanal eller skriva till mig direkt: `status Dnr 108-1642/2017`.",
     "Svar på `/arende` syns bara för dig; knappen *Dela i kanalen* visar kortet för alla.",

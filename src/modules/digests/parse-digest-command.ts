@@ -1,0 +1,460 @@
+import type { CaseKind } from "../cases/case-details.js";
+
+/**
+ * Reads the words after `/arende digest`. Pure: bodies are returned as typed and resolved against the
+ * registry by the use case. Every error says what was wrong and what to type instead, in Swedish.
+ *
+ *   prenumerera [veckodag] [HH:MM] [ärendeslag …] [organ:namn …] [utan-tomma]
+ *   inställningar | avsluta | visa
+ */
+
+/** ISO weekday: 1 Monday … 7 Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export type DigestSettingsInput = {
+  weekday: Weekday;
+  /** "HH:MM", Stockholm wall-clock time. */
+  time: string;
+  /** Null means every kind. */
+  caseKinds: CaseKind[] | null;
+  /** Responsible bodies by code or name, as typed; null means all. */
+  bodies: string[] | null;
+  postWhenEmpty: boolean;
+};
+
+export const DEFAULT_DIGEST_SETTINGS: DigestSettingsInput = {
+  weekday: 1,
+  time: "08:00",
+  caseKinds: null,
+  bodies: null,
+  postWhenEmpty: true,
+};
+
+export type DigestCommandErrorCode =
+  | "digests.command.unknown_subcommand"
+  | "digests.command.unexpected_words"
+  | "digests.command.invalid_weekday"
+  | "digests.command.invalid_time"
+  | "digests.command.duplicate_weekday"
+  | "digests.command.duplicate_time"
+  | "digests.command.empty_body"
+  | "digests.command.unclosed_quote"
+  | "digests.command.conflicting_empty_setting"
+  | "digests.command.unknown_word";
+
+export type DigestCommandError = { code: DigestCommandErrorCode; message: string };
+
+export type DigestCommand =
+  | { type: "help" }
+  | { type: "subscribe"; settings: DigestSettingsInput }
+  | { type: "settings" }
+  | { type: "unsubscribe" }
+  | { type: "preview" }
+  | { type: "invalid"; error: DigestCommandError };
+
+/**
+ * "Remisser" in a filter means referral deadlines on any case: a remiss answer is late whichever kind
+ * of case it belongs to. The subscription stores it among the case kinds as `external_referral`, the
+ * one kind that is itself a remiss; the digest builder reads it as "remiss answers due".
+ */
+export const REMISS_FILTER_KIND: CaseKind = "external_referral";
+
+/** The filter words, in the order help and the settings card name them. */
+export const KIND_FILTER_WORDS: readonly { kind: CaseKind; word: string }[] = [
+  { kind: "motion", word: "motioner" },
+  { kind: "medborgarforslag", word: "medborgarförslag" },
+  { kind: "skrivelse", word: "skrivelser" },
+  { kind: "interpellation", word: "interpellationer" },
+  { kind: REMISS_FILTER_KIND, word: "remisser" },
+];
+
+/** The word that turns off the short "nothing is late" message, and the one that turns it back on. */
+export const SKIP_EMPTY_WORD = "utan-tomma";
+export const POST_EMPTY_WORD = "med-tomma";
+
+export const WEEKDAY_NAMES: Record<Weekday, string> = {
+  1: "måndag",
+  2: "tisdag",
+  3: "onsdag",
+  4: "torsdag",
+  5: "fredag",
+  6: "lördag",
+  7: "söndag",
+};
+
+const SUBCOMMANDS = {
+  prenumerera: "subscribe",
+  installningar: "settings",
+  avsluta: "unsubscribe",
+  visa: "preview",
+} as const;
+
+const HELP_WORDS = new Set(["hjalp", "help"]);
+
+const WEEKDAY_WORDS = new Map<string, Weekday>();
+for (const [number, name] of Object.entries(WEEKDAY_NAMES)) {
+  const weekday = Number(number) as Weekday;
+  const folded = fold(name);
+  for (const word of [folded, `${folded}ar`, folded.slice(0, 3)]) WEEKDAY_WORDS.set(word, weekday);
+}
+WEEKDAY_WORDS.set("tors", 4);
+
+const KIND_WORDS = new Map<string, CaseKind>([
+  ["skrivelse", "skrivelse"],
+  ["skrivelser", "skrivelse"],
+  ["motion", "motion"],
+  ["motioner", "motion"],
+  ["medborgarforslag", "medborgarforslag"],
+  ["interpellation", "interpellation"],
+  ["interpellationer", "interpellation"],
+  ["remiss", REMISS_FILTER_KIND],
+  ["remisser", REMISS_FILTER_KIND],
+]);
+
+const SKIP_EMPTY_WORDS = new Set(["utan-tomma", "utantomma", "tyst"]);
+const POST_EMPTY_WORDS = new Set(["med-tomma", "medtomma"]);
+/** Words people naturally put in between: "varje tisdag kl. 9.30, motioner och skrivelser". */
+const FILLER_WORDS = new Set(["kl", "klockan", "varje", "och", "samt"]);
+
+const EXAMPLE = "`/arende digest prenumerera tisdag 09:30 motioner`";
+const WHAT_FITS =
+  'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
+
+export function parseDigestCommand(text: string): DigestCommand {
+  const tokenized = tokenize(decodeSlackEntities(text));
+  if (!tokenized.ok) return invalid("digests.command.unclosed_quote", tokenized.message);
+  const [first, ...rest] = tokenized.tokens;
+  if (!first) return { type: "help" };
+  const word = fold(first.text.replaceAll(COMMA, ","));
+  if (word === "" || HELP_WORDS.has(word)) return { type: "help" };
+  const subcommand = SUBCOMMANDS[word as keyof typeof SUBCOMMANDS];
+  if (!subcommand) {
+    const close = closest(word, Object.keys(SUBCOMMANDS), 3);
+    const guess = close ? ` Menade du \`${displaySubcommand(close)}\`?` : "";
+    return invalid(
+      "digests.command.unknown_subcommand",
+      `Jag känner inte igen «${echo(first.text)}» efter \`digest\`.${guess} Skriv \`/arende digest prenumerera\`, \`/arende digest inställningar\`, \`/arende digest avsluta\` eller \`/arende digest visa\`.`,
+    );
+  }
+  if (subcommand === "subscribe") return parseSubscription(rest);
+  if (rest.length > 0) {
+    const name = displaySubcommand(word);
+    return invalid(
+      "digests.command.unexpected_words",
+      `\`${name}\` behöver inget mer, men jag fick också «${echo(rest.map((token) => token.text).join(" "))}». Skriv bara \`/arende digest ${name}\`.`,
+    );
+  }
+  return { type: subcommand };
+}
+
+function parseSubscription(tokens: Token[]): DigestCommand {
+  let weekday: Weekday | null = null;
+  let time: string | null = null;
+  let postWhenEmpty: boolean | null = null;
+  const kinds: CaseKind[] = [];
+  const bodies: string[] = [];
+  let previousWasBody = false;
+
+  for (const token of words(tokens)) {
+    const afterBody = previousWasBody;
+    previousWasBody = false;
+
+    const body = BODY_PREFIX.exec(token.text);
+    if (body) {
+      const names = token.text
+        .slice(body[0].length)
+        .split(COMMA)
+        .map((name) => name.replace(/\s+/g, " ").trim())
+        .filter(Boolean);
+      if (names.length === 0) {
+        return invalid(
+          "digests.command.empty_body",
+          'Efter `organ:` ska organets kod eller namn stå, utan mellanslag efter kolon. Skriv till exempel `organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`.',
+        );
+      }
+      for (const name of names) {
+        if (!bodies.some((known) => fold(known) === fold(name))) bodies.push(name);
+      }
+      previousWasBody = true;
+      continue;
+    }
+
+    const raw = token.text.trim();
+    if (raw === "") continue;
+    const folded = fold(raw);
+    if (FILLER_WORDS.has(folded)) continue;
+
+    const clock = readTime(raw);
+    if (clock.type === "time") {
+      if (time !== null && time !== clock.time) {
+        return invalid(
+          "digests.command.duplicate_time",
+          `Ange en enda tid; jag fick både ${time} och ${clock.time}. Skriv till exempel ${EXAMPLE}.`,
+        );
+      }
+      time = clock.time;
+      continue;
+    }
+    if (clock.type === "invalid") {
+      return invalid(
+        "digests.command.invalid_time",
+        `«${echo(raw)}» är ingen tid jag kan läsa. Skriv tiden som TT:MM mellan 00:00 och 23:59, till exempel \`08:00\`, \`9:30\` eller \`9.30\`.`,
+      );
+    }
+
+    const day = WEEKDAY_WORDS.get(folded);
+    if (day !== undefined) {
+      if (weekday !== null && weekday !== day) {
+        return invalid(
+          "digests.command.duplicate_weekday",
+          `Utskicket går en dag i veckan; jag fick både ${WEEKDAY_NAMES[weekday]} och ${WEEKDAY_NAMES[day]}. Välj en, till exempel ${EXAMPLE}.`,
+        );
+      }
+      weekday = day;
+      continue;
+    }
+
+    const kind = KIND_WORDS.get(folded);
+    if (kind !== undefined) {
+      if (!kinds.includes(kind)) kinds.push(kind);
+      continue;
+    }
+
+    if (SKIP_EMPTY_WORDS.has(folded) || POST_EMPTY_WORDS.has(folded)) {
+      const wanted = POST_EMPTY_WORDS.has(folded);
+      if (postWhenEmpty !== null && postWhenEmpty !== wanted) {
+        return invalid(
+          "digests.command.conflicting_empty_setting",
+          `Välj antingen \`${SKIP_EMPTY_WORD}\` (inget utskick de veckor inget är försenat) eller \`${POST_EMPTY_WORD}\` (en kort rad även då), inte båda.`,
+        );
+      }
+      postWhenEmpty = wanted;
+      continue;
+    }
+
+    if (looksLikeWeekday(folded)) {
+      const guess = closest(folded, Object.values(WEEKDAY_NAMES).map(fold), 2);
+      const suggestion = guess ? ` Menade du ${nameOfFoldedWeekday(guess)}?` : "";
+      return invalid(
+        "digests.command.invalid_weekday",
+        `«${echo(raw)}» är ingen veckodag jag känner igen.${suggestion} Skriv en veckodag, \`måndag\` … \`söndag\` (går också utan å, ä, ö eller förkortad: \`mån\`, \`tis\`, \`ons\`, \`tor\`, \`fre\`, \`lör\`, \`sön\`), till exempel ${EXAMPLE}.`,
+      );
+    }
+
+    const hint = afterBody
+      ? ` Har organets namn flera ord? Sätt det inom citattecken: \`organ:"Bromma stadsdelsnämnd"\`.`
+      : suggestionFor(folded);
+    return invalid(
+      "digests.command.unknown_word",
+      `Jag förstår inte «${echo(raw)}».${hint} Efter \`prenumerera\` kan du skriva ${WHAT_FITS}, till exempel ${EXAMPLE}.`,
+    );
+  }
+
+  return {
+    type: "subscribe",
+    settings: {
+      weekday: weekday ?? DEFAULT_DIGEST_SETTINGS.weekday,
+      time: time ?? DEFAULT_DIGEST_SETTINGS.time,
+      caseKinds: kinds.length > 0 ? orderKinds(kinds) : null,
+      bodies: bodies.length > 0 ? bodies : null,
+      postWhenEmpty: postWhenEmpty ?? DEFAULT_DIGEST_SETTINGS.postWhenEmpty,
+    },
+  };
+}
+
+const BODY_PREFIX = /^organ[:=]/i;
+
+/**
+ * `organ: namn` (a space after the colon) is read as `organ:namn`, and `utan tomma` as `utan-tomma`;
+ * other words are split at commas, so "motioner,skrivelser" reads as two.
+ */
+function words(tokens: Token[]): Token[] {
+  const result: Token[] = [];
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index] as Token;
+    const prefix = BODY_PREFIX.exec(token.text);
+    if (prefix) {
+      const next = tokens[index + 1];
+      if (token.text === prefix[0] && !token.quoted && next && !BODY_PREFIX.test(next.text)) {
+        result.push({ text: `${prefix[0]}${next.text}`, quoted: next.quoted });
+        index += 1;
+      } else {
+        result.push(token);
+      }
+      continue;
+    }
+    const next = tokens[index + 1];
+    if (next && ["utan", "med"].includes(fold(token.text)) && fold(next.text) === "tomma") {
+      result.push({ text: `${fold(token.text)}-tomma`, quoted: false });
+      index += 1;
+      continue;
+    }
+    for (const part of token.text.split(COMMA)) {
+      if (part !== "") result.push({ text: part, quoted: token.quoted });
+    }
+  }
+  return result;
+}
+
+function orderKinds(kinds: CaseKind[]): CaseKind[] {
+  const order = KIND_FILTER_WORDS.map((entry) => entry.kind);
+  return [...kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
+type TimeReading = { type: "time"; time: string } | { type: "invalid" } | { type: "not_a_time" };
+
+/** "08:00", "8:00", "8.00", "kl.8.00"; anything made of digits and a separator that is not a time is invalid. */
+function readTime(word: string): TimeReading {
+  const text = word.replace(/^kl(ockan)?\.?(?=\d)/i, "").replace(/\.$/, "");
+  if (!/^\d/.test(text)) return { type: "not_a_time" };
+  const match = /^(\d{1,2})[:.](\d{2})$/.exec(text);
+  if (match) {
+    const hours = Number(match[1]);
+    const minutes = Number(match[2]);
+    if (hours <= 23 && minutes <= 59) {
+      return { type: "time", time: `${String(hours).padStart(2, "0")}:${match[2]}` };
+    }
+    return { type: "invalid" };
+  }
+  return /^[\d:.]+$/.test(text) ? { type: "invalid" } : { type: "not_a_time" };
+}
+
+function looksLikeWeekday(folded: string): boolean {
+  if (/dag(ar)?$/.test(folded)) return true;
+  return folded.length >= 4 && closest(folded, Object.values(WEEKDAY_NAMES).map(fold), 2) !== null;
+}
+
+function nameOfFoldedWeekday(folded: string): string {
+  return Object.values(WEEKDAY_NAMES).find((name) => fold(name) === folded) ?? folded;
+}
+
+function suggestionFor(folded: string): string {
+  const known = [
+    ...KIND_FILTER_WORDS.map((entry) => entry.word),
+    SKIP_EMPTY_WORD,
+    POST_EMPTY_WORD,
+    ...Object.values(WEEKDAY_NAMES),
+  ];
+  const guess = closest(
+    folded,
+    known.map((word) => fold(word)),
+    2,
+  );
+  if (!guess) return "";
+  const word = known.find((candidate) => fold(candidate) === guess) ?? guess;
+  return ` Menade du \`${word}\`?`;
+}
+
+function displaySubcommand(folded: string): string {
+  return folded === "installningar" ? "inställningar" : folded;
+}
+
+function invalid(code: DigestCommandErrorCode, message: string): DigestCommand {
+  return { type: "invalid", error: { code, message } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+/** Lower case, without å, ä, ö or accents, without trailing punctuation: what people type on any keyboard. */
+export function fold(word: string): string {
+  return word
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[.,;:!?]+$/, "");
+}
+
+/** Slack escapes &, < and > in a command's text. */
+function decodeSlackEntities(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** User input echoed back: short, and unable to break the message's formatting. */
+function echo(text: string): string {
+  const clean = text.replaceAll(COMMA, ",").replace(/[`*_~]/g, "");
+  return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
+}
+
+/** The closest candidate within `maxDistance` edits, or null. */
+function closest(word: string, candidates: readonly string[], maxDistance: number): string | null {
+  let best: string | null = null;
+  let bestDistance = maxDistance + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+type Token = { text: string; quoted: boolean };
+
+/** Stands for a comma outside quotes, so `organ:a,b` splits and `organ:"Kultur, fritid"` does not. */
+const COMMA = "\u0000";
+
+const QUOTES: Record<string, string> = { '"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "»": "»" };
+
+/** Splits on white space, keeping quoted stretches ("…", “…”, „…“, «…») together with what they touch. */
+function tokenize(text: string): { ok: true; tokens: Token[] } | { ok: false; message: string } {
+  const tokens: Token[] = [];
+  const normalized = text.replace(/[\u00a0\u2007\u202f]/g, " ");
+  let current = "";
+  let quoted = false;
+  let started = false;
+  for (let index = 0; index < normalized.length; index += 1) {
+    const char = normalized[index] as string;
+    const close = QUOTES[char];
+    if (close !== undefined) {
+      const end = findClosingQuote(normalized, index + 1, close);
+      if (end === -1) {
+        return {
+          ok: false,
+          message: `Citattecknet i «${echo(normalized.slice(Math.max(0, index - 6)))}» avslutas aldrig. Sätt ett citattecken på båda sidor om namnet, till exempel \`organ:"Bromma stadsdelsnämnd"\`.`,
+        };
+      }
+      current += normalized.slice(index + 1, end);
+      quoted = true;
+      started = true;
+      index = end;
+      continue;
+    }
+    if (/\s/.test(char)) {
+      if (started) tokens.push({ text: current, quoted });
+      current = "";
+      quoted = false;
+      started = false;
+      continue;
+    }
+    current += char === "," ? COMMA : char;
+    started = true;
+  }
+  if (started) tokens.push({ text: current, quoted });
+  return { ok: true, tokens };
+}
+
+function findClosingQuote(text: string, from: number, close: string): number {
+  for (let index = from; index < text.length; index += 1) {
+    const char = text[index] as string;
+    if (char === close || char === '"' || char === "”" || char === "“") return index;
+  }
+  return -1;
+}

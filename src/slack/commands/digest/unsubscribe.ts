@@ -1,0 +1,23 @@
+import {
+  digestErrorMessage,
+  subscriptionNotice,
+  unsubscribedMessage,
+} from "../../blocks/digest-subscription.js";
+import type { SlackDeps } from "../../deps.js";
+import { answerInTime, type CommandArgs, postNotice } from "../answer-in-time.js";
+
+/** `/arende digest avsluta`: the asker gets a private confirmation; the channel one visible line. */
+export async function unsubscribeCommand({ services }: SlackDeps, args: CommandArgs): Promise<void> {
+  const { command } = args;
+  const result = services.unsubscribeChannel({
+    channelId: command.channel_id,
+    by: { userId: command.user_id, name: command.user_name },
+  });
+  await answerInTime(
+    args,
+    result.then((outcome) => (outcome.ok ? unsubscribedMessage() : digestErrorMessage(outcome.error))),
+    "digest unsubscription",
+  );
+  const outcome = await result.catch(() => null);
+  if (outcome?.ok) await postNotice(args, subscriptionNotice("ended", command.user_id, outcome.ended));
+}

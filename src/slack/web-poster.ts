@@ -1,0 +1,227 @@
+import type { KnownBlock } from "@slack/types";
+import { ErrorCode, LogLevel, type RetryOptions, WebClient } from "@slack/web-api";
+
+/** One message to post; `threadTs` puts it in the thread under an earlier message. */
+export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string };
+
+/** Posts a message and answers its ts, or throws a SlackPostError. The scheduled posts depend only on this. */
+export interface SlackPoster {
+  post(message: OutgoingMessage): Promise<{ ts: string }>;
+}
+
+export class SlackPostError extends Error {
+  constructor(
+    message: string,
+    /** Slack's error ("channel_not_found"), or http_500, request_error, rate_limited. */
+    readonly code: string,
+    /** False when trying again cannot help until someone changes something (invite the bot, fix the token). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "SlackPostError";
+  }
+}
+
+/**
+ * Retries of an HTTP error or a failed request, inside one post: about 1, 2 and 4 seconds apart
+ * (randomised). Deliberately short: the post's claim in the database has a lease of minutes, and a
+ * post that still fails is retried by the next run with a longer backoff.
+ */
+export const POSTING_RETRY_POLICY: RetryOptions = {
+  retries: 3,
+  factor: 2,
+  minTimeout: 1_000,
+  maxTimeout: 8_000,
+  randomize: true,
+};
+
+const levels = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
+
+/**
+ * A WebClient of its own for scheduled posts rather than Bolt's client, for two reasons found in
+ * @slack/web-api 7's WebClient.makeRequest:
+ * - with the default `rejectRateLimitedCalls: false` a 429 pauses the client's whole request queue
+ *   for Retry-After seconds, then throws an ordinary error, so p-retry adds its own backoff on top
+ *   (the default policy, tenRetriesInAboutThirtyMinutes, waits 1–2 s, then doubling, for up to 30 min).
+ *   On Bolt's client that would hold up the answers to slash commands as well.
+ * - with `rejectRateLimitedCalls: true` a 429 with a Retry-After header is thrown at once as an
+ *   AbortError (p-retry does not retry it) carrying `code: slack_webapi_rate_limited_error` and
+ *   `retryAfter` in seconds, so the poster below waits exactly that long, for that channel only.
+ * HTTP errors (5xx) and failed requests are retried by p-retry with `retryConfig`; Slack's own error
+ * answers (`ok: false`, e.g. channel_not_found) are thrown after the request and never retried.
+ */
+export function createPostingClient({
+  botToken,
+  apiUrl,
+  logLevel = "info",
+  retryConfig = POSTING_RETRY_POLICY,
+  timeoutMs = 15_000,
+}: {
+  botToken: string;
+  apiUrl?: string | undefined;
+  logLevel?: keyof typeof levels;
+  retryConfig?: RetryOptions;
+  timeoutMs?: number;
+}): WebClient {
+  return new WebClient(botToken, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    logLevel: levels[logLevel],
+    retryConfig,
+    rejectRateLimitedCalls: true,
+    timeout: timeoutMs,
+  });
+}
+
+type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Keeps to about one message per second per channel within this process (Slack's chat.postMessage
+ * limit). Each caller reserves the channel's next free slot synchronously and then sleeps until it,
+ * so concurrent callers queue in order; different channels never wait for each other.
+ */
+export class ChannelPacer {
+  private readonly nextSlot = new Map<string, number>();
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+
+  constructor(options: { intervalMs?: number; now?: () => number; sleep?: Sleep } = {}) {
+    this.intervalMs = options.intervalMs ?? 1_000;
+    this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  async wait(channel: string): Promise<void> {
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlot.get(channel) ?? Number.NEGATIVE_INFINITY);
+    this.nextSlot.set(channel, slot + this.intervalMs);
+    this.forgetPast(now);
+    if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** After a 429: nothing more to this channel before Retry-After has passed. */
+  holdOff(channel: string, ms: number): void {
+    const until = this.now() + ms;
+    if ((this.nextSlot.get(channel) ?? Number.NEGATIVE_INFINITY) < until) this.nextSlot.set(channel, until);
+  }
+
+  private forgetPast(now: number): void {
+    if (this.nextSlot.size < 1_000) return;
+    for (const [channel, slot] of this.nextSlot) if (slot <= now) this.nextSlot.delete(channel);
+  }
+}
+
+/** Slack errors that may pass by themselves; every other `ok: false` answer needs a person to act. */
+const TRANSIENT_SLACK_ERRORS = new Set([
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "ratelimited",
+]);
+
+const hints: Record<string, string> = {
+  channel_not_found: "the channel does not exist or is private: invite the bot (/invite @arendebot)",
+  not_in_channel: "the bot is not a member of the channel: invite it (/invite @arendebot)",
+  is_archived: "the channel is archived: choose another channel",
+  invalid_auth: "SLACK_BOT_TOKEN is not valid: reinstall the app and update the token",
+  not_authed: "no token was sent: set SLACK_BOT_TOKEN",
+  token_revoked: "the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN",
+  account_inactive: "the bot token belongs to a deactivated app: reinstall the app",
+  missing_scope: "the app lacks chat:write: reinstall it from manifest.json",
+  invalid_blocks: "the message's blocks were refused: this is a bug in arendebot",
+  msg_too_long: "the message was too long: this is a bug in arendebot",
+};
+
+export type WebPosterOptions = {
+  client: WebClient;
+  pacer?: ChannelPacer;
+  /** How many 429s one message may wait out before the post fails and is left to the next run. */
+  maxRateLimitWaits?: number;
+  /** A Retry-After longer than this is not waited out in-process; the post is retried later instead. */
+  maxRetryAfterSeconds?: number;
+  log?: (line: string) => void;
+};
+
+export function createWebPoster({
+  client,
+  pacer = new ChannelPacer(),
+  maxRateLimitWaits = 4,
+  maxRetryAfterSeconds = 30,
+  log = (line) => console.error(line),
+}: WebPosterOptions): SlackPoster {
+  return {
+    async post({ channel, text, blocks, threadTs }) {
+      for (let waits = 0; ; waits += 1) {
+        await pacer.wait(channel);
+        try {
+          const result = await client.chat.postMessage({
+            channel,
+            text,
+            ...(blocks ? { blocks } : {}),
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+            unfurl_links: false,
+            unfurl_media: false,
+          });
+          if (!result.ts)
+            throw new SlackPostError("Slack accepted the message but gave no ts", "no_ts", true);
+          return { ts: result.ts };
+        } catch (error) {
+          const retryAfter = rateLimitDelay(error);
+          if (retryAfter !== undefined) {
+            if (waits < maxRateLimitWaits && retryAfter <= maxRetryAfterSeconds) {
+              pacer.holdOff(channel, retryAfter * 1000);
+              continue;
+            }
+            throw new SlackPostError(
+              `Slack kept rate-limiting posts to ${channel} (Retry-After ${retryAfter} s)`,
+              "rate_limited",
+              true,
+            );
+          }
+          const failure = toPostError(error);
+          if (!failure.retryable) {
+            const hint = hints[failure.code];
+            log(`Slack refused a post to channel ${channel}: ${failure.code}${hint ? ` (${hint})` : ""}`);
+          }
+          throw failure;
+        }
+      }
+    },
+  };
+}
+
+function rateLimitDelay(error: unknown): number | undefined {
+  if (!isCoded(error) || error.code !== ErrorCode.RateLimitedError) return undefined;
+  const seconds = (error as { retryAfter?: unknown }).retryAfter;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
+}
+
+function toPostError(error: unknown): SlackPostError {
+  if (error instanceof SlackPostError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (!isCoded(error)) return new SlackPostError(message, "unknown", true);
+  switch (error.code) {
+    case ErrorCode.PlatformError: {
+      const slackError = String((error as { data?: { error?: unknown } }).data?.error ?? "unknown_error");
+      return new SlackPostError(message, slackError, TRANSIENT_SLACK_ERRORS.has(slackError));
+    }
+    case ErrorCode.HTTPError:
+      return new SlackPostError(
+        message,
+        `http_${(error as { statusCode?: unknown }).statusCode ?? "error"}`,
+        true,
+      );
+    case ErrorCode.RequestError:
+      return new SlackPostError(message, "request_error", true);
+    default:
+      return new SlackPostError(message, String(error.code), true);
+  }
+}
+
+function isCoded(error: unknown): error is { code: string } {
+  return (
+    typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string"
+  );
+}

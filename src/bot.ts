@@ -35,13 +35,6 @@ export async function startBot({
     admins: config.admins,
     deadlineRules: config.deadlines,
   });
-  const slackApp = await startSlackApp({
-    slack: config.slack,
-    port: config.port,
-    logLevel: config.logLevel,
-    deps: { services },
-    isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
-  });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
   const posting = {
@@ -56,6 +49,14 @@ export async function startBot({
       }),
     }),
   };
+  // Listeners post to channels (a remiss to each body) through the same paced client as the jobs.
+  const slackApp = await startSlackApp({
+    slack: config.slack,
+    port: config.port,
+    logLevel: config.logLevel,
+    deps: { services, poster: posting.poster },
+    isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
+  });
   const postingJobs: Job[] = [
     {
       name: DIGEST_JOB,

@@ -1,6 +1,11 @@
 import type { Clock } from "./clock.js";
 import { today } from "./clock.js";
 import type { Database } from "./db/client.js";
+import { grantRole } from "./modules/access/grant-role.js";
+import { type ListRolesResult, listRoles, type RoleListFilterInput } from "./modules/access/list-roles.js";
+import { revokeRole } from "./modules/access/revoke-role.js";
+import type { RoleChangeResult } from "./modules/access/role-change.js";
+import type { Role } from "./modules/access/roles.js";
 import type { CaseDetails } from "./modules/cases/case-details.js";
 import { type CaseStatusResult, getCaseById, getCaseStatus } from "./modules/cases/get-case-status.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "./modules/deadlines/deadline-rules.js";
@@ -14,6 +19,13 @@ import {
   subscribeChannel,
 } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
+import { prepareRemiss, type RemissForm } from "./modules/referrals/prepare-remiss.js";
+import {
+  type RemissRequest,
+  type SendOnRemissResult,
+  sendOnRemiss,
+} from "./modules/referrals/send-on-remiss.js";
+import type { Actor } from "./modules/shared/actor.js";
 import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 
 /**
@@ -34,9 +46,19 @@ export type Services = {
   }): Promise<SubscribeResult>;
   unsubscribeChannel(request: { channelId: string; by: SlackUser }): Promise<UnsubscribeResult>;
   previewDigest(channelId: string): Promise<DigestPreview>;
+  /** `/arende roll ge|ta`: only admins may; `body` as typed, null for admin. */
+  grantRole(request: RoleChangeRequest): Promise<RoleChangeResult>;
+  revokeRole(request: RoleChangeRequest): Promise<RoleChangeResult>;
+  listRoles(filter: RoleListFilterInput): Promise<ListRolesResult>;
+  /** The form of `/arende remittera`: the sender's right, the case and the bodies to choose from. */
+  prepareRemiss(request: { slackUserId: string; query: string }): Promise<RemissForm>;
+  /** Sends a case on remiss (referrals, deadlines and audit in one transaction). */
+  sendOnRemiss(request: { by: SlackUser; remiss: RemissRequest }): Promise<SendOnRemissResult>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
 };
+
+export type RoleChangeRequest = { by: SlackUser; slackUserId: string; role: Role; body: string | null };
 
 export function createServices({
   db,
@@ -46,7 +68,7 @@ export function createServices({
 }: {
   db: Database;
   clock: Clock;
-  /** Slack user ids allowed to configure digests (ARENDE_ADMINS); none when left out. */
+  /** ARENDE_ADMINS: Slack user ids that are admins without a stored role; none when left out. */
   admins?: readonly string[];
   deadlineRules?: DeadlineRules;
 }): Services {
@@ -60,6 +82,24 @@ export function createServices({
     subscribeChannel: (request) => subscribeChannel({ db, clock, admins, ...request }),
     unsubscribeChannel: (request) => unsubscribeChannel({ db, clock, admins, ...request }),
     previewDigest: (channelId) => previewDigest({ db, channelId, today: today(clock) }),
+    grantRole: ({ by, ...request }) =>
+      grantRole({ db, clock, bootstrapAdmins: admins, by: slackActor(by), ...request }),
+    revokeRole: ({ by, ...request }) =>
+      revokeRole({ db, clock, bootstrapAdmins: admins, by: slackActor(by), ...request }),
+    listRoles: (filter) => listRoles({ db, bootstrapAdmins: admins, filter }),
+    prepareRemiss: (request) => prepareRemiss({ db, bootstrapAdmins: admins, ...request }),
+    sendOnRemiss: ({ by, remiss }) =>
+      sendOnRemiss({
+        db,
+        clock,
+        bootstrapAdmins: admins,
+        actor: { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) },
+        request: remiss,
+      }),
     deadlineRules,
   };
+}
+
+function slackActor(by: SlackUser): Extract<Actor, { type: "slack_user" }> {
+  return { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) };
 }

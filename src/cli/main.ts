@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { runDigestCommand } from "./digest-command.js";
 import { runImportCommand } from "./import-command.js";
+import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
 
 /** Commander parses the arguments (help, errors and usage for free); each command is one function. */
@@ -97,6 +98,53 @@ program
         filter: options.filter,
         send: options.send,
         channel: options.channel,
+        out: process.stdout,
+        err: process.stderr,
+      }),
+    ),
+  );
+
+const roll = program
+  .command("roll")
+  .description("grant, revoke and list roles (as /arende roll); the terminal is trusted and audited as cli");
+
+for (const [verb, what] of [
+  ["ge", "grant"],
+  ["ta", "revoke"],
+] as const) {
+  roll
+    .command(verb)
+    .description(`${what} a role, e.g. arendebot roll ${verb} U012ABCDEF godkännare socialnämnden`)
+    .argument("<slack-user-id>", "the Slack member id, U… or W…")
+    .argument("<role>", "registrator, handläggare, godkännare or admin")
+    .argument("[body...]", "the body's code or name; required except for admin")
+    .action(async (user: string, role: string, body: string[]) =>
+      withDatabase(({ db }, config) =>
+        runRoleCommand({
+          db,
+          clock: systemClock,
+          admins: config.admins,
+          verb,
+          words: [user, role, ...body],
+          out: process.stdout,
+          err: process.stderr,
+        }),
+      ),
+    );
+}
+
+roll
+  .command("lista")
+  .description("list roles: all, one user's (U…) or one body's")
+  .argument("[user-or-body...]", "a Slack member id or a body's code or name")
+  .action(async (words: string[]) =>
+    withDatabase(({ db }, config) =>
+      runRoleCommand({
+        db,
+        clock: systemClock,
+        admins: config.admins,
+        verb: "lista",
+        words,
         out: process.stdout,
         err: process.stderr,
       }),

@@ -9,6 +9,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
@@ -332,6 +333,45 @@ export const slackPosts = pgTable(
   (t) => [
     index("slack_posts_kind_subject_idx").on(t.kind, t.subjectId),
     index("slack_posts_state_idx").on(t.state),
+  ],
+);
+
+export const memberRole = pgEnum("member_role", ["registrator", "handlaggare", "godkannare", "admin"]);
+
+/**
+ * Who may do what, for which body. A registrator, case officer (handläggare) or approver
+ * (godkännare) acts for one body; an admin holds the role for the whole installation (body_id null).
+ */
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    slackUserId: text("slack_user_id").notNull(),
+    bodyId: integer("body_id").references(() => bodies.id),
+    role: memberRole("role").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    grantedAt: instant("granted_at").notNull(),
+  },
+  (t) => [
+    unique("memberships_user_body_role_key").on(t.slackUserId, t.bodyId, t.role).nullsNotDistinct(),
+    index("memberships_body_role_idx").on(t.bodyId, t.role),
+  ],
+);
+
+/** Where an approval request was posted, so a decision can update every copy in place. */
+export const approvalMessages = pgTable(
+  "approval_messages",
+  {
+    id: id(),
+    responseId: integer("response_id")
+      .notNull()
+      .references(() => referralResponses.id, { onDelete: "cascade" }),
+    channelId: text("channel_id").notNull(),
+    messageTs: text("message_ts").notNull(),
+  },
+  (t) => [
+    uniqueIndex("approval_messages_channel_ts_idx").on(t.channelId, t.messageTs),
+    index("approval_messages_response_idx").on(t.responseId),
   ],
 );
 

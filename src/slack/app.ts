@@ -12,6 +12,7 @@ import { registerActions } from "./actions/register.js";
 import { registerCommands } from "./commands/register.js";
 import type { SlackDeps } from "./deps.js";
 import { registerEvents } from "./events/register.js";
+import { registerViews } from "./views/register.js";
 
 export type SlackAppOptions = {
   slack: SlackConfig;
@@ -71,6 +72,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerCommands(app, options.deps);
   registerEvents(app, options.deps);
   registerActions(app, options.deps);
+  registerViews(app, options.deps);
 
   await (socketMode ? app.start() : app.start(port));
   return {

@@ -1,7 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { auditEvents, deadlines, digestSubscriptions } from "../../src/db/schema.js";
+import { auditEvents, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
+import { refusal } from "../../src/modules/access/permissions.js";
 import { getDigestSettings } from "../../src/modules/digests/get-digest-settings.js";
 import {
   DEFAULT_DIGEST_SETTINGS,
@@ -170,8 +171,7 @@ describe("subscribing a channel", () => {
       ok: false,
       error: {
         code: "digests.not_allowed",
-        message:
-          "Bara registratorer och administratörer kan ändra bevakningsutskicket. Be någon av dem, eller be driftansvarig lägga till dig i ARENDE_ADMINS.",
+        message: refusal("configure_digests"),
       },
     });
     const changing = await subscribe("C0SUB1", MEMBER, settings({ weekday: 5 }));
@@ -329,5 +329,62 @@ describe("previewing the digest", () => {
     expect(preview.settings).toBeNull();
     expect(preview.digest.total).toBe(2);
     expect(await countRows()).toEqual(before);
+  });
+});
+
+describe("who may configure digests, by role", () => {
+  const REGISTRATOR = { userId: "U0REGIST1", name: "registrator" };
+  const HANDLAGGARE = { userId: "U0HANDL01", name: "handläggare" };
+
+  beforeAll(async () => {
+    const grantedAt = clock.now();
+    await database.db.insert(memberships).values([
+      {
+        slackUserId: REGISTRATOR.userId,
+        bodyId: bromma,
+        role: "registrator",
+        grantedBy: ADMIN.userId,
+        grantedAt,
+      },
+      {
+        slackUserId: HANDLAGGARE.userId,
+        bodyId: socialnamnden,
+        role: "handlaggare",
+        grantedBy: ADMIN.userId,
+        grantedAt,
+      },
+      {
+        slackUserId: HANDLAGGARE.userId,
+        bodyId: socialnamnden,
+        role: "godkannare",
+        grantedBy: ADMIN.userId,
+        grantedAt,
+      },
+    ]);
+  });
+
+  it("a registrator of any body may subscribe and end, not being in ARENDE_ADMINS", async () => {
+    const result = await subscribe("C0ROLE1", REGISTRATOR, settings({ bodies: ["socialnamnden"] }));
+    expect(result).toMatchObject({ ok: true, outcome: "subscribed" });
+    expect(await rowOf("C0ROLE1")).toMatchObject({ createdBySlackUserId: REGISTRATOR.userId, active: true });
+    expect(await unsubscribe("C0ROLE1", REGISTRATOR)).toMatchObject({ ok: true });
+  });
+
+  it("a handläggare (or godkännare) may not, and nothing is written", async () => {
+    const before = await countRows();
+    expect(await subscribe("C0ROLE2", HANDLAGGARE, settings())).toEqual({
+      ok: false,
+      error: { code: "digests.not_allowed", message: refusal("configure_digests") },
+    });
+    await subscribe("C0ROLE3", ADMIN, settings());
+    const afterAdmin = await countRows();
+    expect(await unsubscribe("C0ROLE3", HANDLAGGARE)).toMatchObject({
+      ok: false,
+      error: { code: "digests.not_allowed" },
+    });
+    expect(await rowOf("C0ROLE2")).toBeUndefined();
+    expect((await rowOf("C0ROLE3"))?.active).toBe(true);
+    expect(await countRows()).toEqual(afterAdmin);
+    expect(afterAdmin.subscriptions).toBe(before.subscriptions + 1);
   });
 });

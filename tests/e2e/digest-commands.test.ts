@@ -165,7 +165,7 @@ describe("/arende digest prenumerera", () => {
     });
     expect(answer.response_type).toBe("ephemeral");
     expect(shown(answer)).toContain(
-      "Bara registratorer och administratörer kan ändra bevakningsutskicket. Be någon av dem, eller be driftansvarig lägga till dig i ARENDE_ADMINS.",
+      "Bara registratorer och administratörer kan ändra bevakningsutskicket. Be en administratör ge dig rollen med /arende roll ge @namn registrator [organ]",
     );
     await settle();
     expect(responses(path)).toEqual([]);

@@ -35,6 +35,13 @@ describe("the Slack app manifest", () => {
     for (const command of commands) expect(command.usage_hint).toMatch(/status/);
   });
 
+  it("has Slack escape /arende's text, so a user picked with @ arrives as <@U…|name> for /arende roll", () => {
+    const arende = manifest.features.slash_commands.find(
+      (command: { command: string }) => command.command === "/arende",
+    );
+    expect(arende.should_escape).toBe(true);
+  });
+
   it("subscribes to exactly the events the bot listens to", () => {
     // app.message listens to direct messages only (it ignores other channel types).
     const expected = [...seen.events, ...(seen.messages > 0 ? ["message.im"] : [])].sort();

@@ -1,28 +1,92 @@
 import { describe, expect, it } from "vitest";
-import { CONFIGURE_DIGESTS_REFUSAL, canConfigureDigests } from "../../src/modules/access/permissions.js";
+import { type Action, may, refusal } from "../../src/modules/access/permissions.js";
+import type { Role, UserRoles } from "../../src/modules/access/roles.js";
 
-describe("canConfigureDigests", () => {
-  const admins = ["U0ADMIN01", "W0ADMIN02"];
+const SOCIAL = 1;
+const BROMMA = 2;
 
-  it("allows the Slack users listed in ARENDE_ADMINS", () => {
-    expect(canConfigureDigests({ userId: "U0ADMIN01", admins })).toEqual({ allowed: true });
-    expect(canConfigureDigests({ userId: "W0ADMIN02", admins })).toEqual({ allowed: true });
+function user(byBody: Record<number, Role[]> = {}, isAdmin = false): UserRoles {
+  return {
+    slackUserId: "U0USER01",
+    isAdmin,
+    byBody: new Map(Object.entries(byBody).map(([id, roles]) => [Number(id), new Set(roles)])),
+  };
+}
+
+const people = {
+  nobody: user(),
+  admin: user({}, true),
+  registrator: user({ [SOCIAL]: ["registrator"] }),
+  handlaggare: user({ [SOCIAL]: ["handlaggare"] }),
+  godkannare: user({ [SOCIAL]: ["godkannare"] }),
+};
+
+/** [action, who] → allowed for Socialnämnden (body id 1). */
+const matrix: Record<Action, Record<keyof typeof people, boolean>> = {
+  configure_digests: { nobody: false, admin: true, registrator: true, handlaggare: false, godkannare: false },
+  send_on_remiss: { nobody: false, admin: true, registrator: true, handlaggare: false, godkannare: false },
+  record_response: { nobody: false, admin: false, registrator: true, handlaggare: true, godkannare: false },
+  approve_response: { nobody: false, admin: false, registrator: false, handlaggare: false, godkannare: true },
+  manage_roles: { nobody: false, admin: true, registrator: false, handlaggare: false, godkannare: false },
+};
+
+describe("may", () => {
+  for (const [action, row] of Object.entries(matrix) as [Action, Record<keyof typeof people, boolean>][]) {
+    for (const [who, allowed] of Object.entries(row) as [keyof typeof people, boolean][]) {
+      it(`${action} by ${who}: ${allowed ? "allowed" : "refused"}`, () => {
+        expect(may(people[who], action, SOCIAL)).toBe(allowed);
+      });
+    }
+  }
+
+  it("binds body roles to their body: a godkännare for one body cannot approve for another", () => {
+    expect(may(people.godkannare, "approve_response", BROMMA)).toBe(false);
+    expect(may(people.handlaggare, "record_response", BROMMA)).toBe(false);
+    expect(may(people.registrator, "record_response", BROMMA)).toBe(false);
   });
 
-  it("refuses anyone else with a Swedish message saying who may and how to get the right", () => {
-    const decision = canConfigureDigests({ userId: "U0OTHER01", admins });
-    expect(decision).toEqual({ allowed: false, message: CONFIGURE_DIGESTS_REFUSAL });
-    expect(CONFIGURE_DIGESTS_REFUSAL).toBe(
-      "Bara registratorer och administratörer kan ändra bevakningsutskicket. Be någon av dem, eller be driftansvarig lägga till dig i ARENDE_ADMINS.",
+  it("refuses body-bound actions without a body", () => {
+    expect(may(people.godkannare, "approve_response")).toBe(false);
+    expect(may(people.handlaggare, "record_response")).toBe(false);
+  });
+
+  it("lets a registrator of any body configure digests and send on remiss, whatever body is named", () => {
+    const bromma = user({ [BROMMA]: ["registrator"] });
+    expect(may(bromma, "configure_digests")).toBe(true);
+    expect(may(bromma, "send_on_remiss", SOCIAL)).toBe(true);
+  });
+
+  it("reads several roles in one body", () => {
+    const both = user({ [SOCIAL]: ["handlaggare", "godkannare"] });
+    expect(may(both, "record_response", SOCIAL)).toBe(true);
+    expect(may(both, "approve_response", SOCIAL)).toBe(true);
+  });
+});
+
+describe("refusal", () => {
+  it("says who may approve, for which body, and how to get the role", () => {
+    expect(refusal("approve_response", "Socialnämnden")).toBe(
+      "Bara godkännare för Socialnämnden kan godkänna remissvaret. Be en administratör ge dig rollen med `/arende roll ge @namn godkännare Socialnämnden` (`/arende roll lista` visar vilka som är administratörer).",
     );
   });
 
-  it("refuses everyone when no admins are configured, and an empty user id always", () => {
-    expect(canConfigureDigests({ userId: "U0ADMIN01", admins: [] }).allowed).toBe(false);
-    expect(canConfigureDigests({ userId: "", admins: ["", ...admins] }).allowed).toBe(false);
+  it("has a Swedish message for every action that names the role and the /arende roll command", () => {
+    const expected: Record<Action, string> = {
+      configure_digests: "Bara registratorer och administratörer kan ändra bevakningsutskicket.",
+      send_on_remiss: "Bara registratorer och administratörer kan skicka ärenden på remiss.",
+      record_response: "Bara handläggare och registratorer för Socialnämnden kan registrera remissvaret.",
+      approve_response: "Bara godkännare för Socialnämnden kan godkänna remissvaret.",
+      manage_roles: "Bara administratörer kan ge och ta roller.",
+    };
+    for (const [action, start] of Object.entries(expected) as [Action, string][]) {
+      const message = refusal(action, "Socialnämnden");
+      expect(message.startsWith(start)).toBe(true);
+      expect(message).toContain("/arende roll");
+    }
   });
 
-  it("compares ids exactly: Slack ids are upper case", () => {
-    expect(canConfigureDigests({ userId: "u0admin01", admins }).allowed).toBe(false);
+  it("still reads well without a body name", () => {
+    expect(refusal("approve_response")).toContain("Bara godkännare för organet kan godkänna remissvaret.");
+    expect(refusal("manage_roles")).toContain("ARENDE_ADMINS");
   });
 });

@@ -1,22 +1,65 @@
+import type { Role, UserRoles } from "./roles.js";
+
 /**
- * Who may do what. Until the registry has roles, the Slack user ids in ARENDE_ADMINS stand for the
- * registry clerks and administrators; a role model replaces the body of these functions and nothing else.
+ * Who may do what: the one place that decides. Use cases load the user's roles with `rolesOf` and
+ * ask `may`; a refusal is answered with `refusal`, which says in Swedish who may and how to get the right.
  */
+export type Action =
+  | "configure_digests"
+  | "send_on_remiss"
+  | "record_response"
+  | "approve_response"
+  | "manage_roles";
 
-/** A refusal says, in Swedish, who may do it and how to get the right. */
-export type Permission = { allowed: true } | { allowed: false; message: string };
+function hasRoleAnywhere(roles: UserRoles, role: Role): boolean {
+  for (const held of roles.byBody.values()) if (held.has(role)) return true;
+  return false;
+}
 
-export const CONFIGURE_DIGESTS_REFUSAL =
-  "Bara registratorer och administratörer kan ändra bevakningsutskicket. Be någon av dem, eller be driftansvarig lägga till dig i ARENDE_ADMINS.";
+function hasRoleIn(roles: UserRoles, bodyId: number | undefined, wanted: readonly Role[]): boolean {
+  if (bodyId === undefined) return false;
+  const held = roles.byBody.get(bodyId);
+  return held !== undefined && wanted.some((role) => held.has(role));
+}
 
-/** Subscribing a channel to the weekly digest, changing it and ending it. Reading it is open to all. */
-export function canConfigureDigests({
-  userId,
-  admins,
-}: {
-  userId: string;
-  admins: readonly string[];
-}): Permission {
-  if (userId !== "" && admins.includes(userId)) return { allowed: true };
-  return { allowed: false, message: CONFIGURE_DIGESTS_REFUSAL };
+/**
+ * configure_digests, send_on_remiss: an admin or a registrator of any body.
+ * record_response: a handläggare or registrator of that body. approve_response: a godkännare of that
+ * body. manage_roles: an admin. Body-bound actions without a body are refused.
+ */
+export function may(roles: UserRoles, action: Action, bodyId?: number): boolean {
+  switch (action) {
+    case "configure_digests":
+    case "send_on_remiss":
+      return roles.isAdmin || hasRoleAnywhere(roles, "registrator");
+    case "record_response":
+      return hasRoleIn(roles, bodyId, ["handlaggare", "registrator"]);
+    case "approve_response":
+      return hasRoleIn(roles, bodyId, ["godkannare"]);
+    case "manage_roles":
+      return roles.isAdmin;
+  }
+}
+
+/** The command an admin types to give the role; the asker passes it on. */
+function askAdmin(role: string, body: string): string {
+  return `Be en administratör ge dig rollen med \`/arende roll ge @namn ${role} ${body}\` (\`/arende roll lista\` visar vilka som är administratörer).`;
+}
+
+/** Says who may do it and how to get the right, e.g. "Bara godkännare för Socialnämnden kan godkänna remissvaret. …" */
+export function refusal(action: Action, bodyName?: string): string {
+  const of = bodyName ? `för ${bodyName}` : "för organet";
+  const body = bodyName ?? "[organ]";
+  switch (action) {
+    case "configure_digests":
+      return `Bara registratorer och administratörer kan ändra bevakningsutskicket. ${askAdmin("registrator", "[organ]")}`;
+    case "send_on_remiss":
+      return `Bara registratorer och administratörer kan skicka ärenden på remiss. ${askAdmin("registrator", "[organ]")}`;
+    case "record_response":
+      return `Bara handläggare och registratorer ${of} kan registrera remissvaret. ${askAdmin("handläggare", body)}`;
+    case "approve_response":
+      return `Bara godkännare ${of} kan godkänna remissvaret. ${askAdmin("godkännare", body)}`;
+    case "manage_roles":
+      return "Bara administratörer kan ge och ta roller. Be en administratör (`/arende roll lista` visar vilka), eller be driftansvarig lägga till dig i ARENDE_ADMINS.";
+  }
 }

@@ -1,4 +1,5 @@
 import type { CaseKind } from "../cases/case-details.js";
+import { closest, decodeSlackEntities } from "../shared/command-words.js";
 
 /**
  * Reads the words after `/arende digest`. Pure: bodies are returned as typed and resolved against the
@@ -365,42 +366,10 @@ export function fold(word: string): string {
     .replace(/[.,;:!?]+$/, "");
 }
 
-/** Slack escapes &, < and > in a command's text. */
-function decodeSlackEntities(text: string): string {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
 /** User input echoed back: short, and unable to break the message's formatting. */
 function echo(text: string): string {
   const clean = text.replaceAll(COMMA, ",").replace(/[`*_~]/g, "");
   return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
-}
-
-/** The closest candidate within `maxDistance` edits, or null. */
-function closest(word: string, candidates: readonly string[], maxDistance: number): string | null {
-  let best: string | null = null;
-  let bestDistance = maxDistance + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 // ---------------------------------------------------------------------------------------------

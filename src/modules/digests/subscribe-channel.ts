@@ -1,6 +1,7 @@
 import type { Clock } from "../../clock.js";
 import type { Database } from "../../db/client.js";
-import { canConfigureDigests } from "../access/permissions.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findBodies } from "../bodies/find-bodies.js";
 import type { Actor } from "../shared/actor.js";
@@ -57,13 +58,15 @@ export async function subscribeChannel({
 }: {
   db: Database;
   clock: Clock;
+  /** ARENDE_ADMINS: admins without a stored role. */
   admins: readonly string[];
   channelId: string;
   by: SlackUser;
   settings: DigestSettingsInput;
 }): Promise<SubscribeResult> {
-  const permission = canConfigureDigests({ userId: by.userId, admins });
-  if (!permission.allowed) return digestError("digests.not_allowed", permission.message);
+  const roles = await rolesOf({ db, slackUserId: by.userId, bootstrapAdmins: admins });
+  if (!may(roles, "configure_digests"))
+    return digestError("digests.not_allowed", refusal("configure_digests"));
 
   const lookup = await findBodies({ db, terms: settings.bodies ?? [] });
   if (!lookup.ok) return bodyLookupError(lookup);

@@ -1,6 +1,7 @@
 import type { Clock } from "../../clock.js";
 import type { Database } from "../../db/client.js";
-import { canConfigureDigests } from "../access/permissions.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { Actor } from "../shared/actor.js";
 import {
@@ -30,12 +31,14 @@ export async function unsubscribeChannel({
 }: {
   db: Database;
   clock: Clock;
+  /** ARENDE_ADMINS: admins without a stored role. */
   admins: readonly string[];
   channelId: string;
   by: SlackUser;
 }): Promise<UnsubscribeResult> {
-  const permission = canConfigureDigests({ userId: by.userId, admins });
-  if (!permission.allowed) return digestError("digests.not_allowed", permission.message);
+  const roles = await rolesOf({ db, slackUserId: by.userId, bootstrapAdmins: admins });
+  if (!may(roles, "configure_digests"))
+    return digestError("digests.not_allowed", refusal("configure_digests"));
   const actor: Actor = { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) };
   const at = clock.now();
 

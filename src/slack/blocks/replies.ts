@@ -4,6 +4,7 @@ import { ACCEPTED_FORMS, type IdentifierParseError } from "../../modules/identif
 import { DIGEST_HELP_LINES } from "./digest-subscription.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
+import { ROLE_HELP_LINES } from "./roles.js";
 
 export function helpMessage(): SlackMessage {
   const lines = [
@@ -12,9 +13,12 @@ export function helpMessage(): SlackMessage {
     "*Kommandon*",
     "• `/arende status Dnr 108-1642/2017`: ärendets läge, remisser med svarsdatum, förseningar och beslut",
     "• `/arende status Motion 2016:114`: går också med motionens, promemorians eller utlåtandets nummer",
+    "• `/arende remittera Dnr 108-1642/2017`: skicka ärendet på remiss (registratorer): välj remissinstanser, svarsdatum och ett meddelande",
     "• `/arende hjälp`: den här hjälpen",
     "",
     ...DIGEST_HELP_LINES,
+    "",
+    ...ROLE_HELP_LINES,
     "",
     "Du kan också nämna mig i en kanal eller skriva till mig direkt: `status Dnr 108-1642/2017`.",
     "Svar på `/arende` syns bara för dig; knappen *Dela i kanalen* visar kortet för alla.",

@@ -5,12 +5,26 @@ import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
 import { answerInTime } from "./answer-in-time.js";
 import { digestArguments, digestCommand } from "./digest/digest-command.js";
+import { remitteraArguments, remitteraCommand } from "./remittera.js";
+import { roleArguments, roleCommand } from "./roles/role-command.js";
 
 export function arendeCommand({ services }: SlackDeps) {
   const digest = digestCommand({ services });
-  return async ({ command, ack, respond, logger }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  const roles = roleCommand({ services });
+  const remittera = remitteraCommand({ services });
+  return async ({
+    command,
+    ack,
+    respond,
+    logger,
+    client,
+  }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const digestWords = digestArguments(command.text);
     if (digestWords !== null) return digest({ command, ack, respond, logger }, digestWords);
+    const roleWords = roleArguments(command.text);
+    if (roleWords !== null) return roles({ command, ack, respond, logger }, roleWords);
+    const remissQuery = remitteraArguments(command.text);
+    if (remissQuery !== null) return remittera({ command, ack, respond, logger, client }, remissQuery);
     const request = parseBotRequest(command.text);
     if (request.type === "help") return ack({ response_type: "ephemeral", ...helpMessage() });
     if (request.type === "unknown")

@@ -1,0 +1,82 @@
+import type { Clock } from "../../clock.js";
+import type { Database } from "../../db/client.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import { deleteMembership, lockStoredAdmins } from "./access.repository.js";
+import {
+  auditChanges,
+  type RoleActor,
+  type RoleChangeResult,
+  type RoleGrant,
+  refuseUnlessManager,
+  resolveRoleBody,
+  roleError,
+} from "./role-change.js";
+import { isBootstrapAdmin, type Role } from "./roles.js";
+
+/**
+ * `/arende roll ta @namn roll [organ]` and `arendebot roll ta`: only admins (the CLI is trusted).
+ * Revoking a role the user does not have writes nothing. The last admin keeps the admin role: someone
+ * must stay able to grant roles (ARENDE_ADMINS counts, and cannot be revoked here).
+ */
+export async function revokeRole({
+  db,
+  clock,
+  bootstrapAdmins,
+  by,
+  slackUserId,
+  role,
+  body,
+}: {
+  db: Database;
+  clock: Clock;
+  bootstrapAdmins: readonly string[];
+  by: RoleActor;
+  slackUserId: string;
+  role: Role;
+  body: string | null;
+}): Promise<RoleChangeResult> {
+  const refused = await refuseUnlessManager(db, by, bootstrapAdmins);
+  if (refused) return refused;
+  const resolved = await resolveRoleBody(db, role, body, "ta");
+  if (!resolved.ok) return resolved;
+  const grant: RoleGrant = { slackUserId, role, body: resolved.body };
+  const bootstrap = role === "admin" && isBootstrapAdmin(slackUserId, bootstrapAdmins);
+  const at = clock.now();
+
+  return db.transaction(async (tx) => {
+    if (role === "admin") {
+      const stored = await lockStoredAdmins(tx);
+      const remaining = new Set([...stored, ...bootstrapAdmins]);
+      remaining.delete(slackUserId);
+      if (stored.includes(slackUserId) && !bootstrap && remaining.size === 0) {
+        return roleError(
+          "roles.last_admin",
+          "Det går inte att ta bort den sista administratören: då kan ingen längre ge eller ta roller. Gör först någon annan till administratör med `/arende roll ge @namn admin`.",
+        );
+      }
+    }
+    const deleted = await deleteMembership(tx, { slackUserId, bodyId: resolved.body?.id ?? null, role });
+    if (!deleted) {
+      if (bootstrap) {
+        return roleError(
+          "roles.bootstrap_admin",
+          "Den personen är administratör genom ARENDE_ADMINS i driftens inställningar, och det går inte att ändra här. Be driftansvarig ta bort användar-id:t ur ARENDE_ADMINS.",
+        );
+      }
+      return { ok: true, outcome: "not_granted", grant, stillAdminByConfig: false };
+    }
+    await recordAudit(tx, {
+      actor: by,
+      at,
+      entries: [
+        {
+          action: "role.revoked",
+          entityType: "membership",
+          entityId: deleted.id,
+          changes: auditChanges(grant),
+        },
+      ],
+    });
+    return { ok: true, outcome: "revoked", grant, stillAdminByConfig: bootstrap };
+  });
+}

@@ -1,0 +1,53 @@
+import type { Database } from "../../db/client.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
+import { chooseAudience } from "../cases/choose-audience.js";
+import { type CaseStatusResult, getCaseStatus } from "../cases/get-case-status.js";
+import { caseLabel } from "../cases/present-case.js";
+import { REFERRAL_ERRORS } from "./referral-errors.js";
+import { findOpenReferralBodyIds, listRemissBodies } from "./referrals.repository.js";
+
+export type RemissChoice = { id: number; name: string; hasOpenRemiss: boolean };
+
+export type RemissForm =
+  | { type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
+  /** The identifier is invalid, unknown, or names cases in several registries. */
+  | { type: "lookup"; result: CaseStatusResult }
+  | { type: "ready"; caseId: number; label: string; title: string; bodies: RemissChoice[] };
+
+/**
+ * What `/arende remittera <identifier>` needs before it opens its form: the sender's right to send
+ * on remiss, the one case the identifier names, and every body (marked when it already has an open
+ * remiss on the case). A restricted case is titled with its public title unless the sender may see more.
+ */
+export async function prepareRemiss({
+  db,
+  bootstrapAdmins,
+  slackUserId,
+  query,
+}: {
+  db: Database;
+  bootstrapAdmins: readonly string[];
+  slackUserId: string;
+  query: string;
+}): Promise<RemissForm> {
+  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
+  if (!may(roles, "send_on_remiss")) {
+    return { type: "refused", code: REFERRAL_ERRORS.notAllowed, message: refusal("send_on_remiss") };
+  }
+  const result = await getCaseStatus({ db, query });
+  if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
+    return { type: "lookup", result };
+  }
+  const details = result.cases[0];
+  const [bodies, open] = await Promise.all([listRemissBodies(db), findOpenReferralBodyIds(db, details.id)]);
+  const openIds = new Set(open);
+  const full = chooseAudience(details, { viewer: slackUserId, place: "private" }) === "full";
+  return {
+    type: "ready",
+    caseId: details.id,
+    label: caseLabel(details),
+    title: full ? details.title : details.publicTitle,
+    bodies: bodies.map((body) => ({ id: body.id, name: body.name, hasOpenRemiss: openIds.has(body.id) })),
+  };
+}

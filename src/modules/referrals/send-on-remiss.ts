@@ -1,0 +1,253 @@
+import type { Clock } from "../../clock.js";
+import { today as todayOf } from "../../clock.js";
+import type { Database } from "../../db/client.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { CaseDetails } from "../cases/case-details.js";
+import { getCaseById } from "../cases/get-case-status.js";
+import { formatSwedishDate, joinSwedish } from "../cases/present-case.js";
+import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
+import type { Actor } from "../shared/actor.js";
+import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
+import {
+  caseExists,
+  findOpenReferralBodyIds,
+  findRemissBodies,
+  insertOpenReferralsIfAbsent,
+  insertReferralDeadlines,
+  type RemissBody,
+} from "./referrals.repository.js";
+
+export type RemissRequest = {
+  caseId: number;
+  bodyIds: readonly number[];
+  /** "YYYY-MM-DD" as picked; null when none was. */
+  dueOn: string | null;
+  message: string | null;
+  /**
+   * A due date on a non-working day the sender has already been warned of and kept. Any other such
+   * date is answered with `confirm_due_date` before anything is written.
+   */
+  confirmedDueOn?: string | null;
+};
+
+export type SentReferral = { referralId: number; deadlineId: number; body: RemissBody };
+
+export type SendOnRemissResult =
+  | {
+      ok: true;
+      caseId: number;
+      sentOn: string;
+      dueOn: string;
+      dueStatement: string;
+      /** "svarsdatumet infaller på en lördag" when the stated date is not a working day. */
+      dueDateWarning: string | null;
+      referrals: SentReferral[];
+      /** The case as it stands after the remiss, for the card posted to each body's channel. */
+      details: CaseDetails | null;
+    }
+  | { ok: false; type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
+  | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound; message: string }
+  | { ok: false; type: "invalid"; errors: FieldError[] }
+  | {
+      ok: false;
+      type: "confirm_due_date";
+      code: typeof REFERRAL_ERRORS.dueOnNonWorkingDay;
+      dueOn: string;
+      warning: string;
+    };
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A lost race on the one-open-remiss index: rolls the transaction back and names the bodies. */
+class AlreadyOpen extends Error {
+  constructor(readonly bodyIds: number[]) {
+    super("a body already has an open remiss on the case");
+  }
+}
+
+/**
+ * Sends a case on remiss to one or more bodies: one open referral per body, each watched by a
+ * referral_due deadline, audited as `referral.sent` with the sender, all in one transaction. Only
+ * registrators and admins may. The due date must be today or later in Stockholm; a body may have only
+ * one open remiss per case, and a concurrent submit that loses that race writes nothing.
+ */
+export async function sendOnRemiss({
+  db,
+  clock,
+  bootstrapAdmins,
+  actor,
+  request,
+}: {
+  db: Database;
+  clock: Clock;
+  bootstrapAdmins: readonly string[];
+  actor: Extract<Actor, { type: "slack_user" }>;
+  request: RemissRequest;
+}): Promise<SendOnRemissResult> {
+  const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
+  if (!may(roles, "send_on_remiss")) {
+    return {
+      ok: false,
+      type: "refused",
+      code: REFERRAL_ERRORS.notAllowed,
+      message: refusal("send_on_remiss"),
+    };
+  }
+  if (!(await caseExists(db, request.caseId))) {
+    return {
+      ok: false,
+      type: "case_not_found",
+      code: REFERRAL_ERRORS.caseNotFound,
+      message: "Ärendet finns inte längre i diariet.",
+    };
+  }
+
+  const today = todayOf(clock);
+  const errors: FieldError[] = [];
+  const bodyIds = [...new Set(request.bodyIds)];
+  let chosen: RemissBody[] = [];
+  if (bodyIds.length === 0) {
+    errors.push({ field: "bodies", code: REFERRAL_ERRORS.noBodies, message: "Välj minst en remissinstans." });
+  } else if (bodyIds.length > REMISS_LIMITS.maxBodies) {
+    errors.push({
+      field: "bodies",
+      code: REFERRAL_ERRORS.tooManyBodies,
+      message: `Välj högst ${REMISS_LIMITS.maxBodies} remissinstanser åt gången.`,
+    });
+  } else {
+    chosen = await findRemissBodies(db, bodyIds);
+    const open = new Set(await findOpenReferralBodyIds(db, request.caseId, bodyIds));
+    if (chosen.length < bodyIds.length) {
+      errors.push({
+        field: "bodies",
+        code: REFERRAL_ERRORS.unknownBody,
+        message: "En av de valda remissinstanserna finns inte längre. Välj igen.",
+      });
+    } else if (open.size > 0) {
+      errors.push(alreadyOpenError(chosen.filter((body) => open.has(body.id))));
+    }
+  }
+
+  const dueOn = request.dueOn?.trim() ?? "";
+  if (dueOn === "" || !isCalendarDay(dueOn)) {
+    errors.push({ field: "dueOn", code: REFERRAL_ERRORS.invalidDueDate, message: "Välj ett svarsdatum." });
+  } else if (dueOn < today) {
+    errors.push({
+      field: "dueOn",
+      code: REFERRAL_ERRORS.dueInPast,
+      message: `${formatSwedishDate(dueOn)} har redan varit. Välj i dag (${formatSwedishDate(today)}) eller ett senare datum.`,
+    });
+  }
+
+  const message = request.message?.trim() ?? "";
+  if (message.length > REMISS_LIMITS.messageMaxLength) {
+    errors.push({
+      field: "message",
+      code: REFERRAL_ERRORS.messageTooLong,
+      message: `Meddelandet får vara högst ${REMISS_LIMITS.messageMaxLength} tecken (nu ${message.length}).`,
+    });
+  }
+  if (errors.length > 0) return { ok: false, type: "invalid", errors };
+
+  const dueDateWarning = statedDueDateWarning(dueOn);
+  if (dueDateWarning && request.confirmedDueOn !== dueOn) {
+    return {
+      ok: false,
+      type: "confirm_due_date",
+      code: REFERRAL_ERRORS.dueOnNonWorkingDay,
+      dueOn,
+      warning: dueDateWarning,
+    };
+  }
+
+  const dueStatement = message !== "" ? message : `Svar senast ${formatSwedishDate(dueOn)}`;
+  const at = clock.now();
+  try {
+    const referrals = await db.transaction(async (tx) => {
+      const inserted = await insertOpenReferralsIfAbsent(
+        tx,
+        chosen.map((body) => ({
+          caseId: request.caseId,
+          bodyId: body.id,
+          sentOn: today,
+          dueOn,
+          dueStatement,
+        })),
+      );
+      if (inserted.length < chosen.length) {
+        const won = new Set(inserted.map((row) => row.bodyId));
+        throw new AlreadyOpen(chosen.filter((body) => !won.has(body.id)).map((body) => body.id));
+      }
+      const basis = `Remissens svarsdatum: svar senast ${formatSwedishDate(dueOn)}${dueDateWarning ? ` (${dueDateWarning})` : ""}.`;
+      const watches = await insertReferralDeadlines(
+        tx,
+        inserted.map((row) => ({ caseId: request.caseId, referralId: row.id, dueOn, basis })),
+      );
+      const sent = inserted.map((row): SentReferral => {
+        const body = chosen.find((candidate) => candidate.id === row.bodyId);
+        const deadline = watches.find((watch) => watch.referralId === row.id);
+        if (!body || !deadline) throw new Error(`referral ${row.id} lost its body or deadline`);
+        return { referralId: row.id, deadlineId: deadline.id, body };
+      });
+      await recordAudit(tx, {
+        actor,
+        at,
+        entries: sent.map((referral) => ({
+          action: "referral.sent",
+          entityType: "referral",
+          entityId: referral.referralId,
+          changes: {
+            case_id: request.caseId,
+            body_id: referral.body.id,
+            state: "open",
+            sent_on: today,
+            due_on: dueOn,
+            due_statement: dueStatement,
+            deadline_id: referral.deadlineId,
+            ...(dueDateWarning ? { due_on_warning: dueDateWarning } : {}),
+          },
+        })),
+      });
+      return sent;
+    });
+    const details = await getCaseById({ db, caseId: request.caseId });
+    return {
+      ok: true,
+      caseId: request.caseId,
+      sentOn: today,
+      dueOn,
+      dueStatement,
+      dueDateWarning,
+      referrals,
+      details,
+    };
+  } catch (error) {
+    if (!(error instanceof AlreadyOpen)) throw error;
+    const lost = new Set(error.bodyIds);
+    return {
+      ok: false,
+      type: "invalid",
+      errors: [alreadyOpenError(chosen.filter((body) => lost.has(body.id)))],
+    };
+  }
+}
+
+function alreadyOpenError(bodies: readonly RemissBody[]): FieldError {
+  const names = joinSwedish(bodies.map((body) => body.name));
+  return {
+    field: "bodies",
+    code: REFERRAL_ERRORS.alreadyOpen,
+    message:
+      bodies.length === 1
+        ? `${names} har redan en öppen remiss i ärendet. Ta bort den ur urvalet.`
+        : `${names} har redan öppna remisser i ärendet. Ta bort dem ur urvalet.`,
+  };
+}
+
+function isCalendarDay(text: string): boolean {
+  if (!ISO_DAY.test(text)) return false;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}

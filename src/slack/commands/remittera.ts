@@ -1,0 +1,63 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { type SlackMessage, textMessage } from "../blocks/message.js";
+import { nothingToChooseMessage, remissModal, selectableBodies } from "../blocks/remiss-modal.js";
+import { registryUnavailableMessage } from "../blocks/replies.js";
+import type { SlackDeps } from "../deps.js";
+import { statusReply } from "../status-reply.js";
+
+export type RemitteraArgs = Pick<
+  SlackCommandMiddlewareArgs & AllMiddlewareArgs,
+  "command" | "ack" | "respond" | "logger" | "client"
+>;
+
+const WORD = /^\s*remittera(?:\s+|$)/i;
+
+/** `remittera <identifier>` → the identifier (possibly empty); anything else → null. */
+export function remitteraArguments(text: string): string | null {
+  return WORD.test(text) ? text.replace(WORD, "").trim() : null;
+}
+
+/**
+ * `/arende remittera <identifier>`: acks at once, checks the sender's right and the case (a refusal
+ * or an unknown case is answered privately and opens nothing), then opens the form with the
+ * command's trigger_id, which Slack honours for 3 seconds.
+ */
+export function remitteraCommand({ services }: SlackDeps) {
+  return async ({ command, ack, respond, logger, client }: RemitteraArgs, query: string) => {
+    await ack();
+    const answer = (message: SlackMessage) =>
+      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    try {
+      const form = await services.prepareRemiss({ slackUserId: command.user_id, query });
+      if (form.type === "refused") return void (await answer(textMessage(form.message)));
+      if (form.type === "lookup") {
+        const reply = statusReply(form.result, {
+          viewer: command.user_id,
+          place: "private",
+          today: services.today(),
+        });
+        return void (await answer(reply.message));
+      }
+      if (selectableBodies(form.bodies).length === 0) {
+        return void (await answer(nothingToChooseMessage(form.label, form.bodies.length > 0)));
+      }
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: remissModal({
+          caseLabel: form.label,
+          title: form.title,
+          bodies: form.bodies,
+          metadata: { caseId: form.caseId, channelId: command.channel_id },
+        }),
+      });
+    } catch (error) {
+      logger.error("opening the remiss form failed", error);
+      const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
+      await answer(
+        expired
+          ? textMessage("Det tog för lång tid att öppna formuläret. Försök igen.")
+          : registryUnavailableMessage(),
+      );
+    }
+  };
+}

@@ -1,0 +1,32 @@
+import { parseRoleCommand } from "../../../modules/access/parse-role-command.js";
+import { roleErrorMessage, roleHelpMessage } from "../../blocks/roles.js";
+import type { SlackDeps } from "../../deps.js";
+import type { CommandArgs } from "../answer-in-time.js";
+import { grantCommand } from "./grant.js";
+import { listCommand } from "./list.js";
+import { revokeCommand } from "./revoke.js";
+
+/** The words after `/arende roll` (or `roller`), or null when the command is about something else. */
+export function roleArguments(text: string): string | null {
+  const match = /^\s*rol(?:l|ler)(?:\s+|$)/i.exec(text);
+  return match ? text.slice(match[0].length) : null;
+}
+
+/** `/arende roll …`: parses, then hands over to one small listener per subcommand. */
+export function roleCommand(deps: SlackDeps) {
+  return async (args: CommandArgs, words: string): Promise<void> => {
+    const request = parseRoleCommand(words);
+    switch (request.type) {
+      case "help":
+        return void (await args.ack({ response_type: "ephemeral", ...roleHelpMessage() }));
+      case "invalid":
+        return void (await args.ack({ response_type: "ephemeral", ...roleErrorMessage(request.error) }));
+      case "grant":
+        return grantCommand(deps, args, request);
+      case "revoke":
+        return revokeCommand(deps, args, request);
+      case "list":
+        return listCommand(deps, args, request.filter);
+    }
+  };
+}

@@ -1,0 +1,260 @@
+import { and, asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "../../src/clock.js";
+import { auditEvents, deadlines, memberships, referrals } from "../../src/db/schema.js";
+import { refusal } from "../../src/modules/access/permissions.js";
+import { prepareRemiss } from "../../src/modules/referrals/prepare-remiss.js";
+import { type RemissRequest, sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
+import { Seeder } from "../support/seed-rows.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const REGISTRATOR = { type: "slack_user" as const, userId: "U0REG0001", name: "registrator" };
+const ADMIN = { type: "slack_user" as const, userId: "U0ADMIN01", name: "admin" };
+const OUTSIDER = { type: "slack_user" as const, userId: "U0OUTSIDE", name: "utomstående" };
+const bootstrapAdmins = [ADMIN.userId];
+// Monday 3 April 2017, 10:00 in Stockholm.
+const clock = fixedClock("2017-04-03T08:00:00Z");
+
+let database: TestDatabase;
+let seed: Seeder;
+let socialnamnden: number;
+let bromma: number;
+let kungsholmen: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  seed = new Seeder(database.db);
+  socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
+  bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+  kungsholmen = await seed.body("Kungsholmens stadsdelsnämnd", "district_board");
+  await database.db.insert(memberships).values({
+    slackUserId: REGISTRATOR.userId,
+    bodyId: socialnamnden,
+    role: "registrator",
+    grantedBy: ADMIN.userId,
+    grantedAt: new Date("2017-01-01T00:00:00Z"),
+  });
+});
+afterAll(() => database.destroy());
+
+let cases = 0;
+async function newCase(): Promise<number> {
+  cases += 1;
+  return seed.case({
+    dnr: `108-${1000 + cases}/2017`,
+    kind: "motion",
+    title: `Motion nummer ${cases}`,
+    publicTitle: `Motion nummer ${cases}`,
+    raisedOn: "2017-01-10",
+    status: "in_progress",
+  });
+}
+
+const send = (request: Partial<RemissRequest> & { caseId: number }, actor = REGISTRATOR) =>
+  sendOnRemiss({
+    db: database.db,
+    clock,
+    bootstrapAdmins,
+    actor,
+    request: { bodyIds: [socialnamnden, bromma], dueOn: "2017-04-28", message: null, ...request },
+  });
+
+async function written(caseId: number) {
+  const rows = await database.db
+    .select()
+    .from(referrals)
+    .where(eq(referrals.caseId, caseId))
+    .orderBy(asc(referrals.id));
+  const watches = await database.db.select().from(deadlines).where(eq(deadlines.caseId, caseId));
+  const audit = await database.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, "referral.sent"), eq(auditEvents.entityType, "referral")));
+  const ids = new Set(rows.map((row) => String(row.id)));
+  return { rows, watches, audit: audit.filter((event) => ids.has(event.entityId)) };
+}
+
+describe("sendOnRemiss", () => {
+  it("creates one open referral per body, a referral_due deadline each and an audit event each", async () => {
+    const caseId = await newCase();
+    const result = await send({ caseId, message: "Yttrandet ska senast vara inlämnat 28 april 2017." });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.referrals.map((referral) => referral.body.name).sort()).toEqual([
+      "Bromma stadsdelsnämnd",
+      "Socialnämnden",
+    ]);
+    expect(result.referrals.find((referral) => referral.body.id === bromma)?.body.slackChannelId).toBe(
+      "C0BROMMA",
+    );
+    expect(result.details?.referrals).toHaveLength(2);
+
+    const { rows, watches, audit } = await written(caseId);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        state: "open",
+        sentOn: "2017-04-03",
+        dueOn: "2017-04-28",
+        dueStatement: "Yttrandet ska senast vara inlämnat 28 april 2017.",
+      });
+    }
+    expect(watches.map((watch) => [watch.referralId, watch.kind, watch.dueOn, watch.state]).sort()).toEqual(
+      rows.map((row) => [row.id, "referral_due", "2017-04-28", "open"]).sort(),
+    );
+    expect(audit).toHaveLength(2);
+    for (const event of audit) {
+      expect(event).toMatchObject({
+        actorType: "slack_user",
+        actorId: REGISTRATOR.userId,
+        actorName: "registrator",
+      });
+      expect(event.changes).toMatchObject({ case_id: caseId, sent_on: "2017-04-03", due_on: "2017-04-28" });
+      expect(event.occurredAt.toISOString()).toBe("2017-04-03T08:00:00.000Z");
+    }
+  });
+
+  it("states the due date itself when no message is given, and lets an ARENDE_ADMINS admin send", async () => {
+    const caseId = await newCase();
+    const result = await send({ caseId, bodyIds: [kungsholmen] }, ADMIN);
+    expect(result.ok).toBe(true);
+    const { rows } = await written(caseId);
+    expect(rows.map((row) => row.dueStatement)).toEqual(["Svar senast 28 april 2017"]);
+  });
+
+  it("refuses someone who is neither registrator nor admin, writing nothing", async () => {
+    const caseId = await newCase();
+    const result = await send({ caseId }, OUTSIDER);
+    expect(result).toEqual({
+      ok: false,
+      type: "refused",
+      code: "referrals.not_allowed",
+      message: refusal("send_on_remiss"),
+    });
+    const { rows, watches, audit } = await written(caseId);
+    expect([rows.length, watches.length, audit.length]).toEqual([0, 0, 0]);
+  });
+
+  it("refuses a due date in the past (Stockholm's today is allowed), no bodies and a too long message", async () => {
+    const caseId = await newCase();
+    const result = await send({ caseId, bodyIds: [], dueOn: "2017-04-02", message: "x".repeat(1001) });
+    expect(result.ok).toBe(false);
+    if (result.ok || result.type !== "invalid") throw new Error("expected field errors");
+    expect(result.errors.map((error) => [error.field, error.code])).toEqual([
+      ["bodies", "referrals.no_bodies"],
+      ["dueOn", "referrals.due_in_past"],
+      ["message", "referrals.message_too_long"],
+    ]);
+    expect(result.errors[1]?.message).toContain("2 april 2017");
+    // 00:30 on 4 April in Stockholm is still 3 April in UTC: "today" is Stockholm's.
+    const lateEvening = await sendOnRemiss({
+      db: database.db,
+      clock: fixedClock("2017-04-03T22:30:00Z"),
+      bootstrapAdmins,
+      actor: REGISTRATOR,
+      request: { caseId, bodyIds: [bromma], dueOn: "2017-04-03", message: null },
+    });
+    expect(lateEvening.ok).toBe(false);
+    const today = await send({ caseId, bodyIds: [bromma], dueOn: "2017-04-03" });
+    expect(today.ok).toBe(true);
+  });
+
+  it("refuses a body that already has an open remiss on the case, and writes nothing for the others", async () => {
+    const caseId = await newCase();
+    expect((await send({ caseId, bodyIds: [bromma] })).ok).toBe(true);
+    const result = await send({ caseId, bodyIds: [socialnamnden, bromma] });
+    expect(result.ok).toBe(false);
+    if (result.ok || result.type !== "invalid") throw new Error("expected field errors");
+    expect(result.errors).toEqual([
+      {
+        field: "bodies",
+        code: "referrals.already_open",
+        message: "Bromma stadsdelsnämnd har redan en öppen remiss i ärendet. Ta bort den ur urvalet.",
+      },
+    ]);
+    const { rows, audit } = await written(caseId);
+    expect(rows.map((row) => row.bodyId)).toEqual([bromma]);
+    expect(audit).toHaveLength(1);
+  });
+
+  it("asks to confirm a due date on a non-working day, and keeps it verbatim once confirmed", async () => {
+    const caseId = await newCase();
+    const first = await send({ caseId, dueOn: "2017-04-29" });
+    expect(first).toEqual({
+      ok: false,
+      type: "confirm_due_date",
+      code: "referrals.due_on_non_working_day",
+      dueOn: "2017-04-29",
+      warning: "svarsdatumet infaller på en lördag",
+    });
+    expect((await written(caseId)).rows).toHaveLength(0);
+    const confirmed = await send({ caseId, dueOn: "2017-04-29", confirmedDueOn: "2017-04-29" });
+    expect(confirmed.ok && confirmed.dueDateWarning).toBe("svarsdatumet infaller på en lördag");
+    const { rows, watches } = await written(caseId);
+    expect(rows.map((row) => row.dueOn)).toEqual(["2017-04-29", "2017-04-29"]);
+    expect(watches.map((watch) => watch.dueOn)).toEqual(["2017-04-29", "2017-04-29"]);
+  });
+
+  it("concurrent submits of the same remiss create one set of referrals; the other writes nothing", async () => {
+    const caseId = await newCase();
+    const results = await Promise.all([send({ caseId }), send({ caseId }), send({ caseId })]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    for (const result of results.filter((candidate) => !candidate.ok)) {
+      expect(result).toMatchObject({
+        ok: false,
+        type: "invalid",
+        errors: [{ field: "bodies", code: "referrals.already_open" }],
+      });
+    }
+    const { rows, watches, audit } = await written(caseId);
+    expect([rows.length, watches.length, audit.length]).toEqual([2, 2, 2]);
+  });
+
+  it("answers an unknown case and unknown bodies without writing", async () => {
+    expect(await send({ caseId: 987654 })).toMatchObject({ ok: false, type: "case_not_found" });
+    const caseId = await newCase();
+    const result = await send({ caseId, bodyIds: [socialnamnden, 987654] });
+    expect(result).toMatchObject({
+      ok: false,
+      type: "invalid",
+      errors: [{ code: "referrals.unknown_body" }],
+    });
+    expect((await written(caseId)).rows).toHaveLength(0);
+  });
+});
+
+describe("prepareRemiss", () => {
+  it("names the case and marks bodies that already have an open remiss; refuses an outsider", async () => {
+    const caseId = await newCase();
+    await send({ caseId, bodyIds: [bromma] });
+    const form = await prepareRemiss({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: REGISTRATOR.userId,
+      query: `Dnr 108-${1000 + cases}/2017`,
+    });
+    expect(form).toMatchObject({ type: "ready", caseId, label: `Dnr 108-${1000 + cases}/2017` });
+    if (form.type !== "ready") return;
+    expect(form.bodies.find((body) => body.id === bromma)?.hasOpenRemiss).toBe(true);
+    expect(form.bodies.find((body) => body.id === socialnamnden)?.hasOpenRemiss).toBe(false);
+
+    const refused = await prepareRemiss({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: OUTSIDER.userId,
+      query: "Dnr 108-1001/2017",
+    });
+    expect(refused).toEqual({
+      type: "refused",
+      code: "referrals.not_allowed",
+      message: refusal("send_on_remiss"),
+    });
+    const unknown = await prepareRemiss({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: ADMIN.userId,
+      query: "Dnr 999-1/2017",
+    });
+    expect(unknown).toMatchObject({ type: "lookup", result: { type: "not_found" } });
+  });
+});

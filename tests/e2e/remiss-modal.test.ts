@@ -1,0 +1,356 @@
+import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, deadlines, memberships, referrals } from "../../src/db/schema.js";
+import type { RecordedCall } from "../support/fake-slack.js";
+import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
+import { Seeder } from "../support/seed-rows.js";
+import { formBody, interactionBody, sendSigned } from "../support/signed-request.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const REGISTRATOR = "U0REG0001";
+const OUTSIDER = "U0OUTSIDE";
+const ADMIN = "U0ADMIN01";
+
+let database: TestDatabase;
+let bot: BotUnderTest;
+let letter: number;
+let motion: number;
+let socialnamnden: number;
+let bromma: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const seed = new Seeder(database.db);
+  socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
+  bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+  await seed.body("Akademikerförbundet SSR", "external_organisation");
+  letter = await seed.case({
+    dnr: "108-1642/2017",
+    kind: "skrivelse",
+    title: "Bristerna inom socialtjänsten",
+    publicTitle: "Bristerna inom socialtjänsten",
+    raisedOn: "2016-10-26",
+    status: "in_progress",
+  });
+  motion = await seed.case({
+    dnr: "108-1700/2017",
+    kind: "motion",
+    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    raisedOn: "2016-03-01",
+    status: "in_progress",
+  });
+  await database.db.insert(memberships).values({
+    slackUserId: REGISTRATOR,
+    bodyId: socialnamnden,
+    role: "registrator",
+    grantedBy: ADMIN,
+    grantedAt: new Date("2017-01-01T00:00:00Z"),
+  });
+  // The bot's clock: Monday 3 April 2017.
+  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: ADMIN } });
+  // Bromma's channel has not invited the bot.
+  bot.slack.respondWith((call) =>
+    call.method === "chat.postMessage" && call.body.channel === "C0BROMMA"
+      ? { body: { ok: false, error: "not_in_channel" } }
+      : undefined,
+  );
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await database?.destroy();
+});
+
+type Block = {
+  type: string;
+  block_id?: string;
+  element?: { type: string; action_id: string; options?: { text: { text: string }; value: string }[] };
+};
+type View = {
+  callback_id: string;
+  private_metadata: string;
+  blocks: Block[];
+  title: unknown;
+  submit?: { text: string };
+};
+type Message = { response_type?: string; text: string; blocks: unknown[] };
+
+let commands = 0;
+/** `/arende <text>` as `user`: the ack, and the private answers sent afterwards to response_url. */
+async function arende(text: string, user: string) {
+  commands += 1;
+  const responseId = `remiss-${commands}`;
+  const opened = bot.slack.callsTo("views.open").length;
+  const response = await sendSigned(
+    bot.eventsUrl,
+    formBody({
+      token: "verification_token",
+      team_id: "T111",
+      team_domain: "test-domain",
+      channel_id: "C0REGISTRY",
+      channel_name: "registratur",
+      user_id: user,
+      user_name: user.toLowerCase(),
+      command: "/arende",
+      text,
+      response_url: bot.slack.responseUrl(responseId),
+      trigger_id: `111.${commands}.trigger`,
+    }),
+    { contentType: "application/x-www-form-urlencoded" },
+  );
+  expect(response.status).toBe(200);
+  return { path: `/response/${responseId}`, opened };
+}
+
+/** The modal `/arende remittera` opened with views.open, as Slack received it. */
+async function openModal(
+  identifier: string,
+  user = REGISTRATOR,
+): Promise<{ view: View; call: RecordedCall }> {
+  const { opened } = await arende(`remittera ${identifier}`, user);
+  const calls = await bot.slack.waitForCalls("views.open", opened + 1);
+  const call = calls[opened] as RecordedCall;
+  const view = call.body.view as View;
+  return { view, call };
+}
+
+/** Finds the input whose element has `type`, by the captured view's own ids. */
+function input(
+  view: View,
+  type: string,
+): { blockId: string; actionId: string; options: { value: string; text: string }[] } {
+  const block = view.blocks.find(
+    (candidate) => candidate.type === "input" && candidate.element?.type === type,
+  );
+  if (!block?.block_id || !block.element) throw new Error(`no ${type} input in the modal`);
+  return {
+    blockId: block.block_id,
+    actionId: block.element.action_id,
+    options: (block.element.options ?? []).map((option) => ({ value: option.value, text: option.text.text })),
+  };
+}
+
+let submissions = 0;
+/** A view_submission (shape of slack-payloads/view_submission.json) of `view` filled in as given. */
+function submission(
+  view: View,
+  fill: { bodies: string[]; dueOn: string | null; message?: string },
+  user = REGISTRATOR,
+) {
+  submissions += 1;
+  const bodies = input(view, "multi_static_select");
+  const due = input(view, "datepicker");
+  const message = input(view, "plain_text_input");
+  const chosen = bodies.options.filter((option) => fill.bodies.includes(option.text));
+  return {
+    type: "view_submission",
+    team: { id: "T111", domain: "workspace-domain" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
+    api_app_id: "A111",
+    token: "verification_token",
+    trigger_id: `222.${submissions}.trigger`,
+    view: {
+      id: "V0REMISS",
+      team_id: "T111",
+      type: "modal",
+      blocks: view.blocks,
+      private_metadata: view.private_metadata,
+      callback_id: view.callback_id,
+      state: {
+        values: {
+          [bodies.blockId]: {
+            [bodies.actionId]: {
+              type: "multi_static_select",
+              selected_options: chosen.map((option) => ({
+                text: { type: "plain_text", text: option.text },
+                value: option.value,
+              })),
+            },
+          },
+          [due.blockId]: { [due.actionId]: { type: "datepicker", selected_date: fill.dueOn } },
+          [message.blockId]: {
+            [message.actionId]: { type: "plain_text_input", value: fill.message ?? null },
+          },
+        },
+      },
+      hash: "1596530361.3wRYuk3R",
+      title: view.title,
+      clear_on_close: false,
+      notify_on_close: false,
+      close: { type: "plain_text", text: "Avbryt" },
+      submit: view.submit,
+      previous_view_id: null,
+      root_view_id: "V0REMISS",
+      app_id: "A111",
+      external_id: "",
+      app_installed_team_id: "T111",
+      bot_id: "B111",
+    },
+    response_urls: [],
+  };
+}
+
+async function submit(
+  payload: unknown,
+): Promise<{ response_action?: string; errors?: Record<string, string>; view?: View }> {
+  const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
+    contentType: "application/x-www-form-urlencoded",
+  });
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return text === "" ? {} : JSON.parse(text);
+}
+
+async function stored(caseId: number) {
+  const rows = await database.db
+    .select()
+    .from(referrals)
+    .where(eq(referrals.caseId, caseId))
+    .orderBy(asc(referrals.id));
+  const watches = await database.db.select().from(deadlines).where(eq(deadlines.caseId, caseId));
+  const audit = (
+    await database.db.select().from(auditEvents).where(eq(auditEvents.action, "referral.sent"))
+  ).filter((event) => event.changes.case_id === caseId);
+  return { rows, watches, audit };
+}
+
+const shown = (body: Record<string, unknown> | undefined) => `${body?.text}\n${JSON.stringify(body?.blocks)}`;
+
+describe("/arende remittera", () => {
+  it("by a registrator: the modal opens, a submit stores the remiss and tells the bodies' channels", async () => {
+    const { view, call } = await openModal("Dnr 108-1642/2017");
+    expect(call.body.trigger_id).toMatch(/trigger$/);
+    expect(view.callback_id).toBe("remiss.send");
+    expect(JSON.parse(view.private_metadata)).toEqual({ caseId: letter, channelId: "C0REGISTRY" });
+    expect(input(view, "multi_static_select").options.map((option) => option.text)).toEqual([
+      "Akademikerförbundet SSR",
+      "Bromma stadsdelsnämnd",
+      "Socialnämnden",
+    ]);
+
+    const posted = bot.slack.callsTo("chat.postMessage").length;
+    const answer = await submit(
+      submission(view, {
+        bodies: ["Socialnämnden", "Bromma stadsdelsnämnd", "Akademikerförbundet SSR"],
+        dueOn: "2017-04-28",
+        message: "Yttrandet ska senast vara inlämnat 28 april 2017.",
+      }),
+    );
+    expect(answer).toEqual({ response_action: "clear" });
+
+    const { rows, watches, audit } = await stored(letter);
+    expect(rows.map((row) => [row.bodyId, row.state, row.sentOn, row.dueOn])).toHaveLength(3);
+    expect(rows.find((row) => row.bodyId === socialnamnden)).toMatchObject({
+      state: "open",
+      sentOn: "2017-04-03",
+      dueOn: "2017-04-28",
+      dueStatement: "Yttrandet ska senast vara inlämnat 28 april 2017.",
+    });
+    expect(watches.filter((watch) => watch.kind === "referral_due")).toHaveLength(3);
+    expect(audit.map((event) => event.actorId)).toEqual([REGISTRATOR, REGISTRATOR, REGISTRATOR]);
+
+    // Socialnämnden's channel gets the card; Bromma's refuses (not_in_channel); SSR has no channel.
+    const messages = (await bot.slack.waitForCalls("chat.postMessage", posted + 2)).slice(posted);
+    const social = messages.find((message) => message.body.channel === "C0SOCIAL");
+    expect(shown(social?.body)).toContain("Socialnämnden har fått ärendet på remiss.");
+    expect(shown(social?.body)).toContain("Svar senast *28 april 2017*");
+    expect(shown(social?.body)).toContain("Skickat av <@U0REG0001>");
+    expect(shown(social?.body)).toContain("Bristerna inom socialtjänsten");
+    expect(shown(social?.body)).not.toContain('"button"');
+    const confirmation = (await bot.slack.waitForCalls("chat.postEphemeral", 1)).at(-1);
+    expect(confirmation?.body).toMatchObject({ channel: "C0REGISTRY", user: REGISTRATOR });
+    const confirmed = shown(confirmation?.body);
+    expect(confirmed).toContain(
+      "Dnr 108-1642/2017 är skickat på remiss till Akademikerförbundet SSR, Bromma stadsdelsnämnd och Socialnämnden, svar senast 28 april 2017.",
+    );
+    expect(confirmed).toContain("<#C0SOCIAL>");
+    expect(confirmed).toContain("Kunde inte skriva i <#C0BROMMA>");
+    expect(confirmed).toContain("not_in_channel");
+    expect(confirmed).toContain("Ingen kanal är kopplad till Akademikerförbundet SSR");
+  });
+
+  it("submitting the same view twice creates no duplicates and answers with the conflict", async () => {
+    const { view } = await openModal("Dnr 108-1700/2017");
+    const payload = submission(view, { bodies: ["Socialnämnden"], dueOn: "2017-05-02" });
+    const answers = await Promise.all([submit(payload), submit(payload)]);
+    expect(answers.filter((answer) => answer.response_action === "clear")).toHaveLength(1);
+    const conflict = answers.find((answer) => answer.response_action === "errors");
+    const bodiesBlock = input(view, "multi_static_select").blockId;
+    expect(conflict?.errors?.[bodiesBlock]).toContain("Socialnämnden har redan en öppen remiss");
+    const again = await submit(payload);
+    expect(again.errors?.[bodiesBlock]).toContain("redan en öppen remiss");
+    const { rows, audit } = await stored(motion);
+    expect(rows).toHaveLength(1);
+    expect(audit).toHaveLength(1);
+  });
+
+  it("invalid fields are answered with response_action errors naming each field, and nothing is stored", async () => {
+    const { view } = await openModal("Dnr 108-1700/2017");
+    const before = await stored(motion);
+    const answer = await submit(submission(view, { bodies: [], dueOn: "2017-03-31" }));
+    expect(answer.response_action).toBe("errors");
+    expect(answer.errors).toEqual({
+      [input(view, "multi_static_select").blockId]: "Välj minst en remissinstans.",
+      [input(view, "datepicker").blockId]:
+        "31 mars 2017 har redan varit. Välj i dag (3 april 2017) eller ett senare datum.",
+    });
+    const missingDate = await submit(submission(view, { bodies: ["Bromma stadsdelsnämnd"], dueOn: null }));
+    expect(missingDate.errors).toEqual({ [input(view, "datepicker").blockId]: "Välj ett svarsdatum." });
+    const forged = submission(view, { bodies: ["Bromma stadsdelsnämnd"], dueOn: "2017-05-02" });
+    forged.view.private_metadata = '{"caseId":"1 or 1=1"}';
+    const broken = await submit(forged);
+    expect(broken.response_action).toBe("errors");
+    expect(Object.keys(broken.errors ?? {})).toEqual([input(view, "multi_static_select").blockId]);
+    expect((await stored(motion)).rows).toHaveLength(before.rows.length);
+  });
+
+  it("a due date on a Saturday is shown as a warning in the form first, then kept as stated", async () => {
+    const { view } = await openModal("Dnr 108-1700/2017");
+    const first = await submit(
+      submission(view, { bodies: ["Bromma stadsdelsnämnd"], dueOn: "2017-04-29", message: "Hej" }),
+    );
+    expect(first.response_action).toBe("update");
+    const warned = first.view as View;
+    expect(JSON.stringify(warned.blocks)).toContain("Svarsdatumet infaller på en lördag");
+    expect(warned.submit?.text).toBe("Skicka ändå");
+    expect(JSON.parse(warned.private_metadata)).toMatchObject({ confirmedDueOn: "2017-04-29" });
+    expect((await stored(motion)).rows.filter((row) => row.bodyId === bromma)).toHaveLength(0);
+
+    const second = await submit(
+      submission(warned, { bodies: ["Bromma stadsdelsnämnd"], dueOn: "2017-04-29" }),
+    );
+    expect(second).toEqual({ response_action: "clear" });
+    const brommaRow = (await stored(motion)).rows.find((row) => row.bodyId === bromma);
+    expect(brommaRow?.dueOn).toBe("2017-04-29");
+  });
+
+  it("a non-registrator gets a private refusal saying who may, and no modal", async () => {
+    const opened = bot.slack.callsTo("views.open").length;
+    const { path } = await arende("remittera Dnr 108-1642/2017", OUTSIDER);
+    const [answer] = await bot.slack.waitForCalls(path, 1);
+    expect((answer?.body as Message | undefined)?.response_type).toBe("ephemeral");
+    expect((answer?.body as Message | undefined)?.text).toContain(
+      "Bara registratorer och administratörer kan skicka ärenden på remiss",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bot.slack.callsTo("views.open")).toHaveLength(opened);
+  });
+
+  it("an unknown case is answered privately, and opens nothing", async () => {
+    const opened = bot.slack.callsTo("views.open").length;
+    const { path } = await arende("remittera Dnr 999-1/2017", ADMIN);
+    const [answer] = await bot.slack.waitForCalls(path, 1);
+    expect((answer?.body as Message | undefined)?.text).toContain("Inget ärende med Dnr 999-1/2017");
+    expect(bot.slack.callsTo("views.open")).toHaveLength(opened);
+  });
+
+  it("a registrator whose role was revoked before submitting is refused in the modal", async () => {
+    const { view } = await openModal("Dnr 108-1700/2017", ADMIN);
+    const answer = await submit(
+      submission(view, { bodies: ["Akademikerförbundet SSR"], dueOn: "2017-05-02" }, OUTSIDER),
+    );
+    expect(answer.response_action).toBe("errors");
+    expect(Object.values(answer.errors ?? {})[0]).toContain("Bara registratorer och administratörer");
+  });
+});

@@ -25,6 +25,23 @@ import {
   type SendOnRemissResult,
   sendOnRemiss,
 } from "./modules/referrals/send-on-remiss.js";
+import { type ApproveResponseResult, approveResponse } from "./modules/responses/approve-response.js";
+import { prepareResponse, type ResponseForm } from "./modules/responses/prepare-response.js";
+import {
+  type PostedApprovalMessage,
+  recordApprovalMessages,
+} from "./modules/responses/record-approval-messages.js";
+import {
+  type RecordResponseResult,
+  type ResponseRequest,
+  recordResponse,
+} from "./modules/responses/record-response.js";
+import {
+  prepareRejection,
+  type RejectionForm,
+  type RejectResponseResult,
+  rejectResponse,
+} from "./modules/responses/reject-response.js";
 import type { Actor } from "./modules/shared/actor.js";
 import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 
@@ -54,6 +71,28 @@ export type Services = {
   prepareRemiss(request: { slackUserId: string; query: string }): Promise<RemissForm>;
   /** Sends a case on remiss (referrals, deadlines and audit in one transaction). */
   sendOnRemiss(request: { by: SlackUser; remiss: RemissRequest }): Promise<SendOnRemissResult>;
+  /** Godkänn on an approval request: decides once (a lost race answers who decided first). */
+  approveResponse(request: { by: SlackUser; responseId: number }): Promise<ApproveResponseResult>;
+  /** Avslå, before its form opens: the user's right and a request still pending. */
+  prepareRejection(request: { slackUserId: string; responseId: number }): Promise<RejectionForm>;
+  /** Avslå with a reason; the referral stays open. */
+  rejectResponse(request: {
+    by: SlackUser;
+    responseId: number;
+    reason: string;
+  }): Promise<RejectResponseResult>;
+  /** The remissvar form: the user's right, the case and its open referrals they may answer for. */
+  prepareResponse(
+    request: { slackUserId: string } & ({ query: string } | { caseId: number }),
+  ): Promise<ResponseForm>;
+  /** Records a remissvar as pending approval (response and audit in one transaction). */
+  recordResponse(request: { by: SlackUser; response: ResponseRequest }): Promise<RecordResponseResult>;
+  /** Stores where a response's approval request was posted, so a decision can update it. */
+  recordApprovalMessages(request: {
+    by: SlackUser;
+    responseId: number;
+    messages: readonly PostedApprovalMessage[];
+  }): Promise<{ stored: number }>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
 };
@@ -96,6 +135,17 @@ export function createServices({
         actor: { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) },
         request: remiss,
       }),
+    approveResponse: ({ by, responseId }) =>
+      approveResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), responseId }),
+    prepareRejection: (request) => prepareRejection({ db, bootstrapAdmins: admins, ...request }),
+    rejectResponse: ({ by, responseId, reason }) =>
+      rejectResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), responseId, reason }),
+    prepareResponse: (request) =>
+      prepareResponse({ db, bootstrapAdmins: admins, today: today(clock), ...request }),
+    recordResponse: ({ by, response }) =>
+      recordResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), request: response }),
+    recordApprovalMessages: ({ by, responseId, messages }) =>
+      recordApprovalMessages({ db, clock, actor: slackActor(by), responseId, messages }),
     deadlineRules,
   };
 }

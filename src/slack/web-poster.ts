@@ -4,9 +4,12 @@ import { ErrorCode, LogLevel, type RetryOptions, WebClient } from "@slack/web-ap
 /** One message to post; `threadTs` puts it in the thread under an earlier message. */
 export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string };
 
-/** Posts a message and answers its ts, or throws a SlackPostError. The scheduled posts depend only on this. */
+/**
+ * Posts a message and answers its ts, or throws a SlackPostError. The scheduled posts depend only on this.
+ * `channel` is the conversation Slack posted in: for a DM (posted to a user id) the D… channel id.
+ */
 export interface SlackPoster {
-  post(message: OutgoingMessage): Promise<{ ts: string }>;
+  post(message: OutgoingMessage): Promise<{ ts: string; channel?: string }>;
 }
 
 export class SlackPostError extends Error {
@@ -166,7 +169,7 @@ export function createWebPoster({
           });
           if (!result.ts)
             throw new SlackPostError("Slack accepted the message but gave no ts", "no_ts", true);
-          return { ts: result.ts };
+          return { ts: result.ts, ...(result.channel ? { channel: result.channel } : {}) };
         } catch (error) {
           const retryAfter = rateLimitDelay(error);
           if (retryAfter !== undefined) {

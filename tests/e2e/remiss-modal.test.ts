@@ -257,7 +257,11 @@ describe("/arende remittera", () => {
     expect(shown(social?.body)).toContain("Svar senast *28 april 2017*");
     expect(shown(social?.body)).toContain("Skickat av <@U0REG0001>");
     expect(shown(social?.body)).toContain("Bristerna inom socialtjänsten");
-    expect(shown(social?.body)).not.toContain('"button"');
+    // The card carries "Registrera remissvar" (and no other button), naming only the case.
+    const buttons = JSON.stringify(social?.body?.blocks).match(/"type":"button"/g) ?? [];
+    expect(buttons).toHaveLength(1);
+    expect(shown(social?.body)).toContain("Registrera remissvar");
+    expect(shown(social?.body)).toContain(JSON.stringify(JSON.stringify({ caseId: letter })));
     const confirmation = (await bot.slack.waitForCalls("chat.postEphemeral", 1)).at(-1);
     expect(confirmation?.body).toMatchObject({ channel: "C0REGISTRY", user: REGISTRATOR });
     const confirmed = shown(confirmation?.body);

@@ -1,8 +1,18 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
+import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../blocks/approval-ids.js";
 import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
+import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
+import { createWebPoster } from "../web-poster.js";
+import { approveResponseAction } from "./approve-response.js";
+import { openResponseModal } from "./open-response-modal.js";
+import { rejectResponseAction } from "./reject-response.js";
 import { shareCaseCard } from "./share-case-card.js";
 
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(SHARE_CASE_ACTION, shareCaseCard(deps));
+  app.action<BlockButtonAction>(OPEN_RESPONSE_MODAL_ACTION, openResponseModal(deps));
+  const poster = deps.poster ?? createWebPoster({ client: app.client });
+  app.action<BlockButtonAction>(APPROVE_RESPONSE_ACTION, approveResponseAction({ ...deps, poster }));
+  app.action<BlockButtonAction>(REJECT_RESPONSE_ACTION, rejectResponseAction(deps));
 }

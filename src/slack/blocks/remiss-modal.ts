@@ -7,6 +7,7 @@ import { REMISS_LIMITS } from "../../modules/referrals/referral-errors.js";
 import { caseCardMessage } from "./case-card.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
+import { recordResponseActions } from "./response-modal.js";
 
 export const REMISS_VIEW = "remiss.send";
 
@@ -201,7 +202,7 @@ export function confirmDueDateModal(
   };
 }
 
-/** What an answering body's channel sees: the case card under a line on the remiss. */
+/** What an answering body's channel sees: the case card under a line on the remiss, and "Registrera remissvar". */
 export function remissReceivedMessage(
   card: CasePresentation,
   {
@@ -232,10 +233,11 @@ export function remissReceivedMessage(
     });
   }
   const cardMessage = caseCardMessage(card);
-  const room = SLACK_LIMITS.blocksPerMessage - blocks.length;
+  // Room is kept for the "Registrera remissvar" button under the card.
+  const room = SLACK_LIMITS.blocksPerMessage - blocks.length - 1;
   return {
     text: `Remiss till ${bodyName}: ${card.fallbackText}. Svar senast ${due}.`,
-    blocks: [...blocks, ...cardMessage.blocks.slice(0, room)],
+    blocks: [...blocks, ...cardMessage.blocks.slice(0, room), recordResponseActions(card.caseId)],
   };
 }
 

@@ -5,6 +5,7 @@ import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
 import { answerInTime } from "./answer-in-time.js";
 import { digestArguments, digestCommand } from "./digest/digest-command.js";
+import { remissvarArguments, remissvarCommand } from "./remissvar.js";
 import { remitteraArguments, remitteraCommand } from "./remittera.js";
 import { roleArguments, roleCommand } from "./roles/role-command.js";
 
@@ -12,6 +13,7 @@ export function arendeCommand({ services }: SlackDeps) {
   const digest = digestCommand({ services });
   const roles = roleCommand({ services });
   const remittera = remitteraCommand({ services });
+  const remissvar = remissvarCommand({ services });
   return async ({
     command,
     ack,
@@ -25,6 +27,8 @@ export function arendeCommand({ services }: SlackDeps) {
     if (roleWords !== null) return roles({ command, ack, respond, logger }, roleWords);
     const remissQuery = remitteraArguments(command.text);
     if (remissQuery !== null) return remittera({ command, ack, respond, logger, client }, remissQuery);
+    const responseQuery = remissvarArguments(command.text);
+    if (responseQuery !== null) return remissvar({ command, ack, respond, logger, client }, responseQuery);
     const request = parseBotRequest(command.text);
     if (request.type === "help") return ack({ response_type: "ephemeral", ...helpMessage() });
     if (request.type === "unknown")

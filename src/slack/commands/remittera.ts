@@ -4,18 +4,15 @@ import { nothingToChooseMessage, remissModal, selectableBodies } from "../blocks
 import { registryUnavailableMessage } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { statusReply } from "../status-reply.js";
+import { argumentsAfter } from "./subcommand.js";
 
 export type RemitteraArgs = Pick<
   SlackCommandMiddlewareArgs & AllMiddlewareArgs,
   "command" | "ack" | "respond" | "logger" | "client"
 >;
 
-const WORD = /^\s*remittera(?:\s+|$)/i;
-
-/** `remittera <identifier>` → the identifier (possibly empty); anything else → null. */
-export function remitteraArguments(text: string): string | null {
-  return WORD.test(text) ? text.replace(WORD, "").trim() : null;
-}
+/** The words after `/arende remittera`, or null when the command is about something else. */
+export const remitteraArguments = (text: string): string | null => argumentsAfter(["remittera"], text);
 
 /**
  * `/arende remittera <identifier>`: acks at once, checks the sender's right and the case (a refusal

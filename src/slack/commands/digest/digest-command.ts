@@ -2,16 +2,14 @@ import { parseDigestCommand } from "../../../modules/digests/parse-digest-comman
 import { digestErrorMessage, digestHelpMessage } from "../../blocks/digest-subscription.js";
 import type { SlackDeps } from "../../deps.js";
 import type { CommandArgs } from "../answer-in-time.js";
+import { argumentsAfter } from "../subcommand.js";
 import { previewCommand } from "./preview.js";
 import { settingsCommand } from "./settings.js";
 import { subscribeCommand } from "./subscribe.js";
 import { unsubscribeCommand } from "./unsubscribe.js";
 
 /** The words after `/arende digest`, or null when the command is about something else. */
-export function digestArguments(text: string): string | null {
-  const match = /^\s*digest(?:\s+|$)/i.exec(text);
-  return match ? text.slice(match[0].length) : null;
-}
+export const digestArguments = (text: string): string | null => argumentsAfter(["digest"], text);
 
 /** `/arende digest …`: parses, then hands over to one small listener per subcommand. */
 export function digestCommand(deps: SlackDeps) {

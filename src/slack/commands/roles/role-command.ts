@@ -2,15 +2,13 @@ import { parseRoleCommand } from "../../../modules/access/parse-role-command.js"
 import { roleErrorMessage, roleHelpMessage } from "../../blocks/roles.js";
 import type { SlackDeps } from "../../deps.js";
 import type { CommandArgs } from "../answer-in-time.js";
+import { argumentsAfter } from "../subcommand.js";
 import { grantCommand } from "./grant.js";
 import { listCommand } from "./list.js";
 import { revokeCommand } from "./revoke.js";
 
-/** The words after `/arende roll` (or `roller`), or null when the command is about something else. */
-export function roleArguments(text: string): string | null {
-  const match = /^\s*rol(?:l|ler)(?:\s+|$)/i.exec(text);
-  return match ? text.slice(match[0].length) : null;
-}
+/** The words after `/arende roll`, or null when the command is about something else. */
+export const roleArguments = (text: string): string | null => argumentsAfter(["roll", "roller"], text);
 
 /** `/arende roll …`: parses, then hands over to one small listener per subcommand. */
 export function roleCommand(deps: SlackDeps) {

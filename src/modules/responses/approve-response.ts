@@ -1,0 +1,261 @@
+import type { Clock } from "../../clock.js";
+import { today as todayOf } from "../../clock.js";
+import type { Database, Executor } from "../../db/client.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { Actor } from "../shared/actor.js";
+import { DECISION_ERRORS } from "./decision-errors.js";
+import {
+  closeOpenReferral,
+  type DecisionContext,
+  decidePendingResponse,
+  findApprovalMessages,
+  findDecision,
+  findDecisionContext,
+  meetReferralDeadline,
+} from "./decisions.repository.js";
+
+/** What a decided request shows: audience-safe (a restricted case shows its public title only). */
+export type DecisionSubject = {
+  responseId: number;
+  caseLabel: string;
+  caseTitle: string;
+  restricted: boolean;
+  bodyName: string;
+  kind: "answer" | "declined";
+  documentTitle: string | null;
+  /** Null on a restricted case: the approval message is seen by a whole channel. */
+  summary: string | null;
+  link: string | null;
+  answeredOn: string | null;
+  submittedBySlackUserId: string | null;
+  /** The channel of the case's responsible body, told of an approval; null when none is bound. */
+  responsibleBodyChannelId: string | null;
+  /** Every copy of the approval request in Slack. */
+  messages: { channelId: string; messageTs: string }[];
+};
+
+export type Decision = {
+  state: "approved" | "rejected";
+  bySlackUserId: string | null;
+  byName: string | null;
+  at: Date | null;
+  reason: string | null;
+};
+
+export type SlackActor = Extract<Actor, { type: "slack_user" }>;
+
+export type DecisionRefusal =
+  | { ok: false; type: "refused"; code: typeof DECISION_ERRORS.notAllowed; message: string }
+  | { ok: false; type: "not_found"; code: typeof DECISION_ERRORS.notFound; message: string }
+  | {
+      ok: false;
+      type: "already_decided";
+      code: typeof DECISION_ERRORS.alreadyDecided;
+      subject: DecisionSubject;
+      decision: Decision;
+    };
+
+export type ApproveResponseResult =
+  | {
+      ok: true;
+      subject: DecisionSubject;
+      decision: Decision;
+      referral: { id: number; state: "answered" | "declined"; answeredOn: string };
+      deadlineIds: number[];
+    }
+  | DecisionRefusal
+  | {
+      ok: false;
+      type: "expired";
+      code: typeof DECISION_ERRORS.expired;
+      message: string;
+      subject: DecisionSubject;
+    };
+
+const NOT_FOUND_MESSAGE = "Remissvaret finns inte längre i diariet.";
+const EXPIRED_MESSAGE =
+  "Remissen är inte längre öppen (den är besvarad eller återkallad), så svaret kan inte längre godkännas.";
+
+/** The referral closed under us: rolls the transaction back. */
+class ReferralNotOpen extends Error {
+  constructor() {
+    super("the referral is no longer open");
+  }
+}
+
+/**
+ * Godkänn: only a godkännare of the referral's body may. In one transaction, the conditional update
+ * decides (a double click, a second approver, a Slack retry or another replica that comes second gets
+ * `already_decided`, with who decided and when, and nothing changes); the referral becomes answered
+ * (declined when the response declines to answer) on the response's date, its referral_due deadline
+ * met on that date, and all of it is audited with the Slack user. The case's own status is left
+ * alone even when every referral is now answered: the stage sentence ("alla remissvar har kommit in")
+ * derives from the referrals, and moving the case on is the registrator's decision.
+ */
+export async function approveResponse({
+  db,
+  clock,
+  bootstrapAdmins,
+  actor,
+  responseId,
+}: {
+  db: Database;
+  clock: Clock;
+  bootstrapAdmins: readonly string[];
+  actor: SlackActor;
+  responseId: number;
+}): Promise<ApproveResponseResult> {
+  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId: actor.userId, responseId });
+  if (!checked.ok) return checked;
+  const { context } = checked;
+  const at = clock.now();
+  const answeredOn = context.answeredOn ?? todayOf(clock);
+  const referralState = context.kind === "declined" ? "declined" : "answered";
+  try {
+    return await db.transaction(async (tx): Promise<ApproveResponseResult> => {
+      const won = await decidePendingResponse(tx, {
+        responseId,
+        state: "approved",
+        bySlackUserId: actor.userId,
+        byName: actor.name ?? null,
+        at,
+        reason: null,
+      });
+      if (!won) return alreadyDecided(tx, context);
+      if (
+        !(await closeOpenReferral(tx, { referralId: context.referralId, state: referralState, answeredOn }))
+      )
+        throw new ReferralNotOpen();
+      const deadlineIds = await meetReferralDeadline(tx, {
+        referralId: context.referralId,
+        metOn: answeredOn,
+      });
+      await recordAudit(tx, {
+        actor,
+        at,
+        entries: [
+          {
+            action: "referral_response.approved",
+            entityType: "referral_response",
+            entityId: responseId,
+            changes: { referral_id: context.referralId, approval_state: "approved", from: "pending" },
+          },
+          {
+            action: `referral.${referralState}`,
+            entityType: "referral",
+            entityId: context.referralId,
+            changes: {
+              case_id: context.caseId,
+              response_id: responseId,
+              state: referralState,
+              from: "open",
+              answered_on: answeredOn,
+            },
+          },
+          ...deadlineIds.map((deadlineId) => ({
+            action: "deadline.met",
+            entityType: "deadline",
+            entityId: deadlineId,
+            changes: { referral_id: context.referralId, state: "met", met_on: answeredOn, from: "open" },
+          })),
+        ],
+      });
+      return {
+        ok: true,
+        subject: await subjectOf(tx, context),
+        decision: {
+          state: "approved",
+          bySlackUserId: actor.userId,
+          byName: actor.name ?? null,
+          at,
+          reason: null,
+        },
+        referral: { id: context.referralId, state: referralState, answeredOn },
+        deadlineIds,
+      };
+    });
+  } catch (error) {
+    if (!(error instanceof ReferralNotOpen)) throw error;
+    return {
+      ok: false,
+      type: "expired",
+      code: DECISION_ERRORS.expired,
+      message: EXPIRED_MESSAGE,
+      subject: await subjectOf(db, context),
+    };
+  }
+}
+
+/**
+ * Who may decide the response, asked first: the response must exist and the user must be a
+ * godkännare of the referral's body. The value of a button is never trusted; a forged id naming
+ * another body's response is refused here.
+ */
+export async function checkDecider({
+  db,
+  bootstrapAdmins,
+  slackUserId,
+  responseId,
+}: {
+  db: Database;
+  bootstrapAdmins: readonly string[];
+  slackUserId: string;
+  responseId: number;
+}): Promise<
+  { ok: true; context: DecisionContext } | Extract<DecisionRefusal, { type: "refused" | "not_found" }>
+> {
+  const context = await findDecisionContext(db, responseId);
+  if (!context)
+    return { ok: false, type: "not_found", code: DECISION_ERRORS.notFound, message: NOT_FOUND_MESSAGE };
+  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
+  if (!may(roles, "approve_response", context.bodyId)) {
+    return {
+      ok: false,
+      type: "refused",
+      code: DECISION_ERRORS.notAllowed,
+      message: refusal("approve_response", context.bodyName),
+    };
+  }
+  return { ok: true, context };
+}
+
+/** The lost race, or a request decided long ago: who decided and when, read after the winner committed. */
+export async function alreadyDecided(
+  db: Executor,
+  context: DecisionContext,
+): Promise<Extract<DecisionRefusal, { type: "already_decided" }>> {
+  const stored = await findDecision(db, context.responseId);
+  return {
+    ok: false,
+    type: "already_decided",
+    code: DECISION_ERRORS.alreadyDecided,
+    subject: await subjectOf(db, context),
+    decision: {
+      state: stored?.state === "rejected" ? "rejected" : "approved",
+      bySlackUserId: stored?.bySlackUserId ?? null,
+      byName: stored?.byName ?? null,
+      at: stored?.at ?? null,
+      reason: stored?.reason ?? null,
+    },
+  };
+}
+
+export async function subjectOf(db: Executor, context: DecisionContext): Promise<DecisionSubject> {
+  return {
+    responseId: context.responseId,
+    caseLabel: context.dnr ? `Dnr ${context.dnr}` : (context.firstIdentifier ?? `Ärende ${context.caseId}`),
+    caseTitle: context.restricted ? context.publicTitle : context.title,
+    restricted: context.restricted,
+    bodyName: context.bodyName,
+    kind: context.kind,
+    documentTitle: context.documentTitle,
+    summary: context.restricted ? null : context.summary,
+    link: context.restricted ? null : context.link,
+    answeredOn: context.answeredOn,
+    submittedBySlackUserId: context.submittedBySlackUserId,
+    responsibleBodyChannelId: context.responsibleBodyChannelId,
+    messages: await findApprovalMessages(db, context.responseId),
+  };
+}

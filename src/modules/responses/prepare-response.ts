@@ -1,0 +1,106 @@
+import type { Database } from "../../db/client.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf, type UserRoles } from "../access/roles.js";
+import type { CaseDetails } from "../cases/case-details.js";
+import { chooseAudience } from "../cases/choose-audience.js";
+import { type CaseStatusResult, getCaseById, getCaseStatus } from "../cases/get-case-status.js";
+import { caseLabel } from "../cases/present-case.js";
+import { RESPONSE_ERRORS } from "./response-errors.js";
+import { findOpenReferralsOfCase } from "./responses.repository.js";
+
+/** An open referral the person may answer for, as the form lists it. */
+export type ResponseChoice = { referralId: number; bodyId: number; bodyName: string; dueOn: string | null };
+
+export type ResponseForm =
+  | { type: "refused"; code: typeof RESPONSE_ERRORS.notAllowed; message: string }
+  /** The identifier is invalid, unknown, or names cases in several registries. */
+  | { type: "lookup"; result: CaseStatusResult }
+  | { type: "case_not_found"; code: typeof RESPONSE_ERRORS.caseNotFound; message: string }
+  | { type: "nothing_open"; code: typeof RESPONSE_ERRORS.noOpenReferrals; message: string }
+  | {
+      type: "ready";
+      caseId: number;
+      label: string;
+      title: string;
+      referrals: ResponseChoice[];
+      /** Stockholm's date, the answer date's default. */
+      today: string;
+    };
+
+/**
+ * What `/arende remissvar <identifier>` and the "Registrera remissvar" button need before the form
+ * opens: the one case, and its open referrals for bodies where the person may record a response
+ * (handläggare or registrator of the body). Someone with no such role anywhere is refused before
+ * the case is looked up.
+ */
+export async function prepareResponse({
+  db,
+  bootstrapAdmins,
+  slackUserId,
+  today,
+  ...target
+}: {
+  db: Database;
+  bootstrapAdmins: readonly string[];
+  slackUserId: string;
+  today: string;
+} & ({ query: string } | { caseId: number })): Promise<ResponseForm> {
+  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
+  if (!mayAnswerAnywhere(roles)) {
+    return { type: "refused", code: RESPONSE_ERRORS.notAllowed, message: refusal("record_response") };
+  }
+  let details: CaseDetails | null;
+  if ("query" in target) {
+    const result = await getCaseStatus({ db, query: target.query });
+    if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
+      return { type: "lookup", result };
+    }
+    details = result.cases[0];
+  } else {
+    details = await getCaseById({ db, caseId: target.caseId });
+    if (!details) {
+      return {
+        type: "case_not_found",
+        code: RESPONSE_ERRORS.caseNotFound,
+        message: "Ärendet finns inte längre i diariet.",
+      };
+    }
+  }
+  const label = caseLabel(details);
+  const open = await findOpenReferralsOfCase(db, details.id);
+  if (open.length === 0) {
+    return {
+      type: "nothing_open",
+      code: RESPONSE_ERRORS.noOpenReferrals,
+      message: `${label} har inga öppna remisser att svara på.`,
+    };
+  }
+  const mine = open.filter((referral) => may(roles, "record_response", referral.body.id));
+  if (mine.length === 0) {
+    const names = [...new Set(open.map((referral) => referral.body.name))];
+    return {
+      type: "refused",
+      code: RESPONSE_ERRORS.notAllowed,
+      message: refusal("record_response", names.length === 1 ? names[0] : undefined),
+    };
+  }
+  const full = chooseAudience(details, { viewer: slackUserId, place: "private" }) === "full";
+  return {
+    type: "ready",
+    caseId: details.id,
+    label,
+    title: full ? details.title : details.publicTitle,
+    referrals: mine.map((referral) => ({
+      referralId: referral.referralId,
+      bodyId: referral.body.id,
+      bodyName: referral.body.name,
+      dueOn: referral.dueOn,
+    })),
+    today,
+  };
+}
+
+function mayAnswerAnywhere(roles: UserRoles): boolean {
+  for (const bodyId of roles.byBody.keys()) if (may(roles, "record_response", bodyId)) return true;
+  return false;
+}

@@ -1,0 +1,53 @@
+import type { Clock } from "../../clock.js";
+import type { Database } from "../../db/client.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { Actor } from "../shared/actor.js";
+import { insertApprovalMessages, responseExists } from "./responses.repository.js";
+
+export type PostedApprovalMessage = { channelId: string; messageTs: string };
+
+/**
+ * Stores where the approval request of a response was posted (a DM to each godkännare, or the
+ * body's channel), so a decision can update every copy. One transaction with the audit event
+ * `referral_response.approval_requested`; a copy stored before (a retry) is not stored twice.
+ */
+export async function recordApprovalMessages({
+  db,
+  clock,
+  actor,
+  responseId,
+  messages,
+}: {
+  db: Database;
+  clock: Clock;
+  actor: Actor;
+  responseId: number;
+  messages: readonly PostedApprovalMessage[];
+}): Promise<{ stored: number }> {
+  if (messages.length === 0 || !(await responseExists(db, responseId))) return { stored: 0 };
+  const at = clock.now();
+  return db.transaction(async (tx) => {
+    const inserted = await insertApprovalMessages(
+      tx,
+      messages.map((message) => ({ responseId, ...message })),
+    );
+    await recordAudit(tx, {
+      actor,
+      at,
+      entries:
+        inserted.length === 0
+          ? []
+          : [
+              {
+                action: "referral_response.approval_requested",
+                entityType: "referral_response",
+                entityId: responseId,
+                changes: {
+                  messages: inserted.map((row) => ({ channel_id: row.channelId, message_ts: row.messageTs })),
+                },
+              },
+            ],
+    });
+    return { stored: inserted.length };
+  });
+}

@@ -1,0 +1,238 @@
+import type { Clock } from "../../clock.js";
+import { today as todayOf } from "../../clock.js";
+import type { Database } from "../../db/client.js";
+import { may, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import type { CaseDetails } from "../cases/case-details.js";
+import { getCaseById } from "../cases/get-case-status.js";
+import { formatSwedishDate } from "../cases/present-case.js";
+import type { Actor } from "../shared/actor.js";
+import { listApprovers } from "./list-approvers.js";
+import {
+  DECLINED_SUMMARY,
+  RESPONSE_ERRORS,
+  RESPONSE_LIMITS,
+  type ResponseFieldError,
+} from "./response-errors.js";
+import {
+  type AnswerableReferral,
+  findReferral,
+  hasPendingResponse,
+  insertPendingResponse,
+  lockReferral,
+} from "./responses.repository.js";
+
+export type ResponseRequest = {
+  /** The case the form was opened for; the chosen referral must belong to it. */
+  caseId: number;
+  referralId: number | null;
+  /** "YYYY-MM-DD" as picked; null when none was. */
+  answeredOn: string | null;
+  summary: string | null;
+  link: string | null;
+  /** "Avstår från att svara": the body declines to answer; the summary is then optional. */
+  declined: boolean;
+};
+
+export type RecordedResponse = {
+  responseId: number;
+  kind: "answer" | "declined";
+  summary: string;
+  link: string | null;
+  answeredOn: string;
+  referral: AnswerableReferral;
+  /** The case after the response, for the approval request; null if it vanished meanwhile. */
+  details: CaseDetails | null;
+  /** The body's godkännare (Slack user ids), who are asked to approve. */
+  approvers: string[];
+};
+
+export type RecordResponseResult =
+  | ({ ok: true } & RecordedResponse)
+  | { ok: false; type: "refused"; code: typeof RESPONSE_ERRORS.notAllowed; message: string }
+  | { ok: false; type: "invalid"; errors: ResponseFieldError[] };
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A submit that lost the race on the referral's row lock, or whose referral closed meanwhile. */
+class Conflict extends Error {
+  constructor(readonly error: ResponseFieldError) {
+    super(error.code);
+  }
+}
+
+/**
+ * Records a body's remissvar (or its declining to answer) as pending approval: one transaction that
+ * locks the referral row, refuses a second pending response to it, inserts the response and audits
+ * `referral_response.submitted` with the submitter. Only a handläggare or registrator of the
+ * referral's body may, checked here whatever the form offered. The answer date may not be later
+ * than today in Stockholm.
+ */
+export async function recordResponse({
+  db,
+  clock,
+  bootstrapAdmins,
+  actor,
+  request,
+}: {
+  db: Database;
+  clock: Clock;
+  bootstrapAdmins: readonly string[];
+  actor: Extract<Actor, { type: "slack_user" }>;
+  request: ResponseRequest;
+}): Promise<RecordResponseResult> {
+  const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
+  const errors: ResponseFieldError[] = [];
+
+  let referral: AnswerableReferral | null = null;
+  if (request.referralId === null) {
+    errors.push({
+      field: "referral",
+      code: RESPONSE_ERRORS.noReferral,
+      message: "Välj remissen du svarar på.",
+    });
+  } else {
+    referral = await findReferral(db, request.referralId);
+    if (!referral || referral.caseId !== request.caseId) {
+      referral = null;
+      errors.push({
+        field: "referral",
+        code: RESPONSE_ERRORS.unknownReferral,
+        message: "Remissen finns inte längre i ärendet. Stäng formuläret och börja om.",
+      });
+    } else if (!may(roles, "record_response", referral.body.id)) {
+      return {
+        ok: false,
+        type: "refused",
+        code: RESPONSE_ERRORS.notAllowed,
+        message: refusal("record_response", referral.body.name),
+      };
+    } else if (referral.state !== "open") {
+      errors.push(closedError(referral.body.name));
+    }
+  }
+
+  const today = todayOf(clock);
+  const answeredOn = request.answeredOn?.trim() ?? "";
+  if (answeredOn === "" || !isCalendarDay(answeredOn)) {
+    errors.push({
+      field: "answeredOn",
+      code: RESPONSE_ERRORS.invalidAnswerDate,
+      message: "Välj datumet för svaret.",
+    });
+  } else if (answeredOn > today) {
+    errors.push({
+      field: "answeredOn",
+      code: RESPONSE_ERRORS.answerDateInFuture,
+      message: `${formatSwedishDate(answeredOn)} har inte varit än. Välj i dag (${formatSwedishDate(today)}) eller ett tidigare datum.`,
+    });
+  }
+
+  const written = request.summary?.trim() ?? "";
+  if (written === "" && !request.declined) {
+    errors.push({
+      field: "summary",
+      code: RESPONSE_ERRORS.summaryRequired,
+      message: "Skriv en sammanfattning av svaret, eller kryssa i att organet avstår.",
+    });
+  } else if (written.length > RESPONSE_LIMITS.summaryMaxLength) {
+    errors.push({
+      field: "summary",
+      code: RESPONSE_ERRORS.summaryTooLong,
+      message: `Sammanfattningen får vara högst ${RESPONSE_LIMITS.summaryMaxLength} tecken (nu ${written.length}).`,
+    });
+  }
+
+  const link = request.link?.trim() || null;
+  if (link !== null && !isWebLink(link)) {
+    errors.push({
+      field: "link",
+      code: RESPONSE_ERRORS.invalidLink,
+      message: `Länken måste vara en webbadress som börjar med https:// eller http:// (högst ${RESPONSE_LIMITS.linkMaxLength} tecken).`,
+    });
+  }
+  if (errors.length > 0 || !referral) return { ok: false, type: "invalid", errors };
+
+  const kind = request.declined ? ("declined" as const) : ("answer" as const);
+  const summary = written !== "" ? written : DECLINED_SUMMARY;
+  const chosen = referral;
+  const at = clock.now();
+  try {
+    const responseId = await db.transaction(async (tx) => {
+      const locked = await lockReferral(tx, chosen.referralId);
+      if (locked?.state !== "open") throw new Conflict(closedError(chosen.body.name));
+      if (await hasPendingResponse(tx, chosen.referralId)) {
+        throw new Conflict({
+          field: "referral",
+          code: RESPONSE_ERRORS.alreadyPending,
+          message: `${chosen.body.name} har redan ett remissvar som väntar på godkännande. Det måste godkännas eller avslås innan ett nytt kan registreras.`,
+        });
+      }
+      const id = await insertPendingResponse(tx, {
+        referralId: chosen.referralId,
+        kind,
+        summary,
+        link,
+        answeredOn,
+        submittedByName: actor.name ?? null,
+        submittedBySlackUserId: actor.userId,
+        submittedAt: at,
+      });
+      await recordAudit(tx, {
+        actor,
+        at,
+        entries: [
+          {
+            action: "referral_response.submitted",
+            entityType: "referral_response",
+            entityId: id,
+            changes: {
+              referral_id: chosen.referralId,
+              case_id: chosen.caseId,
+              body_id: chosen.body.id,
+              kind,
+              summary,
+              link,
+              answered_on: answeredOn,
+              approval_state: "pending",
+            },
+          },
+        ],
+      });
+      return id;
+    });
+    const [details, approvers] = await Promise.all([
+      getCaseById({ db, caseId: chosen.caseId }),
+      listApprovers({ db, bodyId: chosen.body.id }),
+    ]);
+    return { ok: true, responseId, kind, summary, link, answeredOn, referral: chosen, details, approvers };
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error;
+    return { ok: false, type: "invalid", errors: [error.error] };
+  }
+}
+
+function closedError(bodyName: string): ResponseFieldError {
+  return {
+    field: "referral",
+    code: RESPONSE_ERRORS.referralClosed,
+    message: `Remissen till ${bodyName} är inte längre öppen.`,
+  };
+}
+
+function isCalendarDay(text: string): boolean {
+  if (!ISO_DAY.test(text)) return false;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}
+
+function isWebLink(text: string): boolean {
+  if (text.length > RESPONSE_LIMITS.linkMaxLength || /\s/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}

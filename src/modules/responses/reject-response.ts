@@ -1,0 +1,130 @@
+import type { Clock } from "../../clock.js";
+import type { Database } from "../../db/client.js";
+import { recordAudit } from "../audit/audit.repository.js";
+import {
+  alreadyDecided,
+  checkDecider,
+  type Decision,
+  type DecisionRefusal,
+  type DecisionSubject,
+  type SlackActor,
+  subjectOf,
+} from "./approve-response.js";
+import { DECISION_ERRORS, DECISION_LIMITS } from "./decision-errors.js";
+import { decidePendingResponse } from "./decisions.repository.js";
+
+export type RejectResponseResult =
+  | { ok: true; subject: DecisionSubject; decision: Decision }
+  | DecisionRefusal
+  | {
+      ok: false;
+      type: "invalid";
+      code: typeof DECISION_ERRORS.reasonRequired | typeof DECISION_ERRORS.reasonTooLong;
+      message: string;
+    };
+
+export type RejectionForm = { ok: true; subject: DecisionSubject } | DecisionRefusal;
+
+/**
+ * Before Avslå opens its form: the same checks as the rejection itself (the user's right, and a
+ * request still pending), read-only and quick, since the modal must open within Slack's 3 seconds.
+ */
+export async function prepareRejection({
+  db,
+  bootstrapAdmins,
+  slackUserId,
+  responseId,
+}: {
+  db: Database;
+  bootstrapAdmins: readonly string[];
+  slackUserId: string;
+  responseId: number;
+}): Promise<RejectionForm> {
+  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId, responseId });
+  if (!checked.ok) return checked;
+  if (checked.context.approvalState !== "pending") return alreadyDecided(db, checked.context);
+  return { ok: true, subject: await subjectOf(db, checked.context) };
+}
+
+/**
+ * Avslå: only a godkännare of the referral's body, and only with a reason (trimmed, non-empty, at most
+ * DECISION_LIMITS.reasonMaxLength characters). The same conditional update as an approval decides, so
+ * a request already decided stays as it is; the referral stays open for a new response. Audited with
+ * the reason and the Slack user, in the same transaction.
+ */
+export async function rejectResponse({
+  db,
+  clock,
+  bootstrapAdmins,
+  actor,
+  responseId,
+  reason,
+}: {
+  db: Database;
+  clock: Clock;
+  bootstrapAdmins: readonly string[];
+  actor: SlackActor;
+  responseId: number;
+  reason: string;
+}): Promise<RejectResponseResult> {
+  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId: actor.userId, responseId });
+  if (!checked.ok) return checked;
+  const why = reason.trim();
+  if (why === "") {
+    return {
+      ok: false,
+      type: "invalid",
+      code: DECISION_ERRORS.reasonRequired,
+      message: "Skriv varför svaret avslås; skälet skickas till den som registrerade det.",
+    };
+  }
+  if (why.length > DECISION_LIMITS.reasonMaxLength) {
+    return {
+      ok: false,
+      type: "invalid",
+      code: DECISION_ERRORS.reasonTooLong,
+      message: `Skälet får vara högst ${DECISION_LIMITS.reasonMaxLength} tecken (nu ${why.length}).`,
+    };
+  }
+  const at = clock.now();
+  return db.transaction(async (tx): Promise<RejectResponseResult> => {
+    const won = await decidePendingResponse(tx, {
+      responseId,
+      state: "rejected",
+      bySlackUserId: actor.userId,
+      byName: actor.name ?? null,
+      at,
+      reason: why,
+    });
+    const { context } = checked;
+    if (!won) return alreadyDecided(tx, context);
+    await recordAudit(tx, {
+      actor,
+      at,
+      entries: [
+        {
+          action: "referral_response.rejected",
+          entityType: "referral_response",
+          entityId: responseId,
+          changes: {
+            referral_id: context.referralId,
+            approval_state: "rejected",
+            from: "pending",
+            decision_reason: why,
+          },
+        },
+      ],
+    });
+    return {
+      ok: true,
+      subject: await subjectOf(tx, context),
+      decision: {
+        state: "rejected",
+        bySlackUserId: actor.userId,
+        byName: actor.name ?? null,
+        at,
+        reason: why,
+      },
+    };
+  });
+}

@@ -1,0 +1,63 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { SlackMessage } from "../blocks/message.js";
+import { registryUnavailableMessage } from "../blocks/replies.js";
+import { openResponseButtonValue, responseFormReply, responseModal } from "../blocks/response-modal.js";
+import type { SlackDeps } from "../deps.js";
+
+/**
+ * "Registrera remissvar" under the case card in an answering body's channel: the button names the
+ * case only; the clicker's right is checked again, and only their own open referrals are offered.
+ * A refusal is answered privately and opens nothing.
+ */
+export function openResponseModal({ services }: SlackDeps) {
+  return async ({
+    ack,
+    body,
+    action,
+    respond,
+    client,
+    logger,
+  }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    await ack();
+    const answer = (message: SlackMessage) =>
+      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    const value = openResponseButtonValue.safeParse(safeJson(action.value));
+    if (!value.success) {
+      return void (await answer(
+        responseFormReply("Knappen är trasig; registrera svaret med /arende remissvar <diarienummer>."),
+      ));
+    }
+    try {
+      const form = await services.prepareResponse({ slackUserId: body.user.id, caseId: value.data.caseId });
+      if (form.type === "lookup") return void (await answer(registryUnavailableMessage()));
+      if (form.type !== "ready") return void (await answer(responseFormReply(form.message)));
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: responseModal({
+          caseLabel: form.label,
+          title: form.title,
+          referrals: form.referrals,
+          today: form.today,
+          metadata: { caseId: form.caseId, ...(channel ? { channelId: channel } : {}) },
+        }),
+      });
+    } catch (error) {
+      logger.error("opening the response form from the button failed", error);
+      const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
+      await answer(
+        expired
+          ? responseFormReply("Det tog för lång tid att öppna formuläret. Försök igen.")
+          : registryUnavailableMessage(),
+      );
+    }
+  };
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? "");
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { alreadyDecidedNotice, rejectReasonModal } from "../blocks/approval-decision.js";
+import { approvalButtonValue } from "../blocks/approval-ids.js";
+import { type SlackMessage, textMessage } from "../blocks/message.js";
+import type { SlackDeps } from "../deps.js";
+import { clickedMessage, safeJson, showDecision } from "./approve-response.js";
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/**
+ * Avslå on an approval request: after a quick, read-only check of the user's right (a refused user
+ * gets a private refusal and no form), the reason form opens with the trigger_id, which is valid for
+ * 3 seconds. The rejection itself happens when the form is submitted.
+ */
+export function rejectResponseAction({ services }: SlackDeps) {
+  return async ({ ack, body, action, respond, client, logger }: ActionArgs) => {
+    await ack();
+    const reply = (message: SlackMessage) =>
+      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    const value = approvalButtonValue.safeParse(safeJson(action.value));
+    if (!value.success)
+      return void (await reply(
+        textMessage("Knappen gick inte att läsa. Öppna remissvaret i diariet i stället."),
+      ));
+
+    let form: Awaited<ReturnType<typeof services.prepareRejection>>;
+    try {
+      form = await services.prepareRejection({
+        slackUserId: body.user.id,
+        responseId: value.data.responseId,
+      });
+    } catch (error) {
+      logger.error("checking a rejection failed", error);
+      return void (await reply(textMessage("Diariet svarar inte just nu. Försök igen om en stund.")));
+    }
+    if (!form.ok) {
+      switch (form.type) {
+        case "refused":
+        case "not_found":
+          return void (await reply(textMessage(form.message)));
+        case "already_decided":
+          await reply(alreadyDecidedNotice(form.decision, services.now()));
+          await showDecision({ client, logger }, form.subject, form.decision, clickedMessage(body));
+          return;
+      }
+    }
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectReasonModal(form.subject) });
+    } catch (error) {
+      logger.warn("the rejection form could not be opened", error);
+      await reply(textMessage("Formuläret gick inte att öppna. Klicka på Avslå igen."));
+    }
+  };
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import {
+  APPROVE_RESPONSE_ACTION,
+  approvalButtonValue,
+  REJECT_RESPONSE_ACTION,
+} from "../../src/slack/blocks/approval-ids.js";
+import {
+  APPROVAL_ACTIONS_BLOCK,
+  type ApprovalRequest,
+  approvalRequestMessage,
+  responseAwaitsApprovalMessage,
+} from "../../src/slack/blocks/approval-request.js";
+
+const request = (overrides: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
+  responseId: 17,
+  case: {
+    label: "Dnr 108-1642/2017",
+    title: "Hemlig titel om en enskild",
+    publicTitle: "Sekretess",
+    restricted: false,
+  },
+  bodyName: "Socialnämnden",
+  kind: "answer",
+  summary: "Nämnden <tillstyrker> & föreslår\natt motionen anses besvarad.",
+  link: "https://example.org/a|b>c",
+  answeredOn: "2017-03-30",
+  submittedBy: "U0HANDL01",
+  target: "dm",
+  ...overrides,
+});
+
+type Button = {
+  type: string;
+  action_id: string;
+  style?: string;
+  value: string;
+  text: { text: string };
+  confirm?: {
+    title: { text: string };
+    text: { text: string };
+    confirm: { text: string };
+    deny: { text: string };
+  };
+};
+const buttons = (message: { blocks: unknown[] }) => {
+  const actions = (message.blocks as { type: string; block_id?: string; elements?: Button[] }[]).find(
+    (block) => block.type === "actions",
+  );
+  return { blockId: actions?.block_id, elements: actions?.elements ?? [] };
+};
+const shown = (message: { text: string; blocks: unknown[] }) =>
+  `${message.text}\n${JSON.stringify(message.blocks)}`;
+
+describe("approvalRequestMessage", () => {
+  it("has Godkänn (primary) and Avslå (danger), each naming only the response and asking to confirm", () => {
+    const message = approvalRequestMessage(request());
+    const { blockId, elements } = buttons(message);
+    expect(blockId).toBe(APPROVAL_ACTIONS_BLOCK);
+    expect(elements.map((button) => [button.action_id, button.style, button.text.text])).toEqual([
+      [APPROVE_RESPONSE_ACTION, "primary", "Godkänn"],
+      [REJECT_RESPONSE_ACTION, "danger", "Avslå"],
+    ]);
+    for (const button of elements) {
+      expect(approvalButtonValue.parse(JSON.parse(button.value))).toEqual({ responseId: 17 });
+      expect(JSON.parse(button.value)).toEqual({ responseId: 17 });
+      expect(button.confirm?.deny.text).toBe("Avbryt");
+      expect(button.confirm?.text.text.length).toBeLessThanOrEqual(300);
+    }
+    expect(elements[0]?.confirm).toMatchObject({
+      title: { text: "Godkänna remissvaret?" },
+      confirm: { text: "Godkänn" },
+    });
+    expect(elements[1]?.confirm).toMatchObject({
+      title: { text: "Avslå remissvaret?" },
+      confirm: { text: "Avslå" },
+    });
+    expect(elements[1]?.confirm?.text.text).toContain("Remissen förblir öppen");
+  });
+
+  it("shows the summary escaped and quoted, the link, who submitted and the answer date", () => {
+    const text = shown(approvalRequestMessage(request()));
+    expect(text).toContain("Nämnden &lt;tillstyrker&gt; &amp; föreslår\\n>att motionen anses besvarad.");
+    expect(text).not.toContain("<tillstyrker>");
+    expect(text).toContain("<https://example.org/a%7Cb%3Ec|Öppna dokumentet>");
+    expect(text).toContain("<@U0HANDL01>");
+    expect(text).toContain("30 mars 2017");
+    expect(text).toContain("Hemlig titel om en enskild");
+  });
+
+  it("bounds a long summary within a section's 3000 characters", () => {
+    const message = approvalRequestMessage(request({ summary: "<&>".repeat(1000) }));
+    for (const block of message.blocks as { text?: { text: string } }[]) {
+      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
+    }
+  });
+
+  it("a restricted case: a DM to the godkännare shows the full title, a channel only label and public title", () => {
+    const restricted = { ...request().case, restricted: true };
+    const dm = shown(approvalRequestMessage(request({ case: restricted, target: "dm" })));
+    expect(dm).toContain("Hemlig titel om en enskild");
+    expect(dm).toContain("tillstyrker");
+    const channel = shown(approvalRequestMessage(request({ case: restricted, target: "channel" })));
+    expect(channel).not.toContain("Hemlig titel");
+    expect(channel).not.toContain("tillstyrker");
+    expect(channel).not.toContain("example.org");
+    expect(channel).toContain("Dnr 108-1642/2017");
+    expect(channel).toContain("Sekretess");
+    expect(
+      buttons(approvalRequestMessage(request({ case: restricted, target: "channel" }))).elements,
+    ).toHaveLength(2);
+    // An open case shows everything in a channel too.
+    expect(shown(approvalRequestMessage(request({ target: "channel" })))).toContain("Hemlig titel");
+  });
+
+  it("says when the body declines to answer", () => {
+    const text = shown(
+      approvalRequestMessage(request({ kind: "declined", summary: "Avstår från att svara.", link: null })),
+    );
+    expect(text).toContain("Socialnämnden avstår från att svara på remissen");
+    expect(text).not.toContain("Öppna dokumentet");
+  });
+});
+
+describe("responseAwaitsApprovalMessage", () => {
+  const base = { caseLabel: "Dnr 108-1642/2017", bodyName: "Socialnämnden", failed: [], noApprover: false };
+  it("names the godkännare asked", () => {
+    const text = shown(responseAwaitsApprovalMessage({ ...base, approvers: ["U1", "U2"], channelId: null }));
+    expect(text).toContain("väntar på godkännande");
+    expect(text).toContain("<@U1>, <@U2>");
+  });
+  it("with no godkännare and no channel, says who can grant the role", () => {
+    const text = shown(
+      responseAwaitsApprovalMessage({ ...base, approvers: [], channelId: null, noApprover: true }),
+    );
+    expect(text).toContain("har ingen godkännare och ingen kanal");
+    expect(text).toContain("/arende roll ge @namn godkännare Socialnämnden");
+  });
+});

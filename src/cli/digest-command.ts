@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
@@ -13,6 +13,7 @@ import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
 import type { Actor } from "../modules/shared/actor.js";
 import { digestMessages } from "../slack/blocks/digest.js";
 import { createPostingClient, createWebPoster, type SlackPoster } from "../slack/web-poster.js";
+import { cliUser } from "./cli-user.js";
 import { renderDigestText } from "./render-digest-text.js";
 
 export type DigestCommandOptions = {
@@ -94,7 +95,7 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
       }),
       log: (line) => err.write(`${line}\n`),
     });
-  const actor: Actor = { type: "cli", user: options.user ?? loginName() };
+  const actor: Actor = { type: "cli", user: options.user ?? cliUser() };
   const key = `digest:cli:${channelId}:${today}`;
   const outcome = await postOnce({
     db,
@@ -181,12 +182,4 @@ async function readFilter(db: Database, words: string[]): Promise<ReadFilter> {
 /** The Slack command's messages use `code` marks; a terminal shows them as plain quotes. */
 function stripMarkdown(message: string): string {
   return message.replace(/`([^`]*)`/g, "'$1'");
-}
-
-function loginName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "okänd";
-  }
 }

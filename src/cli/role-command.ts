@@ -1,4 +1,3 @@
-import { userInfo } from "node:os";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
 import { grantRole } from "../modules/access/grant-role.js";
@@ -7,6 +6,7 @@ import { parseRoleWord, parseSlackUserId } from "../modules/access/parse-role-co
 import { revokeRole } from "../modules/access/revoke-role.js";
 import { type RoleActor, roleChangeSentence } from "../modules/access/role-change.js";
 import { ROLE_NAMES } from "../modules/access/roles.js";
+import { cliUser } from "./cli-user.js";
 
 export type RoleCommandOptions = {
   db: Database;
@@ -59,7 +59,7 @@ export async function runRoleCommand(options: RoleCommandOptions): Promise<numbe
   if (role === null) {
     return fail(err, `Ange rollen: registrator, handläggare, godkännare eller admin. ${USAGE}`);
   }
-  const by: RoleActor = { type: "cli", user: options.user ?? userInfo().username };
+  const by: RoleActor = { type: "cli", user: options.user ?? cliUser() };
   const body = bodyWords.join(" ").trim() || null;
   const request = { db, clock, bootstrapAdmins: admins, by, slackUserId, role, body };
   const result = verb === "ge" ? await grantRole(request) : await revokeRole(request);

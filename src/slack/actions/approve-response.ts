@@ -10,6 +10,7 @@ import {
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson } from "../payload.js";
 import { SlackPostError, type SlackPoster } from "../web-poster.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -115,12 +116,4 @@ export function clickedMessage(body: BlockButtonAction): MessageRef | null {
 
 function same(a: MessageRef, b: MessageRef): boolean {
   return a.channelId === b.channelId && a.messageTs === b.messageTs;
-}
-
-export function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

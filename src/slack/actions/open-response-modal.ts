@@ -3,6 +3,7 @@ import type { SlackMessage } from "../blocks/message.js";
 import { registryUnavailableMessage } from "../blocks/replies.js";
 import { openResponseButtonValue, responseFormReply, responseModal } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson } from "../payload.js";
 
 /**
  * "Registrera remissvar" under the case card in an answering body's channel: the button names the
@@ -52,12 +53,4 @@ export function openResponseModal({ services }: SlackDeps) {
       );
     }
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,8 @@ import { alreadyDecidedNotice, rejectReasonModal } from "../blocks/approval-deci
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
 import type { SlackDeps } from "../deps.js";
-import { clickedMessage, safeJson, showDecision } from "./approve-response.js";
+import { safeJson } from "../payload.js";
+import { clickedMessage, showDecision } from "./approve-response.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 

@@ -6,6 +6,7 @@ import { caseCardMessage } from "../blocks/case-card.js";
 import { textMessage } from "../blocks/message.js";
 import { alreadySharedMessage } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson } from "../payload.js";
 
 const shareValue = z.object({ caseId: z.number().int().positive() });
 
@@ -53,12 +54,4 @@ export function shareCaseCard({ services }: SlackDeps) {
       ...caseCardMessage(card, { sharedBy: body.user.id }),
     });
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
-import { safeJson, showDecision, tellSubmitter } from "../actions/approve-response.js";
+import { showDecision, tellSubmitter } from "../actions/approve-response.js";
 import {
   alreadyDecidedError,
   REJECT_REASON_BLOCK,
@@ -8,6 +8,7 @@ import {
 } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson } from "../payload.js";
 import type { SlackPoster } from "../web-poster.js";
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

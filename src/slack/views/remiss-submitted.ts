@@ -4,7 +4,6 @@ import { chooseAudience } from "../../modules/cases/choose-audience.js";
 import { caseLabel, presentCase } from "../../modules/cases/present-case.js";
 import type { FieldError, RemissField } from "../../modules/referrals/referral-errors.js";
 import type { RemissRequest } from "../../modules/referrals/send-on-remiss.js";
-import type { SlackMessage } from "../blocks/message.js";
 import {
   confirmDueDateModal,
   REMISS_ACTIONS,
@@ -16,6 +15,7 @@ import {
   remissSentMessage,
 } from "../blocks/remiss-modal.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson, tellPrivately } from "../payload.js";
 import { SlackPostError, type SlackPoster } from "../web-poster.js";
 
 const FIELD_BLOCKS: Record<RemissField, string> = {
@@ -156,33 +156,11 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
       dueDateWarning: result.dueDateWarning,
       delivery,
     });
-    await confirm({ client, logger }, { channel: metadata.channelId, user }, confirmation);
+    await tellPrivately(
+      { client, logger },
+      { channel: metadata.channelId, user },
+      confirmation,
+      "remiss confirmation",
+    );
   };
-}
-
-/** Privately in the channel the command came from; where the bot may not write, as a direct message. */
-async function confirm(
-  { client, logger }: Pick<ViewArgs, "client" | "logger">,
-  { channel, user }: { channel: string; user: string },
-  message: SlackMessage,
-): Promise<void> {
-  try {
-    await client.chat.postEphemeral({ channel, user, ...message });
-    return;
-  } catch (error) {
-    logger.info(`remiss confirmation could not be shown in ${channel}; sending a direct message`, error);
-  }
-  try {
-    await client.chat.postMessage({ channel: user, ...message });
-  } catch (error) {
-    logger.warn(`remiss confirmation to ${user} failed`, error);
-  }
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

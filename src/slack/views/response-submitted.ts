@@ -13,6 +13,7 @@ import {
   responseMetadata,
 } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
+import { safeJson, tellPrivately } from "../payload.js";
 import { SlackPostError, type SlackPoster } from "../web-poster.js";
 
 const FIELD_BLOCKS: Record<ResponseField, string> = {
@@ -142,7 +143,12 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
       failed: delivery.failed,
       noApprover: result.approvers.length === 0 && !result.referral.body.slackChannelId,
     });
-    await confirm({ client, logger }, { channel: metadata.channelId, user }, confirmation);
+    await tellPrivately(
+      { client, logger },
+      { channel: metadata.channelId, user },
+      confirmation,
+      "response confirmation",
+    );
   };
 }
 
@@ -205,33 +211,4 @@ async function requestApproval(
     if (await post(channel, request("channel"))) delivery.channel = channel;
   }
   return delivery;
-}
-
-/** Privately where the form was opened; elsewhere, or where the bot may not write, as a direct message. */
-async function confirm(
-  { client, logger }: Pick<ViewArgs, "client" | "logger">,
-  { channel, user }: { channel: string | undefined; user: string },
-  message: SlackMessage,
-): Promise<void> {
-  if (channel) {
-    try {
-      await client.chat.postEphemeral({ channel, user, ...message });
-      return;
-    } catch (error) {
-      logger.info(`response confirmation could not be shown in ${channel}; sending a direct message`, error);
-    }
-  }
-  try {
-    await client.chat.postMessage({ channel: user, ...message });
-  } catch (error) {
-    logger.warn(`response confirmation to ${user} failed`, error);
-  }
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return undefined;
-  }
 }

@@ -52,7 +52,8 @@ import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 export type Services = {
   today(): string;
   now(): Date;
-  caseStatus(query: string): Promise<CaseStatusResult>;
+  /** `viewer` is the asking Slack user: whether they may see a restricted case in full. */
+  caseStatus(query: string, viewer: string): Promise<CaseStatusResult>;
   caseById(caseId: number): Promise<CaseDetails | null>;
   claimSlackDelivery(keys: string[]): Promise<boolean>;
   digestSettings(channelId: string): Promise<DigestSettings | null>;
@@ -114,7 +115,8 @@ export function createServices({
   return {
     today: () => today(clock),
     now: () => clock.now(),
-    caseStatus: (query) => getCaseStatus({ db, query }),
+    caseStatus: (query, viewer) =>
+      getCaseStatus({ db, query, viewer: { slackUserId: viewer, bootstrapAdmins: admins } }),
     caseById: (caseId) => getCaseById({ db, caseId }),
     claimSlackDelivery: (keys) => claimReceipts(db, keys, clock.now()),
     digestSettings: (channelId) => getDigestSettings({ db, channelId }),

@@ -19,7 +19,7 @@ export type StatusReply = {
  */
 export function statusReply(
   result: CaseStatusResult,
-  { viewer, place, today }: { viewer: string; place: "channel" | "private"; today: string },
+  { place, today }: { place: "channel" | "private"; today: string },
 ): StatusReply {
   if (result.type === "invalid")
     return { message: invalidIdentifierMessage(result.error), privateCard: null };
@@ -30,13 +30,14 @@ export function statusReply(
   if (!details) return { message: notFoundMessage("det numret", []), privateCard: null };
   if (others.length > 0) return { message: severalRegistriesMessage(result.cases), privateCard: null };
 
-  const audience = chooseAudience(details, { viewer, place });
+  const mayViewFull = result.fullAccess.has(details.id);
+  const audience = chooseAudience(details, { mayViewFull, place });
   const card = presentCase(details, { today, audience });
   const message = caseCardMessage(card, { shareable: place === "private" });
   const privateCard =
     place === "channel" &&
     audience === "public" &&
-    chooseAudience(details, { viewer, place: "private" }) === "full"
+    chooseAudience(details, { mayViewFull, place: "private" }) === "full"
       ? caseCardMessage(presentCase(details, { today, audience: "full" }))
       : null;
   return { message, privateCard };

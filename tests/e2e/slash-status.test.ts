@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memberships } from "../../src/db/schema.js";
 import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -50,10 +51,28 @@ beforeAll(async () => {
     raisedOn: "2017-02-01",
     officerName: "Kim Handläggare",
     officerSlackUserId: "UOFFICER",
+    responsibleBody: "socialnämnden",
     status: "in_progress",
     timeline: [{ kind: "decision", body: "socialnämnden", text: "Utredning inleds." }],
   });
-  bot = await startBotUnderTest(database);
+  const grantedAt = new Date("2017-01-01T00:00:00Z");
+  await database.db.insert(memberships).values([
+    {
+      slackUserId: "USOCREG",
+      bodyId: await seed.body("socialnämnden"),
+      role: "registrator",
+      grantedBy: "UADMIN",
+      grantedAt,
+    },
+    {
+      slackUserId: "UKSREG",
+      bodyId: await seed.body("kommunstyrelsen"),
+      role: "registrator",
+      grantedBy: "UADMIN",
+      grantedAt,
+    },
+  ]);
+  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: "UADMIN" } });
 });
 
 afterAll(async () => {
@@ -193,6 +212,20 @@ describe("/arende status on a restricted case", () => {
     expect(texts).toContain(SECRET_SUMMARY);
     expect(texts).toContain("Utredning inleds.");
     expect(texts).toContain("Sekretess: visa inte detta kort i en kanal.");
+  });
+
+  it("shows the full card to an admin and to those with a role for the responsible body", async () => {
+    for (const user of ["UADMIN", "USOCREG"]) {
+      const texts = shown(await arende("status Dnr 108-2001/2017", user));
+      expect(texts).toContain(SECRET_TITLE);
+      expect(texts).toContain("Sekretess: visa inte detta kort i en kanal.");
+    }
+  });
+
+  it("shows a role for another body only the public data", async () => {
+    const texts = shown(await arende("status Dnr 108-2001/2017", "UKSREG"));
+    expect(texts).toContain("Ärendet omfattas av sekretess. Här visas endast offentliga uppgifter.");
+    expect(texts).not.toContain(SECRET_TITLE);
   });
 
   it("shows anyone else only the public data", async () => {

@@ -1,5 +1,7 @@
 import type { Database } from "../../db/client.js";
+import { rolesOf } from "../access/roles.js";
 import { type IdentifierParseError, parseIdentifier } from "../identifiers/parse-identifier.js";
+import { canSeeRestrictedCase } from "./case-access.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 import {
   findCaseIdsByDnrKey,
@@ -11,7 +13,12 @@ import {
 export type CaseStatusResult =
   | { type: "invalid"; error: IdentifierParseError }
   | { type: "not_found"; identifier: string; suggestions: CaseSummary[] }
-  | { type: "found"; cases: CaseDetails[] };
+  | {
+      type: "found";
+      cases: CaseDetails[];
+      /** Ids of the found cases the viewer may see in full (all of them when no viewer is named). */
+      fullAccess: ReadonlySet<number>;
+    };
 
 const MAX_SUGGESTIONS = 3;
 
@@ -19,9 +26,12 @@ const MAX_SUGGESTIONS = 3;
 export async function getCaseStatus({
   db,
   query,
+  viewer,
 }: {
   db: Database;
   query: string;
+  /** Who asks, in Slack; the terminal names no one and sees everything. */
+  viewer?: { slackUserId: string; bootstrapAdmins: readonly string[] };
 }): Promise<CaseStatusResult> {
   const parsed = parseIdentifier(query);
   if (!parsed.ok) return { type: "invalid", error: parsed.error };
@@ -31,7 +41,10 @@ export async function getCaseStatus({
     identifier.type === "dnr"
       ? await findCaseIdsByDnrKey(db, identifier.key)
       : await findCaseIdsByIdentifierKey(db, identifier.key);
-  if (ids.length > 0) return { type: "found", cases: await loadCaseDetails(db, ids) };
+  if (ids.length > 0) {
+    const cases = await loadCaseDetails(db, ids);
+    return { type: "found", cases, fullAccess: await fullAccessOf(db, cases, viewer) };
+  }
 
   return {
     type: "not_found",
@@ -49,4 +62,24 @@ export async function getCaseById({
 }): Promise<CaseDetails | null> {
   const [details] = await loadCaseDetails(db, [caseId]);
   return details ?? null;
+}
+
+/** Roles are looked up only when a restricted case is among the found, which is rare. */
+async function fullAccessOf(
+  db: Database,
+  cases: CaseDetails[],
+  viewer: { slackUserId: string; bootstrapAdmins: readonly string[] } | undefined,
+): Promise<ReadonlySet<number>> {
+  const open = cases.filter((details) => !details.restricted).map((details) => details.id);
+  const restricted = cases.filter((details) => details.restricted);
+  if (restricted.length === 0 || viewer === undefined) return new Set(cases.map((details) => details.id));
+  const roles = await rolesOf({
+    db,
+    slackUserId: viewer.slackUserId,
+    bootstrapAdmins: viewer.bootstrapAdmins,
+  });
+  return new Set([
+    ...open,
+    ...restricted.filter((details) => canSeeRestrictedCase(roles, details)).map((details) => details.id),
+  ]);
 }

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
+import { canSeeRestrictedCase } from "../cases/case-access.js";
 import { chooseAudience } from "../cases/choose-audience.js";
 import { type CaseStatusResult, getCaseStatus } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
@@ -42,7 +43,9 @@ export async function prepareRemiss({
   const details = result.cases[0];
   const [bodies, open] = await Promise.all([listRemissBodies(db), findOpenReferralBodyIds(db, details.id)]);
   const openIds = new Set(open);
-  const full = chooseAudience(details, { viewer: slackUserId, place: "private" }) === "full";
+  const full =
+    chooseAudience(details, { mayViewFull: canSeeRestrictedCase(roles, details), place: "private" }) ===
+    "full";
   return {
     type: "ready",
     caseId: details.id,

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
 import { rolesOf, type UserRoles } from "../access/roles.js";
+import { canSeeRestrictedCase } from "../cases/case-access.js";
 import type { CaseDetails } from "../cases/case-details.js";
 import { chooseAudience } from "../cases/choose-audience.js";
 import { type CaseStatusResult, getCaseById, getCaseStatus } from "../cases/get-case-status.js";
@@ -84,7 +85,9 @@ export async function prepareResponse({
       message: refusal("record_response", names.length === 1 ? names[0] : undefined),
     };
   }
-  const full = chooseAudience(details, { viewer: slackUserId, place: "private" }) === "full";
+  const full =
+    chooseAudience(details, { mayViewFull: canSeeRestrictedCase(roles, details), place: "private" }) ===
+    "full";
   return {
     type: "ready",
     caseId: details.id,

@@ -46,7 +46,7 @@ export function shareCaseCard({ services }: SlackDeps) {
       });
       return;
     }
-    const audience = chooseAudience(details, { viewer: body.user.id, place: "channel" });
+    const audience = chooseAudience(details, { mayViewFull: false, place: "channel" });
     const card = presentCase(details, { today: services.today(), audience });
     await respond({
       response_type: "in_channel",

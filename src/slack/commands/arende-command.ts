@@ -37,12 +37,8 @@ export function arendeCommand({ services }: SlackDeps) {
     await answerInTime(
       { command, ack, respond, logger },
       services
-        .caseStatus(request.query)
-        .then(
-          (result) =>
-            statusReply(result, { viewer: command.user_id, place: "private", today: services.today() })
-              .message,
-        ),
+        .caseStatus(request.query, command.user_id)
+        .then((result) => statusReply(result, { place: "private", today: services.today() }).message),
       "status lookup",
     );
   };

@@ -28,7 +28,6 @@ export function remissvarCommand({ services }: SlackDeps) {
       const form = await services.prepareResponse({ slackUserId: command.user_id, query });
       if (form.type === "lookup") {
         const reply = statusReply(form.result, {
-          viewer: command.user_id,
           place: "private",
           today: services.today(),
         });

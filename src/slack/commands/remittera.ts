@@ -29,7 +29,6 @@ export function remitteraCommand({ services }: SlackDeps) {
       if (form.type === "refused") return void (await answer(textMessage(form.message)));
       if (form.type === "lookup") {
         const reply = statusReply(form.result, {
-          viewer: command.user_id,
           place: "private",
           today: services.today(),
         });

@@ -42,8 +42,8 @@ export async function answerInConversation(
 
   let reply: ReturnType<typeof statusReply>;
   try {
-    const result = await services.caseStatus(request.query);
-    reply = statusReply(result, { viewer: user, place: "channel", today: services.today() });
+    const result = await services.caseStatus(request.query, user);
+    reply = statusReply(result, { place: "channel", today: services.today() });
   } catch (error) {
     logger.error("status lookup failed", error);
     return void (await post(registryUnavailableMessage()));

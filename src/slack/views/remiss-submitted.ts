@@ -125,7 +125,7 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
     if (details) {
       const card = presentCase(details, {
         today: services.today(),
-        audience: chooseAudience(details, { viewer: user, place: "channel" }),
+        audience: chooseAudience(details, { mayViewFull: false, place: "channel" }),
       });
       for (const { body: answering } of result.referrals) {
         if (!answering.slackChannelId) {

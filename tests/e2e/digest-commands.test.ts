@@ -1,10 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, deadlines, digestSubscriptions, referrals } from "../../src/db/schema.js";
-import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
-import { formBody, sendSigned } from "../support/signed-request.js";
+import { sendArende } from "../support/slash-command.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const ADMIN = "U0ADMIN01";
@@ -69,38 +68,17 @@ afterAll(async () => {
 
 type Message = { response_type?: string; replace_original?: boolean; text: string; blocks: unknown[] };
 
-let commandCount = 0;
-
 /**
  * Sends `/arende <text>` signed like Slack, in `channel` as `userId`. Returns the private answer
  * (from the ack, or from response_url when the ack only said it was working) and the response_url.
  */
 async function arende(text: string, { userId = ADMIN, channel = "C0DIGEST" } = {}) {
-  commandCount += 1;
-  const responseId = `digest-${commandCount}`;
-  const response = await sendSigned(
-    bot.eventsUrl,
-    formBody({
-      token: "verification_token",
-      team_id: "T111",
-      team_domain: "test-domain",
-      channel_id: channel,
-      channel_name: "registratur",
-      user_id: userId,
-      user_name: userId === ADMIN ? "registrator" : "medlem",
-      command: "/arende",
-      text,
-      response_url: bot.slack.responseUrl(responseId),
-      trigger_id: "111.111.xxx",
-    }),
-    { contentType: "application/x-www-form-urlencoded" },
-  );
-  expect(response.status).toBe(200);
-  const acked = (await response.json()) as Message;
-  const path = `/response/${responseId}`;
-  const answer =
-    acked.text === WORKING_TEXT ? ((await bot.slack.waitForCalls(path, 1))[0]?.body as Message) : acked;
-  return { answer, path };
+  const { answer, responsePath } = await sendArende(bot, text, {
+    user: userId,
+    userName: userId === ADMIN ? "registrator" : "medlem",
+    channel,
+  });
+  return { answer: answer as Message, path: responsePath };
 }
 
 const shown = (message: Message | undefined) => `${message?.text}\n${JSON.stringify(message?.blocks)}`;

@@ -4,7 +4,8 @@ import { auditEvents, deadlines, memberships, referrals } from "../../src/db/sch
 import type { RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
-import { formBody, interactionBody, sendSigned } from "../support/signed-request.js";
+import { interactionBody, sendSigned } from "../support/signed-request.js";
+import { sendArende } from "../support/slash-command.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const REGISTRATOR = "U0REG0001";
@@ -76,31 +77,11 @@ type View = {
 };
 type Message = { response_type?: string; text: string; blocks: unknown[] };
 
-let commands = 0;
 /** `/arende <text>` as `user`: the ack, and the private answers sent afterwards to response_url. */
 async function arende(text: string, user: string) {
-  commands += 1;
-  const responseId = `remiss-${commands}`;
   const opened = bot.slack.callsTo("views.open").length;
-  const response = await sendSigned(
-    bot.eventsUrl,
-    formBody({
-      token: "verification_token",
-      team_id: "T111",
-      team_domain: "test-domain",
-      channel_id: "C0REGISTRY",
-      channel_name: "registratur",
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command: "/arende",
-      text,
-      response_url: bot.slack.responseUrl(responseId),
-      trigger_id: `111.${commands}.trigger`,
-    }),
-    { contentType: "application/x-www-form-urlencoded" },
-  );
-  expect(response.status).toBe(200);
-  return { path: `/response/${responseId}`, opened };
+  const { responsePath } = await sendArende(bot, text, { user, channel: "C0REGISTRY" });
+  return { path: responsePath, opened };
 }
 
 /** The modal `/arende remittera` opened with views.open, as Slack received it. */

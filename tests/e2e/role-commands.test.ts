@@ -1,10 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, memberships } from "../../src/db/schema.js";
-import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
-import { formBody, sendSigned } from "../support/signed-request.js";
+import { sendArende } from "../support/slash-command.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const ADMIN = "U0ADMIN01";
@@ -30,33 +29,15 @@ afterAll(async () => {
 
 type Message = { response_type?: string; text: string; blocks: unknown[] };
 
-let commandCount = 0;
-
 /** Sends `/arende <text>` signed like Slack (text escaped, as with should_escape: true) and returns the private answer. */
 async function arende(text: string, userId = ADMIN) {
-  commandCount += 1;
-  const responseId = `roles-${commandCount}`;
-  const response = await sendSigned(
-    bot.eventsUrl,
-    formBody({
-      token: "verification_token",
-      team_id: "T111",
-      team_domain: "test-domain",
-      channel_id: "C0ROLES",
-      channel_name: "registratur",
-      user_id: userId,
-      user_name: userId === ADMIN ? "admin" : "medlem",
-      command: "/arende",
-      text,
-      response_url: bot.slack.responseUrl(responseId),
-      trigger_id: "111.111.xxx",
-    }),
-    { contentType: "application/x-www-form-urlencoded" },
-  );
-  expect(response.status).toBe(200);
-  const acked = (await response.json()) as Message;
-  const path = `/response/${responseId}`;
-  return acked.text === WORKING_TEXT ? ((await bot.slack.waitForCalls(path, 1))[0]?.body as Message) : acked;
+  return (
+    await sendArende(bot, text, {
+      user: userId,
+      userName: userId === ADMIN ? "admin" : "medlem",
+      channel: "C0ROLES",
+    })
+  ).answer as Message;
 }
 
 const shown = (message: Message | undefined) => `${message?.text}\n${JSON.stringify(message?.blocks)}`;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships } from "../../src/db/schema.js";
-import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
-import { formBody, sendSigned } from "../support/signed-request.js";
+import { sendArende } from "../support/slash-command.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 let database: TestDatabase;
@@ -82,39 +81,9 @@ afterAll(async () => {
 
 type Answer = { response_type: string; text: string; blocks: unknown[] };
 
-let commandCount = 0;
-
-/** The form Slack posts for `/arende <text>` (shape of slack-payloads/slash_command.form.txt). */
-function slashCommand(text: string, userId = "W111", responseId = "cmd") {
-  return formBody({
-    token: "verification_token",
-    team_id: "T111",
-    team_domain: "test-domain",
-    channel_id: "C111",
-    channel_name: "random",
-    user_id: userId,
-    user_name: "primary-owner",
-    command: "/arende",
-    text,
-    enterprise_id: "E111",
-    enterprise_name: "Org Name",
-    response_url: bot.slack.responseUrl(responseId),
-    trigger_id: "111.111.xxx",
-  });
-}
-
 /** Sends `/arende <text>` and returns the answer, whether it came in the ack or (if slow) by response_url. */
 async function arende(text: string, userId = "W111"): Promise<Answer> {
-  commandCount += 1;
-  const responseId = `cmd-${commandCount}`;
-  const response = await sendSigned(bot.eventsUrl, slashCommand(text, userId, responseId), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
-  const answer = (await response.json()) as Answer;
-  if (answer.text !== WORKING_TEXT) return answer;
-  const [late] = await bot.slack.waitForCalls(`/response/${responseId}`, 1);
-  return late?.body as Answer;
+  return (await sendArende(bot, text, { user: userId })).answer as Answer;
 }
 
 const shown = (answer: Answer) => `${answer.text}\n${JSON.stringify(answer.blocks)}`;

@@ -34,6 +34,7 @@ export async function startBot({
     clock,
     admins: config.admins,
     deadlineRules: config.deadlines,
+    limits: { timeoutMs: config.limits.registryTimeoutMs, maxInFlight: config.limits.maxInFlight },
   });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
@@ -53,6 +54,7 @@ export async function startBot({
   const slackApp = await startSlackApp({
     slack: config.slack,
     port: config.port,
+    maxBodyBytes: config.limits.maxBodyBytes,
     logLevel: config.logLevel,
     deps: { services, poster: posting.poster },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),

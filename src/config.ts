@@ -11,6 +11,18 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+function wholeNumber(unit: string, min: number, max: number, fallback: number) {
+  const range = `must be a whole number of ${unit} between ${min} and ${max}, e.g. ${fallback}`;
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,9}$/, range)
+      .transform(Number)
+      .refine((value) => value >= min && value <= max, range)
+      .default(fallback),
+  );
+}
+
 const schema = z.object({
   SLACK_BOT_TOKEN: optionalText.pipe(
     z
@@ -78,6 +90,9 @@ const schema = z.object({
       .refine((months) => months >= 1 && months <= 60, "must be between 1 and 60 months")
       .default(12),
   ),
+  ARENDE_MAX_BODY_KB: wholeNumber("kilobytes", 16, 65_536, 1_024),
+  ARENDE_DB_TIMEOUT_MS: wholeNumber("milliseconds", 100, 2_500, 2_000),
+  ARENDE_MAX_IN_FLIGHT: wholeNumber("requests", 1, 10_000, 100),
   ARENDE_REMINDER_DAYS: optionalText.pipe(
     z
       .string()
@@ -108,6 +123,14 @@ export type Config = {
   deadlines: { skrivelseMonths: number; motionMonths: number };
   /** Days before a remiss is due that its answering body is reminded, largest first. */
   reminderDays: number[];
+  limits: {
+    /** Largest Slack request body read; a larger or unsigned one is refused before it is read. */
+    maxBodyBytes: number;
+    /** How long a Slack request waits for the database before it is told the registry does not answer. */
+    registryTimeoutMs: number;
+    /** Slack requests waiting for the database at once; more are told to try again in a while. */
+    maxInFlight: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -169,6 +192,11 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
     admins: values.ARENDE_ADMINS,
     deadlines: { skrivelseMonths: values.ARENDE_SKRIVELSE_MONTHS, motionMonths: values.ARENDE_MOTION_MONTHS },
     reminderDays: values.ARENDE_REMINDER_DAYS,
+    limits: {
+      maxBodyBytes: values.ARENDE_MAX_BODY_KB * 1024,
+      registryTimeoutMs: values.ARENDE_DB_TIMEOUT_MS,
+      maxInFlight: values.ARENDE_MAX_IN_FLIGHT,
+    },
   };
 }
 

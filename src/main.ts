@@ -12,7 +12,7 @@ try {
   process.exit(1);
 }
 
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database, { thread: "worker" });
 await database.migrate();
 const bot = await startBot({ config, clock: systemClock, database });
 console.log(

@@ -43,6 +43,7 @@ import {
   rejectResponse,
 } from "./modules/responses/reject-response.js";
 import type { Actor } from "./modules/shared/actor.js";
+import { type RegistryLimits, withinLimits } from "./modules/shared/availability.js";
 import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 
 /**
@@ -100,21 +101,25 @@ export type Services = {
 
 export type RoleChangeRequest = { by: SlackUser; slackUserId: string; role: Role; body: string | null };
 
+/** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
+export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100 };
+
 export function createServices({
   db,
   clock,
   admins = [],
   deadlineRules = DEFAULT_DEADLINE_RULES,
+  limits = DEFAULT_REGISTRY_LIMITS,
 }: {
   db: Database;
   clock: Clock;
   /** ARENDE_ADMINS: Slack user ids that are admins without a stored role; none when left out. */
   admins?: readonly string[];
   deadlineRules?: DeadlineRules;
+  /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
+  limits?: RegistryLimits;
 }): Services {
-  return {
-    today: () => today(clock),
-    now: () => clock.now(),
+  const calls: Omit<Services, "today" | "now" | "deadlineRules"> = {
     caseStatus: (query, viewer) =>
       getCaseStatus({ db, query, viewer: { slackUserId: viewer, bootstrapAdmins: admins } }),
     caseById: (caseId) => getCaseById({ db, caseId }),
@@ -148,8 +153,8 @@ export function createServices({
       recordResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), request: response }),
     recordApprovalMessages: ({ by, responseId, messages }) =>
       recordApprovalMessages({ db, clock, actor: slackActor(by), responseId, messages }),
-    deadlineRules,
   };
+  return { today: () => today(clock), now: () => clock.now(), deadlineRules, ...withinLimits(calls, limits) };
 }
 
 function slackActor(by: SlackUser): Extract<Actor, { type: "slack_user" }> {

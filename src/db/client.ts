@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
+import { ThreadedPGlite } from "./pglite-thread.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -28,14 +29,29 @@ export type DatabaseHandle = {
 
 export const migrationsFolder = new URL("../../db/migrations", import.meta.url).pathname;
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+/**
+ * `thread: "worker"` runs the embedded database in a worker thread, so that the bot's event loop
+ * stays free to accept and answer Slack while it works; the CLI keeps it on its own thread.
+ */
+export async function openDatabase(
+  config: DatabaseConfig,
+  { thread = "main" }: { thread?: "main" | "worker" } = {},
+): Promise<DatabaseHandle> {
   if (config.kind === "postgres") return openPostgres(config.url);
   await mkdir(config.dataDir, { recursive: true });
+  if (thread === "worker") return wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }));
   return wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } }));
 }
 
+/** A server that accepts connections but never answers is given up on after this long. */
+const CONNECT_TIMEOUT_S = 3;
+
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    onnotice: () => {},
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,
@@ -62,4 +78,19 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
   };
 }
 
-export { PGlite, pg_trgm };
+/** The embedded database in a worker thread (see pglite-thread.ts); drizzle's PGlite driver drives it. */
+export function wrapThreadedPglite(client: ThreadedPGlite): DatabaseHandle {
+  const driverClient = client as unknown as PGlite;
+  const db = drizzlePglite(driverClient, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    migrate: () => migratePglite(drizzlePglite(driverClient), { migrationsFolder }),
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}
+
+export { PGlite, pg_trgm, ThreadedPGlite };

@@ -12,11 +12,20 @@ import { registerActions } from "./actions/register.js";
 import { registerCommands } from "./commands/register.js";
 import type { SlackDeps } from "./deps.js";
 import { registerEvents } from "./events/register.js";
+import { guardSlackEndpoint } from "./http-guard.js";
+import {
+  acknowledgeUnknownInteractions,
+  answerUnexpectedErrors,
+  KnownListeners,
+} from "./safety-middleware.js";
+import { verifyBotToken } from "./verify-token.js";
 import { registerViews } from "./views/register.js";
 
 export type SlackAppOptions = {
   slack: SlackConfig;
   port: number;
+  /** Largest request body read from Slack (HTTP mode). */
+  maxBodyBytes: number;
   logLevel: "debug" | "info" | "warn" | "error";
   deps: SlackDeps;
   /** Resolves when the database answers; backs /readyz. */
@@ -29,34 +38,56 @@ export type RunningSlackApp = {
   stop(): Promise<void>;
 };
 
+const EVENTS_PATH = "/slack/events";
+const LISTENER_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 };
+/** On shutdown, listeners still at work get this long to finish. */
+const STOP_WAIT_MS = 10_000;
+
 const levels = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
 
 /** The same listeners serve HTTP mode (POST /slack/events) and Socket Mode (when an app token is set). */
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { slack, port } = options;
+  // Before anything is served: a token Slack refuses stops start-up with a line naming it.
+  const identity = await verifyBotToken({ botToken: slack.botToken, apiUrl: slack.apiUrl });
   const customRoutes = healthRoutes(options.isReady);
   const socketMode = slack.appToken !== undefined;
   const logLevel = levels[options.logLevel];
-  const receiver: Receiver = socketMode
-    ? new SocketModeReceiver({
-        appToken: slack.appToken as string,
-        customRoutes,
-        logLevel,
-        installerOptions: { port },
-      })
-    : new HTTPReceiver({
-        signingSecret: slack.signingSecret ?? "",
-        endpoints: "/slack/events",
-        customRoutes,
-        processBeforeResponse: false,
-        logLevel,
-      });
+  let receiver: Receiver;
+  if (socketMode) {
+    receiver = new SocketModeReceiver({
+      appToken: slack.appToken as string,
+      customRoutes,
+      logLevel,
+      installerOptions: { port },
+    });
+  } else {
+    const http = new HTTPReceiver({
+      signingSecret: slack.signingSecret ?? "",
+      endpoints: EVENTS_PATH,
+      customRoutes,
+      processBeforeResponse: false,
+      logLevel,
+    });
+    http.requestListener = guardSlackEndpoint(http.requestListener, {
+      path: EVENTS_PATH,
+      signingSecret: slack.signingSecret ?? "",
+      maxBodyBytes: options.maxBodyBytes,
+    });
+    receiver = http;
+  }
 
   const app = new App({
     token: slack.botToken,
+    ...identity,
     receiver,
     logLevel,
-    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {},
+    clientOptions: {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      // The Web API client's default keeps retrying a failing Slack for half an hour; a listener
+      // answering a person gives up within seconds instead and says so.
+      retryConfig: LISTENER_RETRIES,
+    },
   });
 
   const inFlight = new Set<Promise<unknown>>();
@@ -69,17 +100,26 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       inFlight.delete(work);
     }
   });
-  registerCommands(app, options.deps);
-  registerEvents(app, options.deps);
-  registerActions(app, options.deps);
-  registerViews(app, options.deps);
+  app.use(answerUnexpectedErrors());
+  const known = new KnownListeners();
+  app.use(acknowledgeUnknownInteractions(known));
+  const registering = known.recording(app);
+  registerCommands(registering, options.deps);
+  registerEvents(registering, options.deps);
+  registerActions(registering, options.deps);
+  registerViews(registering, options.deps);
+  // Bolt's default handler rethrows, which in Socket Mode nobody catches; errors reaching it are logged.
+  app.error(async (error) => {
+    app.logger.error("unhandled error in a Slack listener", error);
+  });
 
-  await (socketMode ? app.start() : app.start(port));
+  // A client that sends its request slowly, or never finishes it, loses the connection.
+  await (socketMode ? app.start() : app.start(port, { requestTimeout: 15_000, headersTimeout: 10_000 }));
   return {
     mode: socketMode ? "socket" : "http",
     stop: async () => {
       await app.stop();
-      await Promise.allSettled([...inFlight]);
+      await settledWithin(Promise.allSettled([...inFlight]), STOP_WAIT_MS);
     },
   };
 }
@@ -102,4 +142,10 @@ function healthRoutes(isReady: () => Promise<boolean>): CustomRoute[] {
         (await isReady()) ? reply(res, 200, "ready\n") : reply(res, 503, "database unavailable\n"),
     },
   ];
+}
+
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -2,7 +2,15 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { type DatabaseHandle, openPostgres, PGlite, pg_trgm, wrapPglite } from "../../src/db/client.js";
+import {
+  type DatabaseHandle,
+  openPostgres,
+  PGlite,
+  pg_trgm,
+  ThreadedPGlite,
+  wrapPglite,
+  wrapThreadedPglite,
+} from "../../src/db/client.js";
 import { withDatabase } from "./global-setup.js";
 
 export type TestDatabase = DatabaseHandle & {
@@ -16,9 +24,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const setup = inject("testDatabase");
   if (setup.kind === "pglite") {
     const dump = await readFile(setup.templateFile);
-    const handle = wrapPglite(
-      await PGlite.create({ loadDataDir: new Blob([dump]), extensions: { pg_trgm } }),
-    );
+    const handle =
+      process.env.TEST_PGLITE_THREAD === "main"
+        ? wrapPglite(await PGlite.create({ loadDataDir: new Blob([dump]), extensions: { pg_trgm } }))
+        : wrapThreadedPglite(await ThreadedPGlite.start({ loadDataDir: new Uint8Array(dump) }));
     return { ...handle, url: undefined, destroy: () => handle.close() };
   }
   const name = `${setup.template}_${randomBytes(4).toString("hex")}`;

@@ -9,6 +9,7 @@ import {
 } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
+import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
 import { SlackPostError, type SlackPoster } from "../web-poster.js";
@@ -18,7 +19,6 @@ type Logger = ActionArgs["logger"];
 export type MessageRef = { channelId: string; messageTs: string };
 
 const BROKEN_BUTTON = "Knappen gick inte att läsa. Öppna remissvaret i diariet i stället.";
-const UNAVAILABLE = "Diariet svarar inte just nu. Försök igen om en stund.";
 
 /**
  * Godkänn on an approval request. Acked at once; the use case decides once. The winner updates every
@@ -42,7 +42,7 @@ export function approveResponseAction({ services, poster }: SlackDeps & { poster
       });
     } catch (error) {
       logger.error("approving a response failed", error);
-      return void (await reply(textMessage(UNAVAILABLE)));
+      return void (await reply(textMessage(registryProblemText(error))));
     }
     if (!result.ok) {
       switch (result.type) {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { SlackMessage } from "../blocks/message.js";
-import { registryUnavailableMessage } from "../blocks/replies.js";
+import { registryProblemMessage, registryUnavailableMessage } from "../blocks/replies.js";
 import { openResponseButtonValue, responseFormReply, responseModal } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
@@ -49,7 +49,7 @@ export function openResponseModal({ services }: SlackDeps) {
       await answer(
         expired
           ? responseFormReply("Det tog för lång tid att öppna formuläret. Försök igen.")
-          : registryUnavailableMessage(),
+          : registryProblemMessage(error),
       );
     }
   };

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { alreadyDecidedNotice, rejectReasonModal } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
+import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
 import { clickedMessage, showDecision } from "./approve-response.js";
@@ -32,7 +33,7 @@ export function rejectResponseAction({ services }: SlackDeps) {
       });
     } catch (error) {
       logger.error("checking a rejection failed", error);
-      return void (await reply(textMessage("Diariet svarar inte just nu. Försök igen om en stund.")));
+      return void (await reply(textMessage(registryProblemText(error))));
     }
     if (!form.ok) {
       switch (form.type) {

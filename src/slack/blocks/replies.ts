@@ -1,8 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import type { CaseSummary } from "../../modules/cases/case-details.js";
 import { ACCEPTED_FORMS, type IdentifierParseError } from "../../modules/identifiers/parse-identifier.js";
+import { isRegistryBusy } from "../../modules/shared/availability.js";
 import { DIGEST_HELP_LINES } from "./digest-subscription.js";
-import type { SlackMessage } from "./message.js";
+import { type SlackMessage, textMessage } from "./message.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { ROLE_HELP_LINES } from "./roles.js";
 
@@ -84,8 +85,29 @@ function acceptedFormsContext(): KnownBlock {
   };
 }
 
+export const REGISTRY_UNAVAILABLE_TEXT =
+  "Diariet svarar inte just nu. Försök igen om en stund; kvarstår felet, kontakta registraturen.";
+export const REGISTRY_BUSY_TEXT = "Många frågar just nu, försök igen om en stund.";
+
 export function registryUnavailableMessage(): SlackMessage {
-  const text =
-    "Diariet svarar inte just nu. Försök igen om en stund; kvarstår felet, kontakta registraturen.";
-  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  return textMessage(REGISTRY_UNAVAILABLE_TEXT);
+}
+
+/**
+ * What to say when a call to the registry failed: too many asking at once is worth waiting out;
+ * anything else is the registry not answering.
+ */
+export function registryProblemText(error: unknown): string {
+  return isRegistryBusy(error) ? REGISTRY_BUSY_TEXT : REGISTRY_UNAVAILABLE_TEXT;
+}
+
+export function registryProblemMessage(error: unknown): SlackMessage {
+  return textMessage(registryProblemText(error));
+}
+
+/** An error no listener expected: the reference ties what the official saw to the operator's log. */
+export function unexpectedErrorMessage(reference: string): SlackMessage {
+  return textMessage(
+    `Något gick fel hos arendebot (referens ${reference}). Försök igen om en stund; kvarstår felet, ge referensen till den som sköter arendebot.`,
+  );
 }

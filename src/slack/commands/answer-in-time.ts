@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackMessage } from "../blocks/message.js";
-import { registryUnavailableMessage } from "../blocks/replies.js";
+import { registryProblemMessage } from "../blocks/replies.js";
 
 export type CommandArgs = Pick<
   SlackCommandMiddlewareArgs & AllMiddlewareArgs,
@@ -8,7 +8,7 @@ export type CommandArgs = Pick<
 >;
 
 /** Slack wants an answer within 3 s; work not done by then is answered through response_url. */
-const ANSWER_IN_ACK_WITHIN_MS = 2_000;
+const ANSWER_IN_ACK_WITHIN_MS = 1_500;
 
 export const WORKING_TEXT = "Ett ögonblick, jag söker i diariet…";
 
@@ -24,7 +24,7 @@ export async function answerInTime(
 ): Promise<"ack" | "response_url"> {
   const answer = work.catch((error: unknown) => {
     logger.error(`${what} failed`, error);
-    return registryUnavailableMessage();
+    return registryProblemMessage(error);
   });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackMessage } from "../blocks/message.js";
-import { registryUnavailableMessage } from "../blocks/replies.js";
+import { registryProblemMessage } from "../blocks/replies.js";
 import { responseFormReply, responseModal } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { statusReply } from "../status-reply.js";
@@ -50,7 +50,7 @@ export function remissvarCommand({ services }: SlackDeps) {
       await answer(
         expired
           ? responseFormReply("Det tog för lång tid att öppna formuläret. Försök igen.")
-          : registryUnavailableMessage(),
+          : registryProblemMessage(error),
       );
     }
   };

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
 import { nothingToChooseMessage, remissModal, selectableBodies } from "../blocks/remiss-modal.js";
-import { registryUnavailableMessage } from "../blocks/replies.js";
+import { registryProblemMessage } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { statusReply } from "../status-reply.js";
 import { argumentsAfter } from "./subcommand.js";
@@ -52,7 +52,7 @@ export function remitteraCommand({ services }: SlackDeps) {
       await answer(
         expired
           ? textMessage("Det tog för lång tid att öppna formuläret. Försök igen.")
-          : registryUnavailableMessage(),
+          : registryProblemMessage(error),
       );
     }
   };

@@ -1,7 +1,7 @@
 import type { Logger } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { SlackMessage } from "../blocks/message.js";
-import { helpMessage, registryUnavailableMessage, unknownCommandMessage } from "../blocks/replies.js";
+import { helpMessage, registryProblemMessage, unknownCommandMessage } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
@@ -26,15 +26,22 @@ export async function answerInConversation(
   logger: Logger,
   conversation: Conversation,
 ): Promise<void> {
-  const claimed = await services.claimSlackDelivery([
-    `event:${conversation.eventId}`,
-    `message:${conversation.channel}:${conversation.ts}`,
-  ]);
-  if (!claimed) return;
-
   const { channel, threadTs, user } = conversation;
   const post = (message: SlackMessage) =>
     client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
+
+  let claimed: boolean;
+  try {
+    claimed = await services.claimSlackDelivery([
+      `event:${conversation.eventId}`,
+      `message:${conversation.channel}:${conversation.ts}`,
+    ]);
+  } catch (error) {
+    // Unclaimed, a retry of this delivery may say it again; silence would be worse.
+    logger.error("claiming a conversation delivery failed", error);
+    return void (await post(registryProblemMessage(error)));
+  }
+  if (!claimed) return;
 
   const request = parseBotRequest(conversation.text);
   if (request.type === "help") return void (await post(helpMessage()));
@@ -46,7 +53,7 @@ export async function answerInConversation(
     reply = statusReply(result, { place: "channel", today: services.today() });
   } catch (error) {
     logger.error("status lookup failed", error);
-    return void (await post(registryUnavailableMessage()));
+    return void (await post(registryProblemMessage(error)));
   }
   await post(reply.message);
   if (reply.privateCard) {

@@ -7,6 +7,7 @@ import {
   REJECT_REASON_INPUT,
 } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
+import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
 import type { SlackPoster } from "../web-poster.js";
@@ -41,7 +42,7 @@ export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster
       });
     } catch (error) {
       logger.error("rejecting a response failed", error);
-      return ack(errors("Diariet svarar inte just nu. Försök igen om en stund."));
+      return ack(errors(registryProblemText(error)));
     }
     if (!result.ok) {
       switch (result.type) {

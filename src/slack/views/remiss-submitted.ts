@@ -14,6 +14,7 @@ import {
   remissReceivedMessage,
   remissSentMessage,
 } from "../blocks/remiss-modal.js";
+import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson, tellPrivately } from "../payload.js";
 import { SlackPostError, type SlackPoster } from "../web-poster.js";
@@ -96,7 +97,7 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
       logger.error("sending on remiss failed", error);
       return ack({
         response_action: "errors",
-        errors: { [REMISS_BLOCKS.bodies]: "Diariet svarar inte just nu. Försök igen om en stund." },
+        errors: { [REMISS_BLOCKS.bodies]: registryProblemText(error) },
       });
     }
     if (!result.ok) {

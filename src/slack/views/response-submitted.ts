@@ -5,6 +5,7 @@ import type { RecordResponseResult, ResponseRequest } from "../../modules/respon
 import type { ResponseField, ResponseFieldError } from "../../modules/responses/response-errors.js";
 import { approvalRequestMessage, responseAwaitsApprovalMessage } from "../blocks/approval-request.js";
 import type { SlackMessage } from "../blocks/message.js";
+import { registryProblemText } from "../blocks/replies.js";
 import {
   DECLINED_VALUE,
   RESPONSE_ACTIONS,
@@ -109,7 +110,7 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
       logger.error("recording a referral response failed", error);
       return ack({
         response_action: "errors",
-        errors: { [RESPONSE_BLOCKS.referral]: "Diariet svarar inte just nu. Försök igen om en stund." },
+        errors: { [RESPONSE_BLOCKS.referral]: registryProblemText(error) },
       });
     }
     if (!result.ok) {

@@ -1,0 +1,24 @@
+/** Messages between the bot's main thread and the embedded database's worker (pglite-worker.ts). */
+
+export type WorkerInit = { dataDir?: string; loadDataDir?: Uint8Array };
+
+export type WorkerRequest = { id: number } & (
+  | {
+      op: "query";
+      tx?: number;
+      sql: string;
+      params?: unknown[];
+      rowMode?: "array" | "object";
+      /** Type ids to hand back as PostgreSQL's text, as drizzle asks for dates and timestamps. */
+      rawTypes?: number[];
+    }
+  | { op: "exec"; tx?: number; sql: string }
+  | { op: "begin" }
+  | { op: "end"; tx: number; commit: boolean }
+  | { op: "dump" }
+  | { op: "close" }
+);
+
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: Record<string, unknown> };

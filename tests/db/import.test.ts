@@ -62,7 +62,7 @@ async function runImport(file: string, options: { interactive?: boolean } = {}) 
   };
 }
 
-async function writeTemp(name: string, content: string): Promise<string> {
+async function writeTemp(name: string, content: string | Buffer): Promise<string> {
   const file = join(directory, name);
   await writeFile(file, content);
   return file;
@@ -718,5 +718,281 @@ describe("generateCasesCsv", () => {
     const second = await importRegistry({ db: database.db, source: await source(), actor, clock });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1200, rejected: [] });
     expect(await auditCount()).toBe(audit);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Encodings, line numbers and characters (issue 7, "Nothing lost")
+
+/**
+ * Text as Excel's "CSV (semikolonavgränsad)" saves it on a Swedish Windows: Windows-1252, one byte a
+ * character. Only the characters these tests use; anything else is a mistake in the test.
+ */
+function windows1252(text: string): Buffer {
+  const high: Record<string, number> = {
+    å: 0xe5,
+    ä: 0xe4,
+    ö: 0xf6,
+    Å: 0xc5,
+    Ä: 0xc4,
+    Ö: 0xd6,
+    é: 0xe9,
+    "–": 0x96,
+    "“": 0x93,
+    "”": 0x94,
+    "€": 0x80,
+  };
+  return Buffer.from(
+    Array.from(text, (character) => {
+      const code = character.charCodeAt(0);
+      if (code < 0x80) return code;
+      const byte = high[character];
+      if (byte === undefined) throw new Error(`no Windows-1252 byte for ${character} in this test`);
+      return byte;
+    }),
+  );
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const SAVE_AS_UTF8 = "i Excel: Spara som → CSV UTF-8 (kommaavgränsad)";
+
+/** The start of an .xlsx workbook (a zip archive), with compressed data stood in for by fixed noise. */
+function xlsxLike(): Buffer {
+  const header = [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00];
+  const noise: number[] = [];
+  let seed = 7;
+  for (let index = 0; index < 512; index += 1) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    noise.push(seed >>> 23);
+  }
+  return Buffer.concat([Buffer.from(header), Buffer.from("[Content_Types].xml"), Buffer.from(noise)]);
+}
+
+async function caseCount(): Promise<number> {
+  const [row] = await database.db.select({ n: count() }).from(cases);
+  return row?.n ?? 0;
+}
+
+describe("Swedish Excel files", () => {
+  const rows = [
+    "registry;registry_name;dnr;kind;title;summary;raised_by",
+    "excel;Exceldiarium för Årsta;EXC 2025/1;skrivelse;Snöröjning på Årstaängsvägen;Plogning – “före kl. 7” – kostar 5 € per gång;Örjan Ärlig (C)",
+    "",
+  ];
+  const csv = rows.join("\r\n");
+
+  it("imports CSV (semikolonavgränsad), which is Windows-1252, with å ä ö and Excel's punctuation intact", async () => {
+    const file = windows1252(csv);
+    // The fixture is what Excel writes: å ä ö as single bytes, CRLF line ends, no BOM.
+    expect([0xe5, 0xe4, 0xf6, 0xc5, 0x96, 0x93, 0x94, 0x80].every((byte) => file.includes(byte))).toBe(true);
+    expect(file.subarray(0, 3).equals(UTF8_BOM)).toBe(false);
+    const result = await runImport(await writeTemp("excel-1252.csv", file));
+    expect(result).toMatchObject({ code: 0, err: "" });
+    expect(result.out).toContain("1 rader, 1 skapade, 0 uppdaterade, 0 oförändrade, 0 avvisade");
+    expect(await caseByDnr("EXC 2025/1")).toMatchObject({
+      title: "Snöröjning på Årstaängsvägen",
+      summary: "Plogning – “före kl. 7” – kostar 5 € per gång",
+      raisedBy: [{ name: "Örjan Ärlig", party: "C", title: null }],
+    });
+    const [registry] = await database.db.select().from(registries).where(eq(registries.code, "excel"));
+    expect(registry?.name).toBe("Exceldiarium för Årsta");
+  });
+
+  it("changes nothing when the same case comes again as CSV UTF-8, or as Windows-1252 once more", async () => {
+    const before = await auditCount();
+    const utf8 = await runImport(
+      await writeTemp("excel-utf8.csv", Buffer.concat([UTF8_BOM, Buffer.from(csv)])),
+    );
+    expect(utf8.code).toBe(0);
+    expect(utf8.out).toContain("1 rader, 0 skapade, 0 uppdaterade, 1 oförändrade, 0 avvisade");
+    const again = await runImport(await writeTemp("excel-1252.csv", windows1252(csv)));
+    expect(again.out).toContain("1 rader, 0 skapade, 0 uppdaterade, 1 oförändrade, 0 avvisade");
+    expect(await auditCount()).toBe(before);
+    expect((await caseByDnr("EXC 2025/1"))?.title).toBe("Snöröjning på Årstaängsvägen");
+  });
+
+  it("reads Unicode text (UTF-16 LE with a BOM, tab separated) and UTF-16 BE with a BOM", async () => {
+    const tsv = (dnr: string) =>
+      `registry\tregistry_name\tdnr\tkind\ttitle\r\nexcel\tExceldiarium för Årsta\t${dnr}\tmotion\tMotion om Öland – ”bättre färjor”\r\n`;
+    const little = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv("EXC 2025/2"), "utf16le")]);
+    const big = Buffer.concat([
+      Buffer.from([0xfe, 0xff]),
+      Buffer.from(tsv("EXC 2025/3"), "utf16le").swap16(),
+    ]);
+    for (const [name, file] of [
+      ["unicode-le.csv", little],
+      ["unicode-be.csv", big],
+    ] as const) {
+      const result = await runImport(await writeTemp(name, file));
+      expect(result).toMatchObject({ code: 0, err: "" });
+    }
+    expect((await caseByDnr("EXC 2025/2"))?.title).toBe("Motion om Öland – ”bättre färjor”");
+    expect((await caseByDnr("EXC 2025/3"))?.title).toBe("Motion om Öland – ”bättre färjor”");
+  });
+
+  it("refuses a file whose encoding cannot be told, writes nothing, and says how to save it", async () => {
+    const header = "registry;dnr;kind;title\r\n";
+    const files: [name: string, bytes: Buffer, says: string][] = [
+      [
+        "utf16-utan-bom.csv",
+        Buffer.from(`${header}excel;EXC 2025/8;motion;Snöröjning\r\n`, "utf16le"),
+        "utf16-utan-bom.csv: filen ser ut att vara UTF-16 men saknar byteordningsmärke (BOM)",
+      ],
+      [
+        "blandad.csv",
+        Buffer.concat([
+          Buffer.from(`${header}excel;EXC 2025/8;motion;Snöröjning i UTF-8\r\n`),
+          windows1252("excel;EXC 2025/9;motion;Årstaängsvägen i Windows-1252\r\n"),
+        ]),
+        "blandad.csv: filen blandar teckenkodningar: rad 2 är skriven i UTF-8 men rad 3 inte (byten 0xC5)",
+      ],
+      [
+        "arbetsbok.csv",
+        // An .xlsx workbook renamed: a zip archive, neither UTF-8 nor text.
+        xlsxLike(),
+        "arbetsbok.csv: teckenkodningen går inte att avgöra: filen är inte UTF-8",
+      ],
+    ];
+    for (const [name, bytes, says] of files) {
+      const before = { audit: await auditCount(), cases: await caseCount() };
+      const result = await runImport(await writeTemp(name, bytes));
+      expect(result.code).toBe(2);
+      expect(result.out).toBe("");
+      expect(result.err).toContain(says);
+      expect(result.err).toContain(SAVE_AS_UTF8);
+      expect(result.err.trimEnd().split("\n")).toHaveLength(1);
+      expect({ audit: await auditCount(), cases: await caseCount() }).toEqual(before);
+    }
+    expect(await caseByDnr("EXC 2025/8")).toBeUndefined();
+  });
+
+  it("rejects rows whose letters were lost before import, naming field and line, and writes the rest", async () => {
+    // Saved as CSV UTF-8, but one row was pasted in from a Windows-1252 file: the BOM says UTF-8,
+    // so that row's ö cannot be read.
+    const file = Buffer.concat([
+      UTF8_BOM,
+      Buffer.from(
+        "registry;registry_name;dnr;kind;title\r\nexcel;Exceldiarium för Årsta;EXC 2025/10;motion;Snöröjning i UTF-8\r\n",
+      ),
+      windows1252("excel;Exceldiarium för Årsta;EXC 2025/11;motion;Snöröjning i Windows-1252\r\n"),
+    ]);
+    const result = await runImport(await writeTemp("bom-men-1252.csv", file));
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n").filter((line) => line.startsWith("line "))).toEqual([
+      "line 3: title: Texten har ersättningstecknet � (U+FFFD) efter «Sn»: där stod ett tecken som gick förlorat när texten sparades eller lästes med fel teckenkodning. Skriv in rätt tecken och spara filen som UTF-8 (replacement character: a character was lost to a wrong encoding)" +
+        "; registry_name: Texten har ersättningstecknet � (U+FFFD) efter «Exceldiarium f»: där stod ett tecken som gick förlorat när texten sparades eller lästes med fel teckenkodning. Skriv in rätt tecken och spara filen som UTF-8 (replacement character: a character was lost to a wrong encoding)",
+    ]);
+    expect((await caseByDnr("EXC 2025/10"))?.title).toBe("Snöröjning i UTF-8");
+    expect(await caseByDnr("EXC 2025/11")).toBeUndefined();
+  });
+});
+
+describe("line numbers in a file saved with CRLF and cells over several lines", () => {
+  it("reports each rejected row on the line it starts on, and an unclosed quote where it opened", async () => {
+    const csv = [
+      "registry;registry_name;dnr;kind;title;summary;raised_on",
+      'excel;Exceldiarium för Årsta;EXC 2025/20;skrivelse;Första;"Sammanfattning\r\növer\r\ntre rader";2025-01-10',
+      "excel;Exceldiarium för Årsta;EXC 2025/21;skrivelse;Fel datum;;2025-02-30",
+      'excel;Exceldiarium för Årsta;EXC 2025/22;skrivelse;Andra;"två\r\nrader";2025-01-11',
+      "excel;Exceldiarium för Årsta;EXC 2025/23;beslut;Fel typ;;",
+      'excel;Exceldiarium för Årsta;EXC 2025/24;skrivelse;"Tredje;;',
+      "excel;Exceldiarium för Årsta;EXC 2025/25;skrivelse;Slukad av citattecknet;;",
+      "",
+    ].join("\r\n");
+    const result = await runImport(await writeTemp("radbrytningar.csv", csv));
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n").filter((line) => line.startsWith("line "))).toEqual([
+      "line 5: raised_on: Ogiltigt datum «2025-02-30»: skriv ÅÅÅÅ-MM-DD, t.ex. 2017-03-31 (invalid date, use YYYY-MM-DD)",
+      "line 8: kind: Okänd ärendetyp «beslut»; välj en av: skrivelse, motion, medborgarforslag, interpellation, external_referral, other (unknown case kind)",
+      'line 9: title: Citattecknet som inleder fältet stängs aldrig, så resten av filen lästes som en del av fältet. Raderna 9–10 lästes därför inte. Avsluta fältet med " och skriv citattecken inuti ett fält dubbelt ("") (unclosed quote; lines 9–10 were not read)',
+    ]);
+    expect((await caseByDnr("EXC 2025/20"))?.summary).toBe("Sammanfattning\r\növer\r\ntre rader");
+    expect((await caseByDnr("EXC 2025/22"))?.title).toBe("Andra");
+  });
+});
+
+describe("characters the database cannot store", () => {
+  it("rejects a NUL in a CSV field by field and line, instead of failing in the database", async () => {
+    const csv = [
+      "registry,dnr,kind,title",
+      "excel,EXC 2025/30,motion,Utan fel",
+      "excel,EXC 2025/31,motion,Med\u0000NUL",
+      "",
+    ].join("\n");
+    const result = await runImport(await writeTemp("nul.csv", csv));
+    expect(result.code).toBe(1);
+    expect(result.out).not.toContain("Databasfel");
+    expect(result.out.split("\n").filter((line) => line.startsWith("line "))).toEqual([
+      "line 3: title: Texten har ett NUL-tecken (U+0000) efter «Med»; det kan inte sparas, ta bort det ur filen (NUL character, cannot be stored)",
+    ]);
+    expect((await caseByDnr("EXC 2025/30"))?.title).toBe("Utan fel");
+    expect(await caseByDnr("EXC 2025/31")).toBeUndefined();
+  });
+
+  it("rejects NUL, control characters and half characters in JSON, at the line of the field", async () => {
+    const json = [
+      "{",
+      '  "registries": [{ "code": "excel", "name": "Exceldiarium för Årsta" }],',
+      '  "cases": [',
+      '    { "registry": "excel", "dnr": "EXC 2025/32", "kind": "motion", "title": "Utan fel" },',
+      "    {",
+      '      "registry": "excel", "dnr": "EXC 2025/33", "kind": "motion", "title": "NUL",',
+      '      "summary": "Före\\u0000efter"',
+      "    },",
+      '    { "registry": "excel", "dnr": "EXC 2025/34", "kind": "motion", "title": "Halvt \\ud83d tecken" },',
+      '    { "registry": "excel", "dnr": "EXC 2025/35", "kind": "motion", "title": "Escape \\u001b[0m" }',
+      "  ]",
+      "}",
+    ].join("\n");
+    const result = await runImport(await writeTemp("tecken.json", json));
+    expect(result.code).toBe(1);
+    expect(result.out.split("\n").filter((line) => line.startsWith("line "))).toEqual([
+      "line 7: cases[1].summary: Texten har ett NUL-tecken (U+0000) efter «Före»; det kan inte sparas, ta bort det ur filen (NUL character, cannot be stored)",
+      "line 9: cases[2].title: Texten har ett halvt tecken (ensamt surrogat U+D83D) efter «Halvt »; rätta texten (lone surrogate, half a character)",
+      "line 10: cases[3].title: Texten har styrtecknet U+001B efter «Escape », som inte hör hemma i text; ta bort det ur filen (control character)",
+    ]);
+    expect((await caseByDnr("EXC 2025/32"))?.title).toBe("Utan fel");
+    for (const dnr of ["EXC 2025/33", "EXC 2025/34", "EXC 2025/35"])
+      expect(await caseByDnr(dnr)).toBeUndefined();
+  });
+});
+
+describe("JSON files that cannot be imported as a whole", () => {
+  const DEPTH = 100_000;
+  const deep: [name: string, text: string][] = [
+    ["lista.json", `${"[".repeat(DEPTH)}${"]".repeat(DEPTH)}`],
+    ["i-cases.json", `{"cases":[${"[".repeat(DEPTH)}${"]".repeat(DEPTH)}]}`],
+    [
+      "i-falt.json",
+      `{"cases":[{"registry":"excel","dnr":"EXC 2025/40","title":"Djup","kind":${'{"a":'.repeat(DEPTH)}1${"}".repeat(DEPTH)}}]}`,
+    ],
+  ];
+  for (const [name, text] of deep) {
+    it(`exits 2 with one line when nested ${DEPTH.toLocaleString("en")} deep (${name})`, async () => {
+      const before = await auditCount();
+      const result = await runImport(await writeTemp(name, text));
+      expect(result).toEqual({
+        code: 2,
+        out: "",
+        err: `${name}: på rad 1 ligger värden mer än 64 nivåer djupt i listor och objekt, men ett ärende i importformatet har högst 7; kontrollera att det är rätt fil (se docs/import-format.md) (nested more than 64 levels deep)\n`,
+      });
+      expect(await auditCount()).toBe(before);
+    });
+  }
+
+  it("refuses JSON that is not UTF-8, naming the line, and reads JSON saved as UTF-16 with a BOM", async () => {
+    const json = (dnr: string) =>
+      `{\n  "registries": [{ "code": "excel", "name": "Exceldiarium för Årsta" }],\n  "cases": [\n    {\n      "registry": "excel", "dnr": "${dnr}", "kind": "motion",\n      "title": "Snöröjning på Årstaängsvägen"\n    }\n  ]\n}\n`;
+    const refused = await runImport(await writeTemp("ansi.json", windows1252(json("EXC 2025/41"))));
+    expect(refused).toEqual({
+      code: 2,
+      out: "",
+      err: "ansi.json: JSON-filen ska vara UTF-8, men byten 0xF6 på rad 2 är inte UTF-8. Spara filen som UTF-8 och importera igen (JSON must be UTF-8)\n",
+    });
+    expect(await caseByDnr("EXC 2025/41")).toBeUndefined();
+
+    const unicode = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json("EXC 2025/42"), "utf16le")]);
+    expect((await runImport(await writeTemp("unicode.json", unicode))).code).toBe(0);
+    expect((await caseByDnr("EXC 2025/42"))?.title).toBe("Snöröjning på Årstaängsvägen");
   });
 });

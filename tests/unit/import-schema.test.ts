@@ -251,6 +251,57 @@ describe("JSON cases", () => {
   });
 });
 
+describe("text that cannot be stored", () => {
+  it("rejects a NUL, naming the field and where in it, before any other check of that field", () => {
+    expect(problems(csvRowSchema, { ...csvRow, title: "Snöröjning\u0000 på Årstaängsvägen" })).toEqual([
+      "title: Texten har ett NUL-tecken (U+0000) efter «Snöröjning»; det kan inte sparas, ta bort det ur filen (NUL character, cannot be stored)",
+    ]);
+    expect(problems(csvRowSchema, { ...csvRow, dnr: "EX 2025/1\u0000" })).toEqual([
+      "dnr: Texten har ett NUL-tecken (U+0000) efter «EX 2025/1»; det kan inte sparas, ta bort det ur filen (NUL character, cannot be stored)",
+    ]);
+  });
+
+  it("rejects the replacement character a wrong encoding leaves, saying what happened", () => {
+    expect(problems(csvRowSchema, { ...csvRow, summary: "Sn\uFFFDr\uFFFDjning" })).toEqual([
+      "summary: Texten har ersättningstecknet � (U+FFFD) efter «Sn»: där stod ett tecken som gick förlorat när texten sparades eller lästes med fel teckenkodning. Skriv in rätt tecken och spara filen som UTF-8 (replacement character: a character was lost to a wrong encoding)",
+    ]);
+  });
+
+  it("rejects control characters and half characters anywhere in a JSON case, with the full path", () => {
+    expect(
+      problems(
+        jsonCaseSchema,
+        {
+          registry: "stockholm-ks",
+          identifiers: ["Motion 2016:114"],
+          kind: "motion",
+          title: "\u001b[31mMotion",
+          raised_by: [{ name: "Lotta Edholm\u0007", party: "L" }],
+          referrals: [{ body: "socialnamnden", responses: [{ summary: "Svar \ud83d" }] }],
+          timeline: [{ kind: "decision", text: "Beslut\u0085" }],
+        },
+        "cases[0]",
+      ),
+    ).toEqual([
+      "cases[0].title: Texten har styrtecknet U+001B först i texten, som inte hör hemma i text; ta bort det ur filen (control character)",
+      "cases[0].raised_by[0].name: Texten har styrtecknet U+0007 efter «Lotta Edholm», som inte hör hemma i text; ta bort det ur filen (control character)",
+      "cases[0].referrals[0].responses[0].summary: Texten har ett halvt tecken (ensamt surrogat U+D83D) efter «Svar »; rätta texten (lone surrogate, half a character)",
+      "cases[0].timeline[0].text: Texten har styrtecknet U+0085 efter «Beslut», som inte hör hemma i text; ta bort det ur filen (control character)",
+    ]);
+  });
+
+  it("shows control characters in other messages written out, not raw", () => {
+    expect(problems(csvRowSchema, { ...csvRow, kind: "motion\u0000" })).toEqual([
+      "kind: Okänd ärendetyp «motion\\u0000»; välj en av: skrivelse, motion, medborgarforslag, interpellation, external_referral, other (unknown case kind)",
+    ]);
+  });
+
+  it("keeps tabs, line breaks and characters beyond the Basic Multilingual Plane", () => {
+    const result = csvRowSchema.parse({ ...csvRow, summary: "Rad ett\r\nRad två\tmed tabb 📎" });
+    expect(result.summary).toBe("Rad ett\r\nRad två\tmed tabb 📎");
+  });
+});
+
 describe("registries and bodies", () => {
   it("validates codes and kinds", () => {
     expect(problems(registrySchema, { code: "Stockholm KS", name: "x" }, "registries[0]")).toEqual([

@@ -125,12 +125,103 @@ function message(sv: string, en: string): string {
 }
 
 function quoted(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  const characters = Array.from(text ?? "");
+  const text = visible((typeof value === "string" ? value : JSON.stringify(value)) ?? "");
+  const characters = Array.from(text);
   return `«${characters.length > 60 ? `${characters.slice(0, 59).join("")}…` : text}»`;
 }
 
 const MISSING = message("Fältet saknas", "field is required");
+
+// ---------------------------------------------------------------------------------------------
+// Characters
+
+const REPLACEMENT = 0xfffd;
+
+/**
+ * The first character from `from` on that no registry text may hold, or null. NUL is refused by
+ * PostgreSQL (the row would fail as a database error). U+FFFD stands where a letter was lost to a
+ * wrong encoding, upstream or in a file whose BOM promised UTF-8. A lone surrogate is half a character,
+ * which the database driver would store as U+FFFD. The other control characters are no part of any
+ * registry text and show in Slack as nothing or as garbage. Tab and line breaks are text.
+ */
+export function unstorableCharacter(text: string, from = 0): { index: number; code: number } | null {
+  for (let index = from; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20) {
+      if (code === 0x09 || code === 0x0a || code === 0x0d) continue;
+      return { index, code };
+    }
+    if ((code >= 0x7f && code <= 0x9f) || code === REPLACEMENT) return { index, code };
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        index += 1;
+        continue;
+      }
+      return { index, code };
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return { index, code };
+  }
+  return null;
+}
+
+/** Characters that would not show, or would garble a terminal, written out as \u0000. */
+function visible(text: string): string {
+  let shown = "";
+  let from = 0;
+  for (let found = unstorableCharacter(text); found !== null; found = unstorableCharacter(text, from)) {
+    shown += text.slice(from, found.index);
+    shown += found.code === REPLACEMENT ? text.charAt(found.index) : codeName(found.code, "\\u");
+    from = found.index + 1;
+  }
+  return shown + text.slice(from);
+}
+
+function codeName(code: number, prefix = "U+"): string {
+  return `${prefix}${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** What is wrong with a text unstorableCharacter found something in, and where in it to look. */
+function unstorableMessage(text: string): string {
+  const found = unstorableCharacter(text);
+  if (found === null) return message("Texten kan inte sparas", "text cannot be stored");
+  const before = Array.from(visible(text.slice(0, found.index)))
+    .slice(-20)
+    .join("")
+    .trimStart();
+  const place = before === "" ? "först i texten" : `efter «${before}»`;
+  const name = codeName(found.code);
+  if (found.code === 0) {
+    return message(
+      `Texten har ett NUL-tecken (${name}) ${place}; det kan inte sparas, ta bort det ur filen`,
+      "NUL character, cannot be stored",
+    );
+  }
+  if (found.code === REPLACEMENT) {
+    return message(
+      `Texten har ersättningstecknet � (${name}) ${place}: där stod ett tecken som gick förlorat när texten sparades eller lästes med fel teckenkodning. Skriv in rätt tecken och spara filen som UTF-8`,
+      "replacement character: a character was lost to a wrong encoding",
+    );
+  }
+  if (found.code >= 0xd800 && found.code <= 0xdfff) {
+    return message(
+      `Texten har ett halvt tecken (ensamt surrogat ${name}) ${place}; rätta texten`,
+      "lone surrogate, half a character",
+    );
+  }
+  return message(
+    `Texten har styrtecknet ${name} ${place}, som inte hör hemma i text; ta bort det ur filen`,
+    "control character",
+  );
+}
+
+/** A string that can be stored; checked before anything else, so other messages never quote garbage. */
+function storableString(error: (issue: { input?: unknown }) => string) {
+  return z.string({ error }).refine((text) => unstorableCharacter(text) === null, {
+    abort: true,
+    error: (issue) => unstorableMessage(String(issue.input)),
+  });
+}
 
 function expectedText(issue: { input?: unknown }): string {
   return issue.input == null ? MISSING : message("Ska vara text", "must be text");
@@ -141,17 +232,15 @@ function expectedText(issue: { input?: unknown }): string {
 
 /** Text that must be given and not blank. */
 function requiredText(sv: string, en: string) {
-  return z
-    .string({
-      error: (issue) => (issue.input == null ? message(sv, en) : message("Ska vara text", "must be text")),
-    })
+  return storableString((issue) =>
+    issue.input == null ? message(sv, en) : message("Ska vara text", "must be text"),
+  )
     .trim()
     .min(1, { error: message(sv, en) });
 }
 
 /** Optional text; blank counts as null (not known). */
-const optionalText = z
-  .string({ error: expectedText })
+const optionalText = storableString(expectedText)
   .trim()
   .transform((text) => (text === "" ? null : text))
   .nullish();
@@ -177,14 +266,12 @@ function isCalendarDate(text: string): boolean {
 }
 
 /** "YYYY-MM-DD" or null; a date the source does not give is null, never guessed. */
-export const dateField = z
-  .string({
-    error: (issue) =>
-      message(
-        `Datum ska skrivas ÅÅÅÅ-MM-DD eller vara null, inte ${quoted(issue.input)}`,
-        "a date is YYYY-MM-DD or null",
-      ),
-  })
+export const dateField = storableString((issue) =>
+  message(
+    `Datum ska skrivas ÅÅÅÅ-MM-DD eller vara null, inte ${quoted(issue.input)}`,
+    "a date is YYYY-MM-DD or null",
+  ),
+)
   .trim()
   .transform((text, context) => {
     if (text === "") return null;
@@ -273,8 +360,7 @@ function unknownFieldOrShape(sv: string, en: string) {
   };
 }
 
-const dnrField = z
-  .string({ error: expectedText })
+const dnrField = storableString(expectedText)
   .trim()
   .transform((text, context): IdentifierInput | null => {
     if (text === "") return null;
@@ -297,8 +383,7 @@ const dnrField = z
   })
   .nullish();
 
-const identifierItem = z
-  .string({ error: expectedText })
+const identifierItem = storableString(expectedText)
   .trim()
   .transform((text, context): IdentifierInput => {
     const parsed = parseIdentifier(text);

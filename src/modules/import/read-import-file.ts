@@ -1,14 +1,24 @@
 import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { Readable } from "node:stream";
-import { type Info, parse } from "csv-parse";
+import { pipeline, Readable } from "node:stream";
+import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import { countLineBreaks, DecodedLines, leadingLineBreaks } from "./decoded-lines.js";
 import { CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from "./import.schema.js";
+import {
+  type BytePlace,
+  decodeAll,
+  type EncodingFinding,
+  EncodingSniffer,
+  sniffEncoding,
+  type TextEncoding,
+} from "./text-encoding.js";
 
 /**
  * Reads an import file into rows that know where they came from. Rows are not validated here (that
  * is the schema's job, row by row, so one bad row never stops the others); only a file that cannot
- * be read as a whole (missing, not JSON, a CSV header with unknown columns) is an ImportFileError.
+ * be read as a whole (missing, not JSON, a CSV header with unknown columns, an encoding that cannot
+ * be told) is an ImportFileError.
  */
 
 /** One row: a JSON array element or a CSV record. `path` is "cases[3]" in JSON and "" in CSV. */
@@ -48,17 +58,32 @@ export async function readImportFile(file: string): Promise<ImportSource> {
   }
   const extension = extname(file).toLowerCase();
   if (extension === ".json") {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(file, "utf8");
+      bytes = await readFile(file);
     } catch (error) {
       throw new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
     }
-    return jsonSource(text, name);
+    return jsonSource(decodeJson(name, bytes), name);
   }
   if (extension === ".csv") {
-    const head = await readHead(file);
-    return csvSource(createReadStream(file), { name, totalBytes: size, head });
+    // The whole file is read once to settle its encoding before anything is parsed, so a file
+    // that turns out unreadable on its last line has written nothing.
+    let finding: EncodingFinding;
+    let head: Buffer;
+    try {
+      finding = await sniffFile(file);
+      head = await readHead(file);
+    } catch (error) {
+      throw new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
+    }
+    if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
+    return csvSource(createReadStream(file), {
+      name,
+      totalBytes: size,
+      head: decodeAll(head, finding.encoding),
+      encoding: finding.encoding,
+    });
   }
   throw new ImportFileError(
     `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
@@ -72,15 +97,62 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function readHead(file: string): Promise<string> {
+async function readHead(file: string): Promise<Buffer> {
   const handle = await open(file, "r");
   try {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead).toString("utf8");
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+async function sniffFile(file: string): Promise<EncodingFinding> {
+  const sniffer = new EncodingSniffer();
+  for await (const chunk of createReadStream(file)) sniffer.push(chunk as Buffer);
+  return sniffer.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings
+
+const SAVE_AS_UTF8 =
+  "Spara filen som UTF-8, i Excel: Spara som → CSV UTF-8 (kommaavgränsad), och importera igen";
+
+function byteName({ byte }: BytePlace): string {
+  return `0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+}
+
+function csvEncodingRefusal(name: string, finding: Exclude<EncodingFinding, { kind: "encoding" }>): string {
+  switch (finding.kind) {
+    case "utf-16-without-bom":
+      return `${name}: filen ser ut att vara UTF-16 men saknar byteordningsmärke (BOM), så teckenkodningen går inte att avgöra säkert. ${SAVE_AS_UTF8} (UTF-16 without a byte order mark; save the file as CSV UTF-8)`;
+    case "not-text": {
+      const what =
+        finding.place.byte < 0x20
+          ? `styrtecknet ${byteName(finding.place)}, som inte förekommer i text`
+          : `byten ${byteName(finding.place)}, som Windows-1252 inte använder`;
+      return `${name}: teckenkodningen går inte att avgöra: filen är inte UTF-8 (byten ${byteName(finding.notUtf8)} på rad ${finding.notUtf8.line}) och inte heller Windows-1252, för rad ${finding.place.line} har ${what}. ${SAVE_AS_UTF8} (cannot tell the encoding: neither UTF-8 nor Windows-1252; save the file as CSV UTF-8)`;
+    }
+    case "mixed":
+      return `${name}: filen blandar teckenkodningar: rad ${finding.utf8Line} är skriven i UTF-8 men rad ${finding.notUtf8.line} inte (byten ${byteName(finding.notUtf8)}), så en del av texten skulle bli fel hur filen än läses. Spara hela filen i en och samma kodning, helst UTF-8 (i Excel: Spara som → CSV UTF-8 (kommaavgränsad)), och importera igen (mixed encodings: part UTF-8, part not)`;
+  }
+}
+
+/** JSON is UTF-8 (RFC 8259); a BOM for UTF-8 or UTF-16 is accepted, since editors on Windows write them. */
+function decodeJson(name: string, bytes: Buffer): string {
+  const finding = sniffEncoding(bytes);
+  if (finding.kind === "encoding" && finding.encoding !== "windows-1252") {
+    return decodeAll(bytes, finding.encoding);
+  }
+  const why =
+    finding.kind === "utf-16-without-bom"
+      ? "filen ser ut att vara UTF-16 utan byteordningsmärke (BOM)"
+      : `byten ${byteName(finding.notUtf8)} på rad ${finding.notUtf8.line} är inte UTF-8`;
+  throw new ImportFileError(
+    `${name}: JSON-filen ska vara UTF-8, men ${why}. Spara filen som UTF-8 och importera igen (JSON must be UTF-8)`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,6 +167,12 @@ export function jsonSource(input: string, name = "import.json"): ImportSource {
     document = JSON.parse(text);
   } catch (error) {
     throw new ImportFileError(`${name}: ogiltig JSON ${jsonErrorPlace(text, error)}(invalid JSON)`);
+  }
+  const tooDeep = lineNestedTooDeep(text, MAX_JSON_DEPTH);
+  if (tooDeep !== null) {
+    throw new ImportFileError(
+      `${name}: på rad ${tooDeep} ligger värden mer än ${MAX_JSON_DEPTH} nivåer djupt i listor och objekt, men ett ärende i importformatet har högst ${FORMAT_DEPTH}; kontrollera att det är rätt fil (se docs/import-format.md) (nested more than ${MAX_JSON_DEPTH} levels deep)`,
+    );
   }
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     throw new ImportFileError(
@@ -138,6 +216,35 @@ export function jsonSource(input: string, name = "import.json"): ImportSource {
     fractionRead: () => (cases.length === 0 ? 1 : read / cases.length),
     lineOf: (path) => jsonLineOf(text, starts, path),
   };
+}
+
+/** The format's deepest value: { cases: [ { referrals: [ { responses: [ { … } ] } ] } ] }. */
+const FORMAT_DEPTH = 7;
+/**
+ * JSON.parse reads any depth, but the line lookup below and error messages walk values recursively;
+ * a value nested deeper than this is no import file, and is refused before anything walks it.
+ */
+const MAX_JSON_DEPTH = 64;
+
+/** The line where text already accepted by JSON.parse nests deeper than `limit`, or null. */
+function lineNestedTooDeep(text: string, limit: number): number | null {
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text.charCodeAt(index);
+    if (inString) {
+      // A backslash escapes the character after it, which may be a quote.
+      if (character === 0x5c) index += 1;
+      else if (character === 0x22) inString = false;
+    } else if (character === 0x22) inString = true;
+    else if (character === 0x7b || character === 0x5b) {
+      depth += 1;
+      if (depth > limit) return line;
+    } else if (character === 0x7d || character === 0x5d) depth -= 1;
+    else if (character === 0x0a) line += 1;
+  }
+  return null;
 }
 
 function jsonErrorPlace(text: string, error: unknown): string {
@@ -318,7 +425,7 @@ const DELIMITERS = [",", ";", "\t"] as const;
 
 /** Swedish spreadsheets save CSV with ";"; the header line tells which one this file uses. */
 export function detectDelimiter(head: string): string {
-  const firstLine = head.replace(/^\uFEFF/u, "").split(/\r?\n/u, 1)[0] ?? "";
+  const firstLine = head.replace(/^\uFEFF/u, "").split(/\r\n|\r|\n/u, 1)[0] ?? "";
   const unquoted = firstLine.replace(/"[^"]*"/gu, "");
   let best: string = ",";
   let bestCount = 0;
@@ -332,38 +439,92 @@ export function detectDelimiter(head: string): string {
   return best;
 }
 
-type CsvRecord = { record: string[]; info: Info };
+/**
+ * A record as the parser hands it on: its cells, the line it starts on, and the reports for records
+ * just before it that the parser could not read.
+ */
+type CsvRecord = { record: string[]; line: number; before: SourceItem[] };
+
+/** What csv-parse's errors carry, as far as lines are concerned. */
+type CsvParseError = { code: string; message: string; column?: unknown; bytes?: unknown; raw?: unknown };
+
+/** A record the parser could not read: where it starts, and where the damage ends once known. */
+type BrokenRecord = { line: number; field: string; error: CsvParseError };
 
 /**
- * A CSV source from a stream or a string. The header is read before this returns, so a file with an
- * unusable header fails as a whole; the records are then streamed one by one.
+ * A CSV source from a stream of the file's bytes in `encoding` (UTF-8 by default), or from a string.
+ * The header is read before this returns, so a file with an unusable header fails as a whole; the
+ * records are then streamed one by one.
  */
 export async function csvSource(
   input: Readable | string,
-  options: { name?: string; totalBytes?: number; head?: string } = {},
+  options: { name?: string; totalBytes?: number; head?: string; encoding?: TextEncoding } = {},
 ): Promise<ImportSource> {
   const name = options.name ?? "import.csv";
   const isText = typeof input === "string";
   const totalBytes = options.totalBytes ?? (isText ? Buffer.byteLength(input) : 0);
   const delimiter = detectDelimiter(options.head ?? (isText ? input.slice(0, 64 * 1024) : ""));
   const stream = isText ? Readable.from([Buffer.from(input)]) : input;
-  const parser = stream.pipe(
-    parse({
-      bom: true,
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-    }),
-  );
-  stream.on("error", (error) => parser.destroy(error));
-  // Records the parser had to skip (a broken quote); reported as rejected rows in their place.
+  const lines = new DecodedLines(isText ? "utf-8" : (options.encoding ?? "utf-8"));
+
+  // Records the parser had to skip (a broken quote), reported as rejected rows in their place. A
+  // broken quote can swallow the rows after it, so each report says which lines were lost, which is
+  // known only once the parser finds the next record or the end of the file; the report then goes
+  // along with that record, so rows are reported in the order of the file.
   const skipped: SourceItem[] = [];
-  parser.on("skip", (error: Error & { lines?: number }) => {
-    skipped.push({ line: error.lines ?? 0, path: "", data: null, error: `CSV: ${error.message}` });
+  let broken: BrokenRecord | null = null;
+  let header: string[] | null = null;
+  let headerError: string | null = null;
+  const closeBroken = (lastLine: number) => {
+    if (broken === null) return;
+    skipped.push({
+      line: broken.line,
+      path: "",
+      data: null,
+      error: describeCsvError(broken, Math.max(broken.line, lastLine)),
+    });
+    broken = null;
+  };
+
+  const onRecord = ({ record, raw }: { record: string[]; raw: string }, context: InfoRecord): CsvRecord => {
+    // The record ends on the line of its last byte; its quoted fields hold the line breaks between
+    // its first line and that one.
+    const end = lines.lineAt(context.bytes - 1);
+    const line = end - record.reduce((count, cell) => count + countLineBreaks(cell), 0);
+    closeBroken(line - 1 - leadingLineBreaks(raw));
+    header ??= record.map((cell) => cell.trim().toLowerCase());
+    return { record, line, before: skipped.splice(0) };
+  };
+  const parser = parse({
+    bom: false,
+    delimiter,
+    raw: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // csv-parse types on_record as giving back a record of the shape it was given.
+    on_record: onRecord as unknown as Options["on_record"],
+    on_skip: (csvError: CsvError | undefined): undefined => {
+      if (csvError === undefined) return;
+      const error = csvError as CsvParseError;
+      const line = brokenFieldLine(error, lines);
+      const field = fieldName(header, error.column);
+      if (header === null) {
+        // An unclosed quote is only noticed at the end of the file, so its extent is known here.
+        const last = error.code === "CSV_QUOTE_NOT_CLOSED" ? lines.lastLine() : line;
+        headerError ??= describeCsvError({ line, field, error }, last);
+        return;
+      }
+      // More errors in the field already reported (the quote left open to the end) say nothing new.
+      if (broken?.line === line) return;
+      closeBroken(line - 1);
+      broken = { line, field, error };
+    },
   });
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
+  const parsed = pipeline(stream, lines, parser, () => {
+    // Errors reach the reader below through the parser.
+  });
+  const records = parsed[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
 
   let first: IteratorResult<CsvRecord>;
   try {
@@ -371,12 +532,21 @@ export async function csvSource(
   } catch (error) {
     throw new ImportFileError(`${name}: ${describe(error)}`);
   }
+  if (headerError !== null) {
+    parsed.destroy();
+    throw new ImportFileError(`${name}: rubrikraden kan inte läsas: ${headerError}`);
+  }
   if (first.done) {
     throw new ImportFileError(`${name}: filen är tom; första raden ska vara rubrikraden (the file is empty)`);
   }
-  const header = readHeader(name, first.value.record);
-  let bytesRead = first.value.info.bytes;
-  let lastLine = first.value.info.lines;
+  let columns: string[];
+  try {
+    columns = readHeader(name, first.value.record);
+  } catch (error) {
+    parsed.destroy();
+    throw error;
+  }
+  let lastLine = first.value.line;
 
   async function* cases(): AsyncGenerator<SourceItem> {
     for (;;) {
@@ -388,24 +558,25 @@ export async function csvSource(
         yield { line: lastLine + 1, path: "", data: null, error: `CSV: ${describe(error)}` };
         return;
       }
-      yield* skipped.splice(0);
-      if (result.done) return;
-      const { record, info } = result.value;
-      bytesRead = info.bytes;
-      lastLine = info.lines;
-      // info.lines is the line the record ends on; a quoted field may span several lines.
-      const line = info.lines - record.reduce((count, cell) => count + countNewlines(cell), 0);
-      if (record.length !== header.length) {
+      if (result.done) {
+        closeBroken(lines.lastLine());
+        yield* skipped.splice(0);
+        return;
+      }
+      const { record, line, before } = result.value;
+      yield* before;
+      lastLine = line;
+      if (record.length !== columns.length) {
         yield {
           line,
           path: "",
           data: null,
-          error: `Raden har ${record.length} fält men rubrikraden har ${header.length} (the row has ${record.length} fields, the header ${header.length})`,
+          error: `Raden har ${record.length} fält men rubrikraden har ${columns.length} (the row has ${record.length} fields, the header ${columns.length})`,
         };
         continue;
       }
       const data: Record<string, string> = {};
-      for (const [index, column] of header.entries()) data[column] = record[index] ?? "";
+      for (const [index, column] of columns.entries()) data[column] = record[index] ?? "";
       yield { line, path: "", data };
     }
   }
@@ -417,15 +588,49 @@ export async function csvSource(
     bodies: [],
     cases: cases(),
     totalCases: null,
-    fractionRead: () => (totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 0),
+    fractionRead: () => (totalBytes > 0 ? Math.min(1, lines.bytesIn / totalBytes) : 0),
     lineOf: () => undefined,
   };
 }
 
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) count += 1;
-  return count;
+/**
+ * The line where the field the parser choked on starts. csv-parse gives the offset of the delimiter
+ * before that field, or, for the first field, of the end of the record before: then the text it had
+ * read of this record, blank lines first, says how many lines further on the field starts. A quoted
+ * field starts with its opening quote, so this is also where an unclosed quote opened.
+ */
+function brokenFieldLine(error: CsvParseError, lines: DecodedLines): number {
+  const offset = typeof error.bytes === "number" ? error.bytes : 0;
+  if (typeof error.column === "number" && error.column > 0) return lines.lineAt(offset);
+  return lines.lineAt(offset) + leadingLineBreaks(typeof error.raw === "string" ? error.raw : "");
+}
+
+function fieldName(header: string[] | null, column: unknown): string {
+  if (typeof column === "string") return column;
+  if (typeof column !== "number") return "";
+  return header?.[column] ?? `kolumn ${column + 1}`;
+}
+
+/** The report for a record the parser could not read, naming the field and the lines lost. */
+function describeCsvError({ line, field, error }: BrokenRecord, lastLine: number): string {
+  const prefix = field === "" ? "" : `${field}: `;
+  const lost =
+    lastLine > line
+      ? {
+          sv: ` Raderna ${line}–${lastLine} lästes därför inte.`,
+          en: `; lines ${line}–${lastLine} were not read`,
+        }
+      : { sv: "", en: "" };
+  switch (error.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return `${prefix}Citattecknet som inleder fältet stängs aldrig, så resten av filen lästes som en del av fältet.${lost.sv} Avsluta fältet med " och skriv citattecken inuti ett fält dubbelt ("") (unclosed quote${lost.en})`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return `${prefix}Fältet börjar med citattecken men har ett citattecken inuti som inte är dubblerat, så det går inte att se var fältet slutar.${lost.sv} Skriv citattecken inuti ett fält dubbelt ("") (a quote inside a quoted field must be doubled${lost.en})`;
+    case "INVALID_OPENING_QUOTE":
+      return `${prefix}Fältet innehåller ett citattecken men börjar inte med ett.${lost.sv} Omge hela fältet med citattecken och skriv citattecknet inuti dubbelt ("") (a quote in an unquoted field${lost.en})`;
+    default:
+      return `${prefix}CSV: ${error.message}${lost.sv}`;
+  }
 }
 
 function readHeader(name: string, cells: string[]): string[] {

@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
 import type { SlackMessage } from "./message.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
+import { richMrkdwn } from "./rich-text.js";
 
 export const SHARE_CASE_ACTION = "case_card.share";
 
@@ -45,9 +46,12 @@ export function caseCardMessage(
   }
   if (card.referrals.length > 0) {
     const lines = card.referrals.map((referral) =>
-      referral.overdueDays !== null
-        ? `:warning: *${escapeMrkdwn(referral.line)}*`
-        : `• ${escapeMrkdwn(referral.line)}`,
+      [
+        referral.overdueDays !== null
+          ? `:warning: *${escapeMrkdwn(referral.line)}*`
+          : `• ${escapeMrkdwn(referral.line)}`,
+        ...(referral.decisions ?? []).map((decision) => `      ↳ ${richMrkdwn(decision)}`),
+      ].join("\n"),
     );
     blocks.push(...sectionsOf("*Remisser*", lines));
   }

@@ -41,7 +41,7 @@ export type CasePresentation = {
   registryName: string;
 };
 
-const kindLabels: Record<CaseKind, string> = {
+export const kindLabels: Record<CaseKind, string> = {
   skrivelse: "Skrivelse",
   motion: "Motion",
   medborgarforslag: "Medborgarförslag",
@@ -50,7 +50,7 @@ const kindLabels: Record<CaseKind, string> = {
   other: "Övrigt ärende",
 };
 
-const statusLabels: Record<CaseStatus, string> = {
+export const statusLabels: Record<CaseStatus, string> = {
   initiated: "Registrerat",
   in_progress: "Under beredning",
   on_hold: "Vilande",
@@ -63,7 +63,7 @@ const statusLabels: Record<CaseStatus, string> = {
   obliterated: "Gallrat",
 };
 
-const timelineLabels: Record<TimelineDetails["kind"], string> = {
+export const timelineLabels: Record<TimelineDetails["kind"], string> = {
   preparation: "Beredning",
   proposal: "Förslag",
   decision: "Beslut",

@@ -3,7 +3,9 @@ import { renderCaseText } from "../../src/cli/render-case-text.js";
 import type { CaseDetails, ReferralDetails, ResponseDetails } from "../../src/modules/cases/case-details.js";
 import { presentCase } from "../../src/modules/cases/present-case.js";
 import { caseCardMessage } from "../../src/slack/blocks/case-card.js";
+import { historyButtonValue, OPEN_HISTORY_ACTION } from "../../src/slack/blocks/history-ids.js";
 import type { SlackMessage } from "../../src/slack/blocks/message.js";
+import { helpMessage } from "../../src/slack/blocks/replies.js";
 
 const TODAY = "2017-04-03";
 const APPROVER = "U0GODK001";
@@ -69,6 +71,15 @@ function caseWith(referrals: ReferralDetails[], overrides: Partial<CaseDetails> 
 const sectionText = (message: SlackMessage) =>
   message.blocks.flatMap((block) => (block.type === "section" ? [block.text?.text ?? ""] : [])).join("\n");
 
+const historyButtons = (message: SlackMessage) =>
+  message.blocks.flatMap((block) =>
+    block.type === "actions"
+      ? block.elements.filter(
+          (element) => element.type === "button" && element.action_id === OPEN_HISTORY_ACTION,
+        )
+      : [],
+  );
+
 describe("the case card: who decided each remissvar, and when", () => {
   it("shows the approver as a mention and the Stockholm day, under the referral", () => {
     const card = presentCase(caseWith([referral([response()])]), { today: TODAY, audience: "full" });
@@ -126,6 +137,34 @@ describe("the case card: who decided each remissvar, and when", () => {
       today: TODAY,
       audience: "public",
     });
-    expect(JSON.stringify(caseCardMessage(card))).not.toContain(APPROVER);
+    expect(JSON.stringify(caseCardMessage(card, { history: true }))).not.toContain(APPROVER);
+  });
+});
+
+describe("the case card's Historik button", () => {
+  const card = presentCase(caseWith([]), { today: TODAY, audience: "full" });
+
+  it("is there when asked for, next to Dela i kanalen, and names only the case", () => {
+    const message = caseCardMessage(card, { shareable: true, history: true });
+    const [button] = historyButtons(message);
+    expect(button).toMatchObject({ type: "button", text: { text: "Historik" } });
+    const value = button?.type === "button" ? button.value : undefined;
+    expect(historyButtonValue.parse(JSON.parse(value ?? "null"))).toEqual({ caseId: 4711, page: 1 });
+    const actions = message.blocks.filter((block) => block.type === "actions");
+    expect(actions).toHaveLength(1);
+  });
+
+  it("is not there otherwise (the card sent on remiss keeps its one button)", () => {
+    expect(historyButtons(caseCardMessage(card))).toHaveLength(0);
+    expect(historyButtons(caseCardMessage(card, { shareable: true }))).toHaveLength(0);
+  });
+});
+
+describe("/arende hjälp", () => {
+  it("lists historik, within one section's limit", () => {
+    const [block] = helpMessage().blocks;
+    const text = block?.type === "section" ? (block.text?.text ?? "") : "";
+    expect(text).toContain("/arende historik Dnr 108-1642/2017");
+    expect(text.length).toBeLessThanOrEqual(3000);
   });
 });

@@ -19,6 +19,7 @@ import {
   subscribeChannel,
 } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
+import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
 import { prepareRemiss, type RemissForm } from "./modules/referrals/prepare-remiss.js";
 import {
   type RemissRequest,
@@ -56,6 +57,10 @@ export type Services = {
   /** `viewer` is the asking Slack user: whether they may see a restricted case in full. */
   caseStatus(query: string, viewer: string): Promise<CaseStatusResult>;
   caseById(caseId: number): Promise<CaseDetails | null>;
+  /** A page of the case's history (1 is the newest); `viewer` decides what of a restricted case shows. */
+  caseHistory(
+    request: { viewer: string; page?: number } & ({ query: string } | { caseId: number }),
+  ): Promise<CaseHistoryResult>;
   claimSlackDelivery(keys: string[]): Promise<boolean>;
   digestSettings(channelId: string): Promise<DigestSettings | null>;
   subscribeChannel(request: {
@@ -123,6 +128,8 @@ export function createServices({
     caseStatus: (query, viewer) =>
       getCaseStatus({ db, query, viewer: { slackUserId: viewer, bootstrapAdmins: admins } }),
     caseById: (caseId) => getCaseById({ db, caseId }),
+    caseHistory: ({ viewer, ...request }) =>
+      getCaseHistory({ db, viewer: { slackUserId: viewer, bootstrapAdmins: admins }, ...request }),
     claimSlackDelivery: (keys) => claimReceipts(db, keys, clock.now()),
     digestSettings: (channelId) => getDigestSettings({ db, channelId }),
     subscribeChannel: (request) => subscribeChannel({ db, clock, admins, ...request }),

@@ -3,6 +3,7 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { runDigestCommand } from "./digest-command.js";
+import { runHistoryCommand } from "./history-command.js";
 import { runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
@@ -29,6 +30,14 @@ async function withDatabase(
   process.exit(code);
 }
 
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError("use a whole number from 1 up, e.g. 2");
+  }
+  return number;
+}
+
 function isoDate(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     throw new InvalidArgumentError("use the form YYYY-MM-DD, e.g. 2017-04-03");
@@ -51,6 +60,24 @@ program
         db,
         query: words.join(" "),
         today: options.asOf ?? today(systemClock),
+        out: process.stdout,
+      }),
+    ),
+  );
+
+program
+  .command("historik")
+  .description("show every change to a case, newest first, e.g. arendebot historik Dnr 108-1642/2017")
+  .argument("<identifier...>", "a dnr or a document number such as Motion 2016:114")
+  .option("--page <n>", "which page, 1 being the newest (default 1)", positiveInteger)
+  .option("--limit <n>", "events per page (default 20, at most 500)", positiveInteger)
+  .action(async (words: string[], options: { page?: number; limit?: number }) =>
+    withDatabase(({ db }) =>
+      runHistoryCommand({
+        db,
+        query: words.join(" "),
+        page: options.page,
+        limit: options.limit,
         out: process.stdout,
       }),
     ),

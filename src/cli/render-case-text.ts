@@ -2,6 +2,7 @@ import type { CaseSummary } from "../modules/cases/case-details.js";
 import type { CaseStatusResult } from "../modules/cases/get-case-status.js";
 import { type CasePresentation, presentCase } from "../modules/cases/present-case.js";
 import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
+import { richAsText } from "../modules/shared/rich-text.js";
 
 /** The terminal's case card: the same presentation Slack renders, as plain text. */
 export function renderCaseText(card: CasePresentation): string {
@@ -17,8 +18,10 @@ export function renderCaseText(card: CasePresentation): string {
   }
   if (card.referrals.length > 0) {
     lines.push("", "Remisser");
-    for (const referral of card.referrals)
+    for (const referral of card.referrals) {
       lines.push(`  ${referral.overdueDays !== null ? "!" : "-"} ${referral.line}`);
+      for (const decision of referral.decisions ?? []) lines.push(`      ${richAsText(decision)}`);
+    }
   }
   if (card.timeline.length > 0) {
     lines.push("", "Förslag, beslut och yttranden");

@@ -33,12 +33,12 @@ export function statusReply(
   const mayViewFull = result.fullAccess.has(details.id);
   const audience = chooseAudience(details, { mayViewFull, place });
   const card = presentCase(details, { today, audience });
-  const message = caseCardMessage(card, { shareable: place === "private" });
+  const message = caseCardMessage(card, { shareable: place === "private", history: true });
   const privateCard =
     place === "channel" &&
     audience === "public" &&
     chooseAudience(details, { mayViewFull, place: "private" }) === "full"
-      ? caseCardMessage(presentCase(details, { today, audience: "full" }))
+      ? caseCardMessage(presentCase(details, { today, audience: "full" }), { history: true })
       : null;
   return { message, privateCard };
 }

@@ -77,6 +77,9 @@ function response(overrides: Partial<ResponseDetails> = {}): ResponseDetails {
     link: null,
     answeredOn: "2017-01-13",
     approvalState: "approved",
+    decidedBySlackUserId: null,
+    decidedByName: null,
+    decidedAt: null,
     ...overrides,
   };
 }

@@ -29,6 +29,10 @@ export type ResponseDetails = {
   link: string | null;
   answeredOn: string | null;
   approvalState: "pending" | "approved" | "rejected";
+  /** Who approved or rejected it, and when; null while pending, or when an import did not say. */
+  decidedBySlackUserId: string | null;
+  decidedByName: string | null;
+  decidedAt: Date | null;
 };
 
 export type ReferralDetails = {

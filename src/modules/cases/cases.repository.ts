@@ -68,6 +68,9 @@ export async function loadCaseDetails(db: Database, ids: number[]): Promise<Case
         link: response.link,
         answeredOn: response.answeredOn,
         approvalState: response.approvalState,
+        decidedBySlackUserId: response.decidedBySlackUserId,
+        decidedByName: response.decidedByName,
+        decidedAt: response.decidedAt,
       })),
     })),
     deadlines: row.deadlines

@@ -7,12 +7,15 @@ import {
   planCaseDeadline,
   statedDueDateWarning,
 } from "../deadlines/deadline-rules.js";
+import type { RichText } from "../shared/rich-text.js";
+import { formatStockholmDay } from "../shared/swedish-time.js";
 import type {
   CaseDeadlineDetails,
   CaseDetails,
   CaseKind,
   CaseStatus,
   ReferralDetails,
+  ResponseDetails,
   TimelineDetails,
 } from "./case-details.js";
 
@@ -29,7 +32,8 @@ export type CasePresentation = {
   facts: { label: string; value: string }[];
   stage: string;
   summary: string | null;
-  referrals: { line: string; overdueDays: number | null }[];
+  /** `decisions`: who approved or rejected each answer, and when ("Godkänt av <@U…> 3 apr. 2017"). */
+  referrals: { line: string; overdueDays: number | null; decisions?: RichText[] }[];
   /** The case's statutory target or local policy deadline, and whether it is met. */
   deadlines: { line: string; overdueDays: number | null }[];
   timeline: { heading: string; text: string }[];
@@ -37,7 +41,7 @@ export type CasePresentation = {
   registryName: string;
 };
 
-const kindLabels: Record<CaseKind, string> = {
+export const kindLabels: Record<CaseKind, string> = {
   skrivelse: "Skrivelse",
   motion: "Motion",
   medborgarforslag: "Medborgarförslag",
@@ -46,7 +50,7 @@ const kindLabels: Record<CaseKind, string> = {
   other: "Övrigt ärende",
 };
 
-const statusLabels: Record<CaseStatus, string> = {
+export const statusLabels: Record<CaseStatus, string> = {
   initiated: "Registrerat",
   in_progress: "Under beredning",
   on_hold: "Vilande",
@@ -59,7 +63,7 @@ const statusLabels: Record<CaseStatus, string> = {
   obliterated: "Gallrat",
 };
 
-const timelineLabels: Record<TimelineDetails["kind"], string> = {
+export const timelineLabels: Record<TimelineDetails["kind"], string> = {
   preparation: "Beredning",
   proposal: "Förslag",
   decision: "Beslut",
@@ -171,7 +175,7 @@ export function describeStage(details: CaseDetails, today: string): string {
 function referralLine(
   referral: ReferralDetails,
   today: string,
-): { line: string; overdueDays: number | null } {
+): { line: string; overdueDays: number | null; decisions?: RichText[] } {
   const warning = referral.dueOn ? statedDueDateWarning(referral.dueOn) : null;
   const due = referral.dueOn
     ? `svar senast ${formatSwedishDate(referral.dueOn)}${warning ? ` (${warning})` : ""}`
@@ -198,7 +202,31 @@ function referralLine(
       if (pending) state += " (svar väntar på godkännande)";
       break;
   }
-  return { line: `${capitalise(referral.body.name)}: ${due}, ${state}`, overdueDays: late };
+  const several = referral.responses.filter((candidate) => candidate.approvalState !== "pending").length > 1;
+  const decisions = referral.responses.flatMap((candidate) => decisionOf(candidate, several));
+  return {
+    line: `${capitalise(referral.body.name)}: ${due}, ${state}`,
+    overdueDays: late,
+    ...(decisions.length > 0 ? { decisions } : {}),
+  };
+}
+
+/** "Godkänt av <@U…> 3 apr. 2017"; nothing when an import gave neither who nor when. */
+function decisionOf(response: ResponseDetails, several: boolean): RichText[] {
+  if (response.approvalState === "pending") return [];
+  const by = response.decidedBySlackUserId ?? response.decidedByName;
+  if (!by && !response.decidedAt) return [];
+  const text: RichText[number][] = [response.approvalState === "approved" ? "Godkänt" : "Avslaget"];
+  if (by) {
+    text.push(" av ", {
+      person: { slackUserId: response.decidedBySlackUserId, name: response.decidedByName },
+    });
+  }
+  if (response.decidedAt) text.push(` ${formatStockholmDay(response.decidedAt)}`);
+  // A remiss answered after a rejection has several decisions: say which answer each was about.
+  if (several && response.answeredOn)
+    text.push(` (svaret daterat ${formatSwedishDate(response.answeredOn)})`);
+  return [text];
 }
 
 function standingText(standing: DeadlineStanding): string {

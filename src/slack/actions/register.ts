@@ -1,11 +1,14 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../blocks/approval-ids.js";
 import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
+import { NEWER_HISTORY_ACTION, OLDER_HISTORY_ACTION, OPEN_HISTORY_ACTION } from "../blocks/history-ids.js";
 import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { createWebPoster } from "../web-poster.js";
 import { approveResponseAction } from "./approve-response.js";
+import { openCaseHistory } from "./open-case-history.js";
 import { openResponseModal } from "./open-response-modal.js";
+import { pageCaseHistory } from "./page-case-history.js";
 import { rejectResponseAction } from "./reject-response.js";
 import { shareCaseCard } from "./share-case-card.js";
 
@@ -15,4 +18,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
   const poster = deps.poster ?? createWebPoster({ client: app.client });
   app.action<BlockButtonAction>(APPROVE_RESPONSE_ACTION, approveResponseAction({ ...deps, poster }));
   app.action<BlockButtonAction>(REJECT_RESPONSE_ACTION, rejectResponseAction(deps));
+  app.action<BlockButtonAction>(OPEN_HISTORY_ACTION, openCaseHistory(deps));
+  const paging = pageCaseHistory(deps);
+  app.action<BlockButtonAction>(OLDER_HISTORY_ACTION, paging);
+  app.action<BlockButtonAction>(NEWER_HISTORY_ACTION, paging);
 }

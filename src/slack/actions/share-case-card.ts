@@ -51,7 +51,7 @@ export function shareCaseCard({ services }: SlackDeps) {
     await respond({
       response_type: "in_channel",
       replace_original: false,
-      ...caseCardMessage(card, { sharedBy: body.user.id }),
+      ...caseCardMessage(card, { sharedBy: body.user.id, history: true }),
     });
   };
 }

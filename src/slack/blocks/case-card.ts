@@ -1,7 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
+import { OPEN_HISTORY_ACTION } from "./history-ids.js";
 import type { SlackMessage } from "./message.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
+import { richMrkdwn } from "./rich-text.js";
 
 export const SHARE_CASE_ACTION = "case_card.share";
 
@@ -11,7 +13,8 @@ const SUMMARY_MAX = 900;
 
 export function caseCardMessage(
   card: CasePresentation,
-  options: { shareable?: boolean; sharedBy?: string } = {},
+  /** `history`: a Historik button, showing the history to whoever clicks, by their own access. */
+  options: { shareable?: boolean; sharedBy?: string; history?: boolean } = {},
 ): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: shorten(card.heading, SLACK_LIMITS.headerText) } },
@@ -45,9 +48,12 @@ export function caseCardMessage(
   }
   if (card.referrals.length > 0) {
     const lines = card.referrals.map((referral) =>
-      referral.overdueDays !== null
-        ? `:warning: *${escapeMrkdwn(referral.line)}*`
-        : `• ${escapeMrkdwn(referral.line)}`,
+      [
+        referral.overdueDays !== null
+          ? `:warning: *${escapeMrkdwn(referral.line)}*`
+          : `• ${escapeMrkdwn(referral.line)}`,
+        ...(referral.decisions ?? []).map((decision) => `      ↳ ${richMrkdwn(decision)}`),
+      ].join("\n"),
     );
     blocks.push(...sectionsOf("*Remisser*", lines));
   }
@@ -69,19 +75,24 @@ export function caseCardMessage(
       text: part === card.registryName ? escapeMrkdwn(part) : part,
     }));
   blocks.push({ type: "context", elements: context });
+  const buttons = [];
   if (options.shareable) {
-    blocks.push({
-      type: "actions",
-      elements: [
-        {
-          type: "button",
-          action_id: SHARE_CASE_ACTION,
-          text: { type: "plain_text", text: "Dela i kanalen" },
-          value: JSON.stringify({ caseId: card.caseId }),
-        },
-      ],
+    buttons.push({
+      type: "button" as const,
+      action_id: SHARE_CASE_ACTION,
+      text: { type: "plain_text" as const, text: "Dela i kanalen" },
+      value: JSON.stringify({ caseId: card.caseId }),
     });
   }
+  if (options.history) {
+    buttons.push({
+      type: "button" as const,
+      action_id: OPEN_HISTORY_ACTION,
+      text: { type: "plain_text" as const, text: "Historik" },
+      value: JSON.stringify({ caseId: card.caseId }),
+    });
+  }
+  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
   return { text: card.fallbackText, blocks: fitToMessage(blocks) };
 }
 

@@ -5,6 +5,7 @@ import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
 import { answerInTime } from "./answer-in-time.js";
 import { digestArguments, digestCommand } from "./digest/digest-command.js";
+import { historikArguments, historikCommand } from "./historik.js";
 import { remissvarArguments, remissvarCommand } from "./remissvar.js";
 import { remitteraArguments, remitteraCommand } from "./remittera.js";
 import { roleArguments, roleCommand } from "./roles/role-command.js";
@@ -14,6 +15,7 @@ export function arendeCommand({ services }: SlackDeps) {
   const roles = roleCommand({ services });
   const remittera = remitteraCommand({ services });
   const remissvar = remissvarCommand({ services });
+  const historik = historikCommand({ services });
   return async ({
     command,
     ack,
@@ -29,6 +31,8 @@ export function arendeCommand({ services }: SlackDeps) {
     if (remissQuery !== null) return remittera({ command, ack, respond, logger, client }, remissQuery);
     const responseQuery = remissvarArguments(command.text);
     if (responseQuery !== null) return remissvar({ command, ack, respond, logger, client }, responseQuery);
+    const historyQuery = historikArguments(command.text);
+    if (historyQuery !== null) return void (await historik({ command, ack, respond, logger }, historyQuery));
     const request = parseBotRequest(command.text);
     if (request.type === "help") return ack({ response_type: "ephemeral", ...helpMessage() });
     if (request.type === "unknown")

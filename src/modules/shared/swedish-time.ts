@@ -1,0 +1,49 @@
+import { REGISTRY_TIME_ZONE } from "../../clock.js";
+
+/**
+ * Swedish dates and times for what people read, from the platform's locale data (Intl) rather than
+ * a month table of our own. Instants are shown in Stockholm time; calendar dates ("YYYY-MM-DD") have
+ * no zone, so they are formatted as the UTC day they name.
+ */
+const instantFormat = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: REGISTRY_TIME_ZONE,
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+const instantDayFormat = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: REGISTRY_TIME_ZONE,
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+});
+
+const calendarDayFormat = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: "UTC",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+});
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An instant as "3 apr. 2017 14:05", Stockholm time. */
+export function formatStockholmTime(at: Date): string {
+  return instantFormat.format(at);
+}
+
+/** The Stockholm day of an instant, as "3 apr. 2017". */
+export function formatStockholmDay(at: Date): string {
+  return instantDayFormat.format(at);
+}
+
+/** "2017-03-31" as "31 mars 2017"; anything that is not a calendar date is returned as it came. */
+export function formatCalendarDay(day: string): string {
+  if (!ISO_DAY.test(day)) return day;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(parsed.getTime()) ? day : calendarDayFormat.format(parsed);
+}

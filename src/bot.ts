@@ -34,7 +34,11 @@ export async function startBot({
     clock,
     admins: config.admins,
     deadlineRules: config.deadlines,
-    limits: { timeoutMs: config.limits.registryTimeoutMs, maxInFlight: config.limits.maxInFlight },
+    limits: {
+      timeoutMs: config.limits.registryTimeoutMs,
+      maxInFlight: config.limits.maxInFlight,
+      concurrency: database.concurrency,
+    },
   });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.

@@ -107,7 +107,7 @@ export type Services = {
 export type RoleChangeRequest = { by: SlackUser; slackUserId: string; role: Role; body: string | null };
 
 /** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
-export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100 };
+export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100, concurrency: 4 };
 
 export function createServices({
   db,

@@ -21,6 +21,8 @@ export type Executor = Pick<Database, "select" | "insert" | "update" | "delete" 
 export type DatabaseHandle = {
   db: Database;
   kind: DatabaseConfig["kind"];
+  /** Queries it can work on at once: PGlite has one session, PostgreSQL a pool of connections. */
+  concurrency: number;
   migrate(): Promise<void>;
   /** Answers when the database answers; used by /readyz. */
   ping(): Promise<void>;
@@ -47,8 +49,9 @@ export async function openDatabase(
 const CONNECT_TIMEOUT_S = 3;
 
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
+  const max = options.max ?? 10;
   const client = postgres(url, {
-    max: options.max ?? 10,
+    max,
     connect_timeout: CONNECT_TIMEOUT_S,
     onnotice: () => {},
   });
@@ -56,6 +59,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   return {
     db,
     kind: "postgres",
+    concurrency: max,
     migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -70,6 +74,8 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
   return {
     db,
     kind: "pglite",
+    // One query runs at a time; a second keeps the worker busy while the first answer is read.
+    concurrency: 2,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     ping: async () => {
       await client.query("select 1");
@@ -85,6 +91,8 @@ export function wrapThreadedPglite(client: ThreadedPGlite): DatabaseHandle {
   return {
     db,
     kind: "pglite",
+    // One query runs at a time; a second keeps the worker busy while the first answer is read.
+    concurrency: 2,
     migrate: () => migratePglite(drizzlePglite(driverClient), { migrationsFolder }),
     ping: async () => {
       await client.query("select 1");

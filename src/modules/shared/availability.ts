@@ -20,21 +20,33 @@ export class RegistryBusyError extends Error {
 }
 
 export type RegistryLimits = {
-  /** How long one call may wait for the database before the asker is told it does not answer. */
+  /** How long a caller may wait, queued and running, before it is told the registry does not answer. */
   timeoutMs: number;
-  /** How many calls may wait for the database at once; the next is turned away at once. */
+  /** Callers waiting at once, queued and running; the next is turned away at once. */
   maxInFlight: number;
+  /**
+   * Calls run at once; the rest wait their turn here, not inside the database. The embedded database
+   * has one session, PostgreSQL a pool: more at once only interleaves their queries, so that under
+   * load every caller finishes late instead of most finishing in time.
+   */
+  concurrency: number;
 };
 
 type AsyncCalls = Record<string, (...args: never[]) => Promise<unknown>>;
 
+/** How much of its time a call may spend queued before it is turned away. */
+const QUEUE_SHARE = 0.5;
+
 /**
- * Wraps each call with the limits, so that every caller hears something within `timeoutMs`:
- * - a call that takes longer is answered "unavailable"; it keeps running (a transaction cannot be
- *   abandoned half-way) and keeps its place in the count until it ends;
- * - while the oldest call still within its time has waited more than a share of it, the database is
- *   behind: a new call is turned away at once instead of joining a queue it cannot get through in
- *   time. "Busy" while calls still finish; "unavailable" when none has finished for `timeoutMs`.
+ * Admission control for the calls the Slack layer makes, so that every caller hears something within
+ * `timeoutMs` and the database works only for callers still waiting:
+ * - at most `concurrency` calls run; the others queue in order of arrival;
+ * - a call still queued after half its time is turned away without touching the database: "busy"
+ *   while calls still finish, "unavailable" when none has finished for `timeoutMs` (a hung database);
+ *   one whose turn would come later than that, judged by how long calls have been taking, is turned
+ *   away on arrival;
+ * - a running call past its time is answered "unavailable"; it keeps running (a transaction cannot be
+ *   abandoned half-way) and keeps its slot until it ends;
  * - at most `maxInFlight` calls wait at once.
  */
 export function withinLimits<T extends AsyncCalls>(
@@ -42,52 +54,89 @@ export function withinLimits<T extends AsyncCalls>(
   limits: RegistryLimits,
   now: () => number = () => performance.now(),
 ): T {
-  const queueBudgetMs = limits.timeoutMs * QUEUE_SHARE;
-  // Start times of the calls still within their time, oldest first (a Map keeps insertion order).
-  const waiting = new Map<number, number>();
-  let inFlight = 0;
-  let nextCall = 0;
+  type Queued = { start(): void; refuse(): void };
+  const queue: Queued[] = [];
+  let running = 0;
   let lastFinished = now();
+  // How long a call has been taking lately; with the queue's length it tells a newcomer's wait.
+  let typicalMs = 0;
 
-  const refusal = (): Error | undefined => {
-    const oldest = waiting.values().next().value;
-    const behind = oldest !== undefined && now() - oldest > queueBudgetMs;
-    if (!behind && inFlight < limits.maxInFlight) return undefined;
-    const progressing = now() - lastFinished < limits.timeoutMs;
-    return progressing ? new RegistryBusyError(inFlight) : new RegistryUnavailableError(limits.timeoutMs);
+  const refusal = (): Error =>
+    now() - lastFinished < limits.timeoutMs
+      ? new RegistryBusyError(running + queue.length)
+      : new RegistryUnavailableError(limits.timeoutMs);
+
+  const startQueued = () => {
+    while (running < limits.concurrency && queue.length > 0) queue.shift()?.start();
+  };
+
+  const admit = <R>(run: () => Promise<R>): Promise<R> => {
+    if (running + queue.length >= limits.maxInFlight) return Promise.reject(refusal());
+    const expectedWaitMs = ((queue.length + 1) * typicalMs) / limits.concurrency;
+    if (running >= limits.concurrency && expectedWaitMs > limits.timeoutMs * QUEUE_SHARE) {
+      return Promise.reject(refusal());
+    }
+    return new Promise<R>((resolve, reject) => {
+      let settled = false;
+      const settle = (finish: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(queueTimer);
+        clearTimeout(deadline);
+        finish();
+      };
+      const entry: Queued = {
+        start: () => {
+          clearTimeout(queueTimer);
+          running += 1;
+          const started = now();
+          // The books are kept before the caller hears, so the next caller sees the slot free.
+          const finished = () => {
+            running -= 1;
+            lastFinished = now();
+            const took = lastFinished - started;
+            typicalMs = typicalMs === 0 ? took : 0.8 * typicalMs + 0.2 * took;
+            startQueued();
+          };
+          // A call that throws before returning its promise fails like one that rejects.
+          let work: Promise<R>;
+          try {
+            work = run();
+          } catch (error) {
+            work = Promise.reject(error);
+          }
+          work.then(
+            (value) => {
+              finished();
+              settle(() => resolve(value));
+            },
+            (error: unknown) => {
+              finished();
+              settle(() => reject(error));
+            },
+          );
+        },
+        refuse: () => settle(() => reject(refusal())),
+      };
+      const queueTimer = setTimeout(() => {
+        const index = queue.indexOf(entry);
+        if (index === -1) return;
+        queue.splice(index, 1);
+        entry.refuse();
+      }, limits.timeoutMs * QUEUE_SHARE);
+      const deadline = setTimeout(
+        () => settle(() => reject(new RegistryUnavailableError(limits.timeoutMs))),
+        limits.timeoutMs,
+      );
+      queue.push(entry);
+      startQueued();
+    });
   };
 
   const guarded: Record<string, (...args: never[]) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls)) {
-    guarded[name] = (...args) => {
-      const refused = refusal();
-      if (refused) return Promise.reject(refused);
-      const id = nextCall++;
-      waiting.set(id, now());
-      inFlight += 1;
-      let timer: NodeJS.Timeout | undefined;
-      const work = call(...args).finally(() => {
-        inFlight -= 1;
-        waiting.delete(id);
-        lastFinished = now();
-        clearTimeout(timer);
-      });
-      // The abandoned work may still fail later; no one is left to hear it.
-      work.catch(() => {});
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new RegistryUnavailableError(limits.timeoutMs));
-        }, limits.timeoutMs);
-      });
-      return Promise.race([work, timeout]);
-    };
-  }
+  for (const [name, call] of Object.entries(calls)) guarded[name] = (...args) => admit(() => call(...args));
   return guarded as T;
 }
-
-/** How much of a call's time it may spend queued before newcomers are turned away. */
-const QUEUE_SHARE = 0.5;
 
 export function isRegistryBusy(error: unknown): error is RegistryBusyError {
   return error instanceof RegistryBusyError;

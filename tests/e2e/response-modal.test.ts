@@ -41,6 +41,7 @@ beforeAll(async () => {
     publicTitle: "Bristerna inom socialtjänsten",
     raisedOn: "2016-10-26",
     status: "in_progress",
+    responsibleBody: "Socialnämnden",
   });
   motion = await seed.case({
     dnr: "108-1700/2017",

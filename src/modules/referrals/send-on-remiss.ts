@@ -1,7 +1,7 @@
 import type { Clock } from "../../clock.js";
 import { today as todayOf } from "../../clock.js";
 import type { Database } from "../../db/client.js";
-import { may, refusal } from "../access/permissions.js";
+import { may, mayForSomeBody, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { CaseDetails } from "../cases/case-details.js";
@@ -11,7 +11,7 @@ import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
 import type { Actor } from "../shared/actor.js";
 import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
 import {
-  caseExists,
+  findCaseResponsibleBody,
   findOpenReferralBodyIds,
   findRemissBodies,
   insertOpenReferralsIfAbsent,
@@ -69,9 +69,11 @@ class AlreadyOpen extends Error {
 
 /**
  * Sends a case on remiss to one or more bodies: one open referral per body, each watched by a
- * referral_due deadline, audited as `referral.sent` with the sender, all in one transaction. Only
- * registrators and admins may. The due date must be today or later in Stockholm; a body may have only
- * one open remiss per case, and a concurrent submit that loses that race writes nothing.
+ * referral_due deadline, audited as `referral.sent` with the sender, all in one transaction. Only the
+ * registrators of the case's responsible body and admins may, checked here whatever the form was (a
+ * forged submission naming another body's case is refused, and nothing is written). The due date must
+ * be today or later in Stockholm; a body may have only one open remiss per case, and a concurrent
+ * submit that loses that race writes nothing.
  */
 export async function sendOnRemiss({
   db,
@@ -87,7 +89,7 @@ export async function sendOnRemiss({
   request: RemissRequest;
 }): Promise<SendOnRemissResult> {
   const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
-  if (!may(roles, "send_on_remiss")) {
+  if (!mayForSomeBody(roles, "send_on_remiss")) {
     return {
       ok: false,
       type: "refused",
@@ -95,12 +97,21 @@ export async function sendOnRemiss({
       message: refusal("send_on_remiss"),
     };
   }
-  if (!(await caseExists(db, request.caseId))) {
+  const target = await findCaseResponsibleBody(db, request.caseId);
+  if (!target) {
     return {
       ok: false,
       type: "case_not_found",
       code: REFERRAL_ERRORS.caseNotFound,
       message: "Ärendet finns inte längre i diariet.",
+    };
+  }
+  if (!may(roles, "send_on_remiss", target.responsibleBody?.id)) {
+    return {
+      ok: false,
+      type: "refused",
+      code: REFERRAL_ERRORS.notAllowed,
+      message: refusal("send_on_remiss", target.responsibleBody?.name),
     };
   }
 

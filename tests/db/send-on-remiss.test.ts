@@ -101,7 +101,13 @@ describe("sendOnRemiss", () => {
     expect(result.referrals.find((referral) => referral.body.id === bromma)?.body.slackChannelId).toBe(
       "C0BROMMA",
     );
-    expect(result.details?.referrals).toHaveLength(2);
+    expect(result.caseLabel).toBe(`Dnr 108-${1000 + cases}/2017`);
+    // The card for the answering bodies' channels: an open case in full, with its new remisser.
+    expect(result.channelCard).toMatchObject({
+      audience: "full",
+      heading: expect.stringContaining("Motion nummer"),
+    });
+    expect(result.channelCard?.referrals).toHaveLength(2);
 
     const { rows, watches, audit } = await written(caseId);
     expect(rows).toHaveLength(2);
@@ -182,6 +188,22 @@ describe("sendOnRemiss", () => {
     });
     expect((await written(caseId)).rows).toHaveLength(0);
     expect((await send({ caseId, bodyIds: [bromma] }, ADMIN)).ok).toBe(true);
+  });
+
+  it("a restricted case goes to the answering bodies' channels with its public data only", async () => {
+    const caseId = await newCase({
+      title: "Utredning om ett barn med skyddad identitet",
+      publicTitle: "Sekretess",
+      restricted: true,
+      summary: "Barnet har placerats hos en jourfamilj.",
+    });
+    const result = await send({ caseId, bodyIds: [bromma] });
+    if (!result.ok) throw new Error(`expected ok, got ${result.type}`);
+    const card = JSON.stringify(result.channelCard);
+    expect(result.channelCard?.audience).toBe("public");
+    expect(card).toContain("Sekretess");
+    expect(card).not.toContain("skyddad identitet");
+    expect(card).not.toContain("jourfamilj");
   });
 
   it("refuses a due date in the past (Stockholm's today is allowed), no bodies and a too long message", async () => {

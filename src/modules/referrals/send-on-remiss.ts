@@ -4,9 +4,15 @@ import type { Database } from "../../db/client.js";
 import { may, mayForSomeBody, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { CaseDetails } from "../cases/case-details.js";
+import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { getCaseById } from "../cases/get-case-status.js";
-import { formatSwedishDate, joinSwedish } from "../cases/present-case.js";
+import {
+  type CasePresentation,
+  caseLabel,
+  formatSwedishDate,
+  joinSwedish,
+  presentCase,
+} from "../cases/present-case.js";
 import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
 import type { Actor } from "../shared/actor.js";
 import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
@@ -44,8 +50,13 @@ export type SendOnRemissResult =
       /** "svarsdatumet infaller på en lördag" when the stated date is not a working day. */
       dueDateWarning: string | null;
       referrals: SentReferral[];
-      /** The case as it stands after the remiss, for the card posted to each body's channel. */
-      details: CaseDetails | null;
+      /** "Dnr 108-1642/2017": public, for the sender's confirmation. */
+      caseLabel: string;
+      /**
+       * The card posted to each answering body's channel, as the case stands after the remiss, for a
+       * channel's audience (a restricted case shows its public data only); null if the case vanished.
+       */
+      channelCard: CasePresentation | null;
     }
   | { ok: false; type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
   | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound; message: string }
@@ -232,7 +243,10 @@ export async function sendOnRemiss({
       dueStatement,
       dueDateWarning,
       referrals,
-      details,
+      caseLabel: details ? caseLabel(details) : `Ärende ${request.caseId}`,
+      channelCard: details
+        ? presentCase(details, { today, audience: audienceFor(IN_CHANNEL, details) })
+        : null,
     };
   } catch (error) {
     if (!(error instanceof AlreadyOpen)) throw error;

@@ -368,6 +368,11 @@ export const approvalMessages = pgTable(
       .references(() => referralResponses.id, { onDelete: "cascade" }),
     channelId: text("channel_id").notNull(),
     messageTs: text("message_ts").notNull(),
+    /**
+     * The godkännare a direct message went to; null for a copy in a channel. A decision updates each
+     * copy for its reader, and a DM's channel id (D…) does not say whose it is.
+     */
+    recipientSlackUserId: text("recipient_slack_user_id"),
   },
   (t) => [
     uniqueIndex("approval_messages_channel_ts_idx").on(t.channelId, t.messageTs),

@@ -1,4 +1,4 @@
-import { chooseAudience } from "../modules/cases/choose-audience.js";
+import { type Audience, audienceFor, IN_CHANNEL } from "../modules/cases/audience.js";
 import type { CaseStatusResult } from "../modules/cases/get-case-status.js";
 import { caseLabel, presentCase } from "../modules/cases/present-case.js";
 import { caseCardMessage } from "./blocks/case-card.js";
@@ -30,15 +30,14 @@ export function statusReply(
   if (!details) return { message: notFoundMessage("det numret", []), privateCard: null };
   if (others.length > 0) return { message: severalRegistriesMessage(result.cases), privateCard: null };
 
-  const mayViewFull = result.fullAccess.has(details.id);
-  const audience = chooseAudience(details, { mayViewFull, place });
+  // The asker's audience was decided by the use case; a channel's needs no asker.
+  const forAsker: Audience = result.fullAccess.has(details.id) ? "full" : "public";
+  const audience = place === "channel" ? audienceFor(IN_CHANNEL, details) : forAsker;
   const card = presentCase(details, { today, audience });
   const message = caseCardMessage(card, { shareable: place === "private", history: true });
   const privateCard =
-    place === "channel" &&
-    audience === "public" &&
-    chooseAudience(details, { mayViewFull, place: "private" }) === "full"
-      ? caseCardMessage(presentCase(details, { today, audience: "full" }), { history: true })
+    audience === "public" && forAsker === "full"
+      ? caseCardMessage(presentCase(details, { today, audience: forAsker }), { history: true })
       : null;
   return { message, privateCard };
 }

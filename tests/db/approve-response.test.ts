@@ -40,7 +40,7 @@ beforeAll(async () => {
   seed = new Seeder(database.db);
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
-  await seed.body("Kommunstyrelsen", "board", "C0KS");
+  const kommunstyrelsen = await seed.body("Kommunstyrelsen", "board", "C0KS");
   const grant = (slackUserId: string, bodyId: number, role: "godkannare" | "handlaggare") => ({
     slackUserId,
     bodyId,
@@ -48,14 +48,14 @@ beforeAll(async () => {
     grantedBy: ADMIN.userId,
     grantedAt: new Date("2017-01-01T00:00:00Z"),
   });
-  await database.db
-    .insert(memberships)
-    .values([
-      grant(APPROVER.userId, socialnamnden, "godkannare"),
-      grant(SECOND_APPROVER.userId, socialnamnden, "godkannare"),
-      grant(BROMMA_APPROVER.userId, bromma, "godkannare"),
-      grant(OFFICER.userId, socialnamnden, "handlaggare"),
-    ]);
+  await database.db.insert(memberships).values([
+    grant(APPROVER.userId, socialnamnden, "godkannare"),
+    grant(SECOND_APPROVER.userId, socialnamnden, "godkannare"),
+    grant(BROMMA_APPROVER.userId, bromma, "godkannare"),
+    grant(OFFICER.userId, socialnamnden, "handlaggare"),
+    // A role for the responsible body entitles SECOND_APPROVER to its restricted cases.
+    grant(SECOND_APPROVER.userId, kommunstyrelsen, "handlaggare"),
+  ]);
 });
 afterAll(() => database.destroy());
 
@@ -64,14 +64,19 @@ let cases = 0;
  * A case with an overdue remiss to `body` (due Friday 31 March 2017, watched by a referral_due
  * deadline) and a recorded response awaiting approval, posted as an approval request in one channel.
  */
-async function pendingResponse(body = "Socialnämnden", kind: "answer" | "declined" = "answer") {
+async function pendingResponse(
+  body = "Socialnämnden",
+  kind: "answer" | "declined" = "answer",
+  restricted = false,
+) {
   cases += 1;
   const dnr = `108-${2000 + cases}/2017`;
   const caseId = await seed.case({
     dnr,
     kind: "skrivelse",
-    title: `Skrivelse ${cases}`,
-    publicTitle: `Skrivelse ${cases}`,
+    title: restricted ? `Hemlig skrivelse ${cases}` : `Skrivelse ${cases}`,
+    publicTitle: restricted ? "Sekretess" : `Skrivelse ${cases}`,
+    restricted,
     responsibleBody: "Kommunstyrelsen",
     status: "in_progress",
     referrals: [
@@ -165,9 +170,15 @@ describe("Godkänn", () => {
         responseId: ids.responseId,
         caseLabel: `Dnr ${ids.dnr}`,
         bodyName: "Socialnämnden",
-        submittedBySlackUserId: SUBMITTER,
-        responsibleBodyChannelId: "C0KS",
-        messages: [{ channelId: "C0SOCIAL", messageTs: expect.any(String) }],
+        submitter: { slackUserId: SUBMITTER, view: { audience: "full" } },
+        responsibleChannel: { channelId: "C0KS", view: { audience: "full" } },
+        copies: [
+          {
+            channelId: "C0SOCIAL",
+            messageTs: expect.any(String),
+            view: { audience: "full", summary: "Motionen kan anses besvarad." },
+          },
+        ],
       },
     });
     const after = await snapshot(ids);
@@ -333,11 +344,73 @@ describe("Avslå", () => {
     expect(await snapshot(ids)).toEqual(before);
   });
 
+  it("a restricted case: each reader of the decision gets the view the audience rule gives them", async () => {
+    const ids = await pendingResponse("Socialnämnden", "answer", true);
+    // The copy in SECOND_APPROVER's direct message; SECOND_APPROVER also works for Kommunstyrelsen.
+    await database.db.insert(approvalMessages).values([
+      {
+        responseId: ids.responseId,
+        channelId: "D0GODK002",
+        messageTs: "1700000900.1",
+        recipientSlackUserId: SECOND_APPROVER.userId,
+      },
+      {
+        responseId: ids.responseId,
+        channelId: "D0GODK001",
+        messageTs: "1700000900.2",
+        recipientSlackUserId: APPROVER.userId,
+      },
+    ]);
+    const form = await prepareRejection({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: APPROVER.userId,
+      responseId: ids.responseId,
+    });
+    expect(form).toMatchObject({
+      ok: true,
+      view: { audience: "public", caseTitle: "Sekretess", summary: null },
+    });
+    const entitledForm = await prepareRejection({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: SECOND_APPROVER.userId,
+      responseId: ids.responseId,
+    });
+    expect(entitledForm).toMatchObject({
+      ok: true,
+      view: { audience: "full", caseTitle: `Hemlig skrivelse ${cases}` },
+    });
+
+    const result = await approve(ids.responseId);
+    if (!result.ok) throw new Error(`expected ok, got ${result.type}`);
+    const audiences = result.subject.copies.map((copy) => [
+      copy.channelId,
+      copy.view.audience,
+      copy.view.summary,
+    ]);
+    expect(audiences).toEqual([
+      ["C0SOCIAL", "public", null],
+      ["D0GODK002", "full", "Motionen kan anses besvarad."],
+      ["D0GODK001", "public", null],
+    ]);
+    // The submitter is a handläggare of the answering body only; the responsible channel is a channel.
+    expect(result.subject.submitter?.view).toMatchObject({ audience: "public", caseTitle: "Sekretess" });
+    expect(result.subject.responsibleChannel?.view).toMatchObject({
+      audience: "public",
+      caseTitle: "Sekretess",
+    });
+    expect(result.subject.unrecordedCopy).toMatchObject({ audience: "public", summary: null });
+  });
+
   it("prepareRejection checks the right and that the request is still pending", async () => {
     const ids = await pendingResponse();
     const check = (slackUserId: string) =>
       prepareRejection({ db: database.db, bootstrapAdmins, slackUserId, responseId: ids.responseId });
-    expect(await check(APPROVER.userId)).toMatchObject({ ok: true, subject: { responseId: ids.responseId } });
+    expect(await check(APPROVER.userId)).toMatchObject({
+      ok: true,
+      view: { responseId: ids.responseId, summary: "Motionen kan anses besvarad." },
+    });
     expect(await check(BROMMA_APPROVER.userId)).toMatchObject({
       ok: false,
       code: DECISION_ERRORS.notAllowed,

@@ -11,6 +11,7 @@ import {
 import { refusal } from "../../src/modules/access/permissions.js";
 import { listApprovers } from "../../src/modules/responses/list-approvers.js";
 import { prepareResponse } from "../../src/modules/responses/prepare-response.js";
+import { SUMMARY_WITHHELD_NOTICE } from "../../src/modules/responses/present-response.js";
 import { recordApprovalMessages } from "../../src/modules/responses/record-approval-messages.js";
 import { type ResponseRequest, recordResponse } from "../../src/modules/responses/record-response.js";
 import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/response-errors.js";
@@ -30,17 +31,21 @@ let database: TestDatabase;
 let seed: Seeder;
 let socialnamnden: number;
 let bromma: number;
+let kommunstyrelsen: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   seed = new Seeder(database.db);
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+  kommunstyrelsen = await seed.body("Kommunstyrelsen", "board", "C0KS");
   const grantedAt = new Date("2017-01-01T00:00:00Z");
   await database.db.insert(memberships).values([
     { slackUserId: OFFICER.userId, bodyId: socialnamnden, role: "handlaggare", grantedBy: ADMIN, grantedAt },
     { slackUserId: BROMMA_OFFICER.userId, bodyId: bromma, role: "registrator", grantedBy: ADMIN, grantedAt },
     { slackUserId: APPROVER, bodyId: socialnamnden, role: "godkannare", grantedBy: ADMIN, grantedAt },
+    // A role for Kommunstyrelsen entitles APPROVER to the restricted cases it is responsible for.
+    { slackUserId: APPROVER, bodyId: kommunstyrelsen, role: "handlaggare", grantedBy: ADMIN, grantedAt },
     // A godkännare of Socialnämnden is not thereby one who records its answers.
     { slackUserId: OUTSIDER.userId, bodyId: socialnamnden, role: "godkannare", grantedBy: ADMIN, grantedAt },
   ]);
@@ -148,10 +153,19 @@ describe("recordResponse", () => {
     expect(result).toMatchObject({
       ok: true,
       kind: "answer",
-      summary: "Nämnden tillstyrker förslaget.",
+      caseLabel: `Dnr 108-${2000 + cases}/2017`,
       approvers: expect.arrayContaining([APPROVER, OUTSIDER.userId]),
       referral: { referralId: social, body: { id: socialnamnden, slackChannelId: "C0SOCIAL" } },
+      channelRequest: { audience: "full", summary: "Nämnden tillstyrker förslaget." },
     });
+    if (!result.ok) return;
+    // An open case: every godkännare reads the answer in full.
+    expect(result.requests.map((request) => [request.slackUserId, request.view.summary]).sort()).toEqual(
+      [
+        [APPROVER, "Nämnden tillstyrker förslaget."],
+        [OUTSIDER.userId, "Nämnden tillstyrker förslaget."],
+      ].sort(),
+    );
     const { rows, audit } = await stored(social);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -179,13 +193,62 @@ describe("recordResponse", () => {
   it("stores 'avstår' as a declined response, with or without a summary", async () => {
     const { caseId, social, brommaReferral } = await referredCase();
     const result = await record({ caseId, referralId: social, summary: "", declined: true });
-    expect(result).toMatchObject({ ok: true, kind: "declined", summary: DECLINED_SUMMARY });
+    expect(result).toMatchObject({
+      ok: true,
+      kind: "declined",
+      channelRequest: { kind: "declined", summary: DECLINED_SUMMARY },
+    });
     const withReason = await record(
       { caseId, referralId: brommaReferral, summary: "Berör inte stadsdelen.", declined: true },
       BROMMA_OFFICER,
     );
-    expect(withReason).toMatchObject({ ok: true, kind: "declined", summary: "Berör inte stadsdelen." });
+    expect(withReason).toMatchObject({
+      ok: true,
+      kind: "declined",
+      channelRequest: { summary: "Berör inte stadsdelen." },
+    });
     expect((await stored(social)).rows[0]).toMatchObject({ kind: "declined", summary: DECLINED_SUMMARY });
+  });
+
+  it("a restricted case: the request in full only to a godkännare entitled to the case; the others, and the channel, get its public data", async () => {
+    cases += 1;
+    const caseId = await seed.case({
+      dnr: `108-${2000 + cases}/2017`,
+      kind: "other",
+      title: "Placering av ett barn med skyddad identitet",
+      publicTitle: "Sekretess",
+      restricted: true,
+      responsibleBody: "Kommunstyrelsen",
+      status: "in_progress",
+      referrals: [{ body: "Socialnämnden", sentOn: "2017-03-01", dueOn: "2017-04-28", state: "open" }],
+    });
+    const [referral] = await database.db.select().from(referrals).where(eq(referrals.caseId, caseId));
+    const result = await record({
+      caseId,
+      referralId: referral?.id ?? 0,
+      summary: "Nämnden bedömer att barnet bör bo kvar.",
+      link: "https://diariet.example.se/svar.pdf",
+    });
+    if (!result.ok) throw new Error(`expected ok, got ${result.type}`);
+    const viewOf = (user: string) => result.requests.find((request) => request.slackUserId === user)?.view;
+    expect(viewOf(APPROVER)).toMatchObject({
+      audience: "full",
+      caseTitle: "Placering av ett barn med skyddad identitet",
+      summary: "Nämnden bedömer att barnet bör bo kvar.",
+      link: "https://diariet.example.se/svar.pdf",
+      withheldNotice: null,
+    });
+    for (const view of [viewOf(OUTSIDER.userId), result.channelRequest]) {
+      expect(view).toMatchObject({
+        audience: "public",
+        caseLabel: `Dnr 108-${2000 + cases}/2017`,
+        caseTitle: "Sekretess",
+        summary: null,
+        link: null,
+        documentTitle: null,
+        withheldNotice: SUMMARY_WITHHELD_NOTICE,
+      });
+    }
   });
 
   it("refuses invalid input field by field and stores nothing", async () => {
@@ -289,17 +352,23 @@ describe("listApprovers and recordApprovalMessages", () => {
     const result = await record({ caseId, referralId: social });
     if (!result.ok) throw new Error("expected ok");
     const messages = [
-      { channelId: "D0GODK001", messageTs: "1700000000.000001" },
-      { channelId: "D0OUTSIDE", messageTs: "1700000000.000002" },
+      { channelId: "D0GODK001", messageTs: "1700000000.000001", recipientSlackUserId: APPROVER },
+      { channelId: "D0OUTSIDE", messageTs: "1700000000.000002", recipientSlackUserId: OUTSIDER.userId },
+      { channelId: "C0SOCIAL", messageTs: "1700000000.000003", recipientSlackUserId: null },
     ];
     const args = { db: database.db, clock, actor: OFFICER, responseId: result.responseId, messages };
-    expect(await recordApprovalMessages(args)).toEqual({ stored: 2 });
+    expect(await recordApprovalMessages(args)).toEqual({ stored: 3 });
     expect(await recordApprovalMessages(args)).toEqual({ stored: 0 });
     const rows = await database.db
       .select()
       .from(approvalMessages)
       .where(eq(approvalMessages.responseId, result.responseId));
-    expect(rows.map((row) => row.channelId).sort()).toEqual(["D0GODK001", "D0OUTSIDE"]);
+    // Whose each direct message is, so a decision can update each copy for its reader.
+    expect(rows.map((row) => [row.channelId, row.recipientSlackUserId]).sort()).toEqual([
+      ["C0SOCIAL", null],
+      ["D0GODK001", APPROVER],
+      ["D0OUTSIDE", OUTSIDER.userId],
+    ]);
     const audit = await database.db
       .select()
       .from(auditEvents)

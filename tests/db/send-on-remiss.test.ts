@@ -5,12 +5,13 @@ import { auditEvents, deadlines, memberships, referrals } from "../../src/db/sch
 import { refusal } from "../../src/modules/access/permissions.js";
 import { prepareRemiss } from "../../src/modules/referrals/prepare-remiss.js";
 import { type RemissRequest, sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
-import { Seeder } from "../support/seed-rows.js";
+import { type SeedCase, Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const REGISTRATOR = { type: "slack_user" as const, userId: "U0REG0001", name: "registrator" };
 const ADMIN = { type: "slack_user" as const, userId: "U0ADMIN01", name: "admin" };
 const OUTSIDER = { type: "slack_user" as const, userId: "U0OUTSIDE", name: "utomstående" };
+const BROMMA_REGISTRATOR = { type: "slack_user" as const, userId: "U0REGBRO1", name: "brommaregistrator" };
 const bootstrapAdmins = [ADMIN.userId];
 // Monday 3 April 2017, 10:00 in Stockholm.
 const clock = fixedClock("2017-04-03T08:00:00Z");
@@ -27,18 +28,29 @@ beforeAll(async () => {
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
   kungsholmen = await seed.body("Kungsholmens stadsdelsnämnd", "district_board");
-  await database.db.insert(memberships).values({
-    slackUserId: REGISTRATOR.userId,
-    bodyId: socialnamnden,
-    role: "registrator",
-    grantedBy: ADMIN.userId,
-    grantedAt: new Date("2017-01-01T00:00:00Z"),
-  });
+  const grantedAt = new Date("2017-01-01T00:00:00Z");
+  await database.db.insert(memberships).values([
+    {
+      slackUserId: REGISTRATOR.userId,
+      bodyId: socialnamnden,
+      role: "registrator",
+      grantedBy: ADMIN.userId,
+      grantedAt,
+    },
+    {
+      slackUserId: BROMMA_REGISTRATOR.userId,
+      bodyId: bromma,
+      role: "registrator",
+      grantedBy: ADMIN.userId,
+      grantedAt,
+    },
+  ]);
 });
 afterAll(() => database.destroy());
 
 let cases = 0;
-async function newCase(): Promise<number> {
+/** A motion Socialnämnden is responsible for, unless told otherwise. */
+async function newCase(seedCase: Partial<SeedCase> = {}): Promise<number> {
   cases += 1;
   return seed.case({
     dnr: `108-${1000 + cases}/2017`,
@@ -47,6 +59,8 @@ async function newCase(): Promise<number> {
     publicTitle: `Motion nummer ${cases}`,
     raisedOn: "2017-01-10",
     status: "in_progress",
+    responsibleBody: "Socialnämnden",
+    ...seedCase,
   });
 }
 
@@ -87,7 +101,13 @@ describe("sendOnRemiss", () => {
     expect(result.referrals.find((referral) => referral.body.id === bromma)?.body.slackChannelId).toBe(
       "C0BROMMA",
     );
-    expect(result.details?.referrals).toHaveLength(2);
+    expect(result.caseLabel).toBe(`Dnr 108-${1000 + cases}/2017`);
+    // The card for the answering bodies' channels: an open case in full, with its new remisser.
+    expect(result.channelCard).toMatchObject({
+      audience: "full",
+      heading: expect.stringContaining("Motion nummer"),
+    });
+    expect(result.channelCard?.referrals).toHaveLength(2);
 
     const { rows, watches, audit } = await written(caseId);
     expect(rows).toHaveLength(2);
@@ -122,7 +142,7 @@ describe("sendOnRemiss", () => {
     expect(rows.map((row) => row.dueStatement)).toEqual(["Svar senast 28 april 2017"]);
   });
 
-  it("refuses someone who is neither registrator nor admin, writing nothing", async () => {
+  it("refuses someone who is registrator nowhere and no admin, writing nothing", async () => {
     const caseId = await newCase();
     const result = await send({ caseId }, OUTSIDER);
     expect(result).toEqual({
@@ -133,6 +153,57 @@ describe("sendOnRemiss", () => {
     });
     const { rows, watches, audit } = await written(caseId);
     expect([rows.length, watches.length, audit.length]).toEqual([0, 0, 0]);
+  });
+
+  it("refuses a registrator of another body than the case's responsible one, also on a forged submission, writing nothing", async () => {
+    const caseId = await newCase();
+    const form = await prepareRemiss({
+      db: database.db,
+      bootstrapAdmins,
+      slackUserId: BROMMA_REGISTRATOR.userId,
+      query: `Dnr 108-${1000 + cases}/2017`,
+    });
+    const refused = {
+      code: "referrals.not_allowed",
+      message: refusal("send_on_remiss", "Socialnämnden"),
+    };
+    expect(form).toEqual({ type: "refused", ...refused });
+    expect(refused.message).toContain("Bara registratorer för Socialnämnden");
+    // The form's submission forged with the case id: refused by the use case all the same.
+    expect(await send({ caseId, bodyIds: [bromma] }, BROMMA_REGISTRATOR)).toEqual({
+      ok: false,
+      type: "refused",
+      ...refused,
+    });
+    const { rows, watches, audit } = await written(caseId);
+    expect([rows.length, watches.length, audit.length]).toEqual([0, 0, 0]);
+  });
+
+  it("a case without a responsible body may be sent by an admin only", async () => {
+    const caseId = await newCase({ responsibleBody: undefined });
+    expect(await send({ caseId, bodyIds: [bromma] })).toMatchObject({
+      ok: false,
+      type: "refused",
+      message: refusal("send_on_remiss"),
+    });
+    expect((await written(caseId)).rows).toHaveLength(0);
+    expect((await send({ caseId, bodyIds: [bromma] }, ADMIN)).ok).toBe(true);
+  });
+
+  it("a restricted case goes to the answering bodies' channels with its public data only", async () => {
+    const caseId = await newCase({
+      title: "Utredning om ett barn med skyddad identitet",
+      publicTitle: "Sekretess",
+      restricted: true,
+      summary: "Barnet har placerats hos en jourfamilj.",
+    });
+    const result = await send({ caseId, bodyIds: [bromma] });
+    if (!result.ok) throw new Error(`expected ok, got ${result.type}`);
+    const card = JSON.stringify(result.channelCard);
+    expect(result.channelCard?.audience).toBe("public");
+    expect(card).toContain("Sekretess");
+    expect(card).not.toContain("skyddad identitet");
+    expect(card).not.toContain("jourfamilj");
   });
 
   it("refuses a due date in the past (Stockholm's today is allowed), no bodies and a too long message", async () => {

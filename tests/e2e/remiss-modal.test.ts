@@ -9,6 +9,7 @@ import { sendArende } from "../support/slash-command.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const REGISTRATOR = "U0REG0001";
+const BROMMA_REGISTRATOR = "U0REGBRO1";
 const OUTSIDER = "U0OUTSIDE";
 const ADMIN = "U0ADMIN01";
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
     publicTitle: "Bristerna inom socialtjänsten",
     raisedOn: "2016-10-26",
     status: "in_progress",
+    responsibleBody: "Socialnämnden",
   });
   motion = await seed.case({
     dnr: "108-1700/2017",
@@ -40,14 +42,14 @@ beforeAll(async () => {
     publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
     raisedOn: "2016-03-01",
     status: "in_progress",
+    responsibleBody: "Socialnämnden",
   });
-  await database.db.insert(memberships).values({
-    slackUserId: REGISTRATOR,
-    bodyId: socialnamnden,
-    role: "registrator",
-    grantedBy: ADMIN,
-    grantedAt: new Date("2017-01-01T00:00:00Z"),
-  });
+  const grantedAt = new Date("2017-01-01T00:00:00Z");
+  await database.db.insert(memberships).values([
+    { slackUserId: REGISTRATOR, bodyId: socialnamnden, role: "registrator", grantedBy: ADMIN, grantedAt },
+    // A registrator, but of another body than the one responsible for the cases.
+    { slackUserId: BROMMA_REGISTRATOR, bodyId: bromma, role: "registrator", grantedBy: ADMIN, grantedAt },
+  ]);
   // The bot's clock: Monday 3 April 2017.
   bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: ADMIN } });
   // Bromma's channel has not invited the bot.
@@ -316,7 +318,7 @@ describe("/arende remittera", () => {
     const [answer] = await bot.slack.waitForCalls(path, 1);
     expect((answer?.body as Message | undefined)?.response_type).toBe("ephemeral");
     expect((answer?.body as Message | undefined)?.text).toContain(
-      "Bara registratorer och administratörer kan skicka ärenden på remiss",
+      "Bara registratorer för ärendets ansvariga organ och administratörer kan skicka ärenden på remiss",
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(bot.slack.callsTo("views.open")).toHaveLength(opened);
@@ -336,6 +338,42 @@ describe("/arende remittera", () => {
       submission(view, { bodies: ["Akademikerförbundet SSR"], dueOn: "2017-05-02" }, OUTSIDER),
     );
     expect(answer.response_action).toBe("errors");
-    expect(Object.values(answer.errors ?? {})[0]).toContain("Bara registratorer och administratörer");
+    expect(Object.values(answer.errors ?? {})[0]).toContain(
+      "Bara registratorer för ärendets ansvariga organ och administratörer",
+    );
+  });
+
+  it("a registrator of another body is refused, naming who may, in the command and in a forged submission; nothing is written", async () => {
+    const opened = bot.slack.callsTo("views.open").length;
+    const { path } = await arende("remittera Dnr 108-1700/2017", BROMMA_REGISTRATOR);
+    const [answer] = await bot.slack.waitForCalls(path, 1);
+    const refusal = (answer?.body as Message | undefined)?.text ?? "";
+    expect((answer?.body as Message | undefined)?.response_type).toBe("ephemeral");
+    expect(refusal).toContain(
+      "Bara registratorer för Socialnämnden, som ansvarar för ärendet, och administratörer kan skicka ärendet på remiss.",
+    );
+    expect(refusal).toContain("/arende roll ge @namn registrator Socialnämnden");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bot.slack.callsTo("views.open")).toHaveLength(opened);
+
+    // The form as an admin opened it, submitted by the other body's registrator.
+    const { view } = await openModal("Dnr 108-1700/2017", ADMIN);
+    const before = await stored(motion);
+    const posted = bot.slack.callsTo("chat.postMessage").length;
+    const forged = await submit(
+      submission(view, { bodies: ["Akademikerförbundet SSR"], dueOn: "2017-05-05" }, BROMMA_REGISTRATOR),
+    );
+    expect(forged.response_action).toBe("errors");
+    expect(Object.values(forged.errors ?? {})).toEqual([
+      expect.stringContaining("Bara registratorer för Socialnämnden, som ansvarar för ärendet"),
+    ]);
+    const after = await stored(motion);
+    expect([after.rows.length, after.watches.length, after.audit.length]).toEqual([
+      before.rows.length,
+      before.watches.length,
+      before.audit.length,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bot.slack.callsTo("chat.postMessage")).toHaveLength(posted);
   });
 });

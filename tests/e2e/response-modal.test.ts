@@ -41,6 +41,7 @@ beforeAll(async () => {
     publicTitle: "Bristerna inom socialtjänsten",
     raisedOn: "2016-10-26",
     status: "in_progress",
+    responsibleBody: "Socialnämnden",
   });
   motion = await seed.case({
     dnr: "108-1700/2017",
@@ -349,7 +350,12 @@ describe("Registrera remissvar", () => {
 
     await expect.poll(async () => (await database.db.select().from(approvalMessages)).length).toBe(1);
     const [copy] = await database.db.select().from(approvalMessages);
-    expect(copy).toMatchObject({ responseId: stored?.response.id, channelId: "D0GODK001" });
+    // Stored with whose DM it is, so the decision can update it as that godkännare may read it.
+    expect(copy).toMatchObject({
+      responseId: stored?.response.id,
+      channelId: "D0GODK001",
+      recipientSlackUserId: APPROVER,
+    });
 
     // The godkännare clicks Godkänn in that DM: a block_actions payload built from the posted button.
     const approve = decisions[0] as Element;

@@ -1,4 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { DecisionContext } from "../../src/modules/responses/decisions.repository.js";
+import {
+  type ResponseView,
+  SUMMARY_WITHHELD_NOTICE,
+  viewResponse,
+} from "../../src/modules/responses/present-response.js";
 import {
   APPROVE_RESPONSE_ACTION,
   approvalButtonValue,
@@ -6,28 +12,40 @@ import {
 } from "../../src/slack/blocks/approval-ids.js";
 import {
   APPROVAL_ACTIONS_BLOCK,
-  type ApprovalRequest,
   approvalRequestMessage,
   responseAwaitsApprovalMessage,
 } from "../../src/slack/blocks/approval-request.js";
 
-const request = (overrides: Partial<ApprovalRequest> = {}): ApprovalRequest => ({
+const context = (overrides: Partial<DecisionContext> = {}): DecisionContext => ({
   responseId: 17,
-  case: {
-    label: "Dnr 108-1642/2017",
-    title: "Hemlig titel om en enskild",
-    publicTitle: "Sekretess",
-    restricted: false,
-  },
-  bodyName: "Socialnämnden",
   kind: "answer",
+  documentTitle: "Tjänsteutlåtande",
   summary: "Nämnden <tillstyrker> & föreslår\natt motionen anses besvarad.",
   link: "https://example.org/a|b>c",
   answeredOn: "2017-03-30",
-  submittedBy: "U0HANDL01",
-  target: "dm",
+  submittedByName: "handläggare",
+  submittedBySlackUserId: "U0HANDL01",
+  approvalState: "pending",
+  referralId: 5,
+  referralState: "open",
+  bodyId: 7,
+  bodyName: "Socialnämnden",
+  caseId: 3,
+  dnr: "108-1642/2017",
+  firstIdentifier: null,
+  title: "Hemlig titel om en enskild",
+  publicTitle: "Sekretess",
+  restricted: false,
+  officerSlackUserId: null,
+  responsibleBodyId: 1,
+  responsibleBodyChannelId: null,
   ...overrides,
 });
+
+const request = (
+  overrides: Partial<DecisionContext> = {},
+  audience: "full" | "public" = "full",
+): ResponseView => viewResponse(context(overrides), audience);
 
 type Button = {
   type: string;
@@ -94,22 +112,20 @@ describe("approvalRequestMessage", () => {
     }
   });
 
-  it("a restricted case: a DM to the godkännare shows the full title, a channel only label and public title", () => {
-    const restricted = { ...request().case, restricted: true };
-    const dm = shown(approvalRequestMessage(request({ case: restricted, target: "dm" })));
-    expect(dm).toContain("Hemlig titel om en enskild");
-    expect(dm).toContain("tillstyrker");
-    const channel = shown(approvalRequestMessage(request({ case: restricted, target: "channel" })));
-    expect(channel).not.toContain("Hemlig titel");
-    expect(channel).not.toContain("tillstyrker");
-    expect(channel).not.toContain("example.org");
-    expect(channel).toContain("Dnr 108-1642/2017");
-    expect(channel).toContain("Sekretess");
-    expect(
-      buttons(approvalRequestMessage(request({ case: restricted, target: "channel" }))).elements,
-    ).toHaveLength(2);
-    // An open case shows everything in a channel too.
-    expect(shown(approvalRequestMessage(request({ target: "channel" })))).toContain("Hemlig titel");
+  it("the public view of a restricted case: label and public title, no summary, document or link, and why", () => {
+    const restricted = { restricted: true };
+    const full = shown(approvalRequestMessage(request(restricted, "full")));
+    expect(full).toContain("Hemlig titel om en enskild");
+    expect(full).toContain("tillstyrker");
+    const withheld = approvalRequestMessage(request(restricted, "public"));
+    const text = shown(withheld);
+    expect(text).not.toContain("Hemlig titel");
+    expect(text).not.toContain("tillstyrker");
+    expect(text).not.toContain("example.org");
+    expect(text).toContain("Dnr 108-1642/2017");
+    expect(text).toContain("Sekretess");
+    expect(text).toContain(SUMMARY_WITHHELD_NOTICE);
+    expect(buttons(withheld).elements).toHaveLength(2);
   });
 
   it("says when the body declines to answer", () => {

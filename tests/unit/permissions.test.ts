@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Action, may, refusal } from "../../src/modules/access/permissions.js";
+import { type Action, may, mayForSomeBody, refusal } from "../../src/modules/access/permissions.js";
 import type { Role, UserRoles } from "../../src/modules/access/roles.js";
 
 const SOCIAL = 1;
@@ -50,10 +50,27 @@ describe("may", () => {
     expect(may(people.handlaggare, "record_response")).toBe(false);
   });
 
-  it("lets a registrator of any body configure digests and send on remiss, whatever body is named", () => {
+  it("lets a registrator of any body configure digests", () => {
     const bromma = user({ [BROMMA]: ["registrator"] });
     expect(may(bromma, "configure_digests")).toBe(true);
-    expect(may(bromma, "send_on_remiss", SOCIAL)).toBe(true);
+  });
+
+  it("lets only the registrators of the case's responsible body, and admins, send it on remiss", () => {
+    const bromma = user({ [BROMMA]: ["registrator"] });
+    expect(may(bromma, "send_on_remiss", SOCIAL)).toBe(false);
+    expect(may(bromma, "send_on_remiss", BROMMA)).toBe(true);
+    // A case without a responsible body: only an admin.
+    expect(may(bromma, "send_on_remiss")).toBe(false);
+    expect(may(people.admin, "send_on_remiss")).toBe(true);
+    expect(may(people.admin, "send_on_remiss", BROMMA)).toBe(true);
+  });
+
+  it("mayForSomeBody: whether any body (or being an admin) allows it, asked before the case is known", () => {
+    expect(mayForSomeBody(user({ [BROMMA]: ["registrator"] }), "send_on_remiss")).toBe(true);
+    expect(mayForSomeBody(people.admin, "send_on_remiss")).toBe(true);
+    expect(mayForSomeBody(people.handlaggare, "send_on_remiss")).toBe(false);
+    expect(mayForSomeBody(people.handlaggare, "record_response")).toBe(true);
+    expect(mayForSomeBody(people.admin, "record_response")).toBe(false);
   });
 
   it("reads several roles in one body", () => {
@@ -73,7 +90,8 @@ describe("refusal", () => {
   it("has a Swedish message for every action that names the role and the /arende roll command", () => {
     const expected: Record<Action, string> = {
       configure_digests: "Bara registratorer och administratörer kan ändra bevakningsutskicket.",
-      send_on_remiss: "Bara registratorer och administratörer kan skicka ärenden på remiss.",
+      send_on_remiss:
+        "Bara registratorer för Socialnämnden, som ansvarar för ärendet, och administratörer kan skicka ärendet på remiss.",
       record_response: "Bara handläggare och registratorer för Socialnämnden kan registrera remissvaret.",
       approve_response: "Bara godkännare för Socialnämnden kan godkänna remissvaret.",
       manage_roles: "Bara administratörer kan ge och ta roller.",
@@ -88,5 +106,8 @@ describe("refusal", () => {
   it("still reads well without a body name", () => {
     expect(refusal("approve_response")).toContain("Bara godkännare för organet kan godkänna remissvaret.");
     expect(refusal("manage_roles")).toContain("ARENDE_ADMINS");
+    expect(refusal("send_on_remiss")).toContain(
+      "Bara registratorer för ärendets ansvariga organ och administratörer kan skicka ärenden på remiss.",
+    );
   });
 });

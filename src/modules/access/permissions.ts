@@ -23,15 +23,18 @@ function hasRoleIn(roles: UserRoles, bodyId: number | undefined, wanted: readonl
 }
 
 /**
- * configure_digests, send_on_remiss: an admin or a registrator of any body.
- * record_response: a handläggare or registrator of that body. approve_response: a godkännare of that
- * body. manage_roles: an admin. Body-bound actions without a body are refused.
+ * configure_digests: an admin or a registrator of any body. send_on_remiss: an admin, or a
+ * registrator of the case's responsible body (`bodyId`): sending a case out shows it to other bodies,
+ * which only the body that holds it may decide. record_response: a handläggare or registrator of that
+ * body. approve_response: a godkännare of that body. manage_roles: an admin. Without a body, a
+ * body-bound action is refused to everyone but an admin sending on remiss.
  */
 export function may(roles: UserRoles, action: Action, bodyId?: number): boolean {
   switch (action) {
     case "configure_digests":
-    case "send_on_remiss":
       return roles.isAdmin || hasRoleAnywhere(roles, "registrator");
+    case "send_on_remiss":
+      return roles.isAdmin || hasRoleIn(roles, bodyId, ["registrator"]);
     case "record_response":
       return hasRoleIn(roles, bodyId, ["handlaggare", "registrator"]);
     case "approve_response":
@@ -39,6 +42,16 @@ export function may(roles: UserRoles, action: Action, bodyId?: number): boolean 
     case "manage_roles":
       return roles.isAdmin;
   }
+}
+
+/**
+ * Whether the user may do `action` for at least one body: asked before a case is looked up, so
+ * someone with no such role anywhere learns nothing about the case they named.
+ */
+export function mayForSomeBody(roles: UserRoles, action: Action): boolean {
+  if (may(roles, action)) return true;
+  for (const bodyId of roles.byBody.keys()) if (may(roles, action, bodyId)) return true;
+  return false;
 }
 
 /** The command an admin types to give the role; the asker passes it on. */
@@ -54,7 +67,9 @@ export function refusal(action: Action, bodyName?: string): string {
     case "configure_digests":
       return `Bara registratorer och administratörer kan ändra bevakningsutskicket. ${askAdmin("registrator", "[organ]")}`;
     case "send_on_remiss":
-      return `Bara registratorer och administratörer kan skicka ärenden på remiss. ${askAdmin("registrator", "[organ]")}`;
+      return bodyName
+        ? `Bara registratorer för ${bodyName}, som ansvarar för ärendet, och administratörer kan skicka ärendet på remiss. ${askAdmin("registrator", bodyName)}`
+        : `Bara registratorer för ärendets ansvariga organ och administratörer kan skicka ärenden på remiss. ${askAdmin("registrator", "[organ]")}`;
     case "record_response":
       return `Bara handläggare och registratorer ${of} kan registrera remissvaret. ${askAdmin("handläggare", body)}`;
     case "approve_response":

@@ -1,14 +1,13 @@
-import type { CaseDetails } from "./case-details.js";
+import { type Audience, type AudienceSubject, audienceFor, IN_CHANNEL } from "./audience.js";
 
 /**
- * A channel is seen by many, so a restricted case shows only its public data there; the full card
- * goes only to a person who may see it (canSeeRestrictedCase), in a place only they see.
+ * The audience of a place, given whether the reader may see the case in full (canSeeRestrictedCase):
+ * the audience rule of audience.ts (`audienceFor`), kept under the name its first callers use.
  */
 export function chooseAudience(
-  details: Pick<CaseDetails, "restricted">,
+  details: Pick<AudienceSubject, "restricted">,
   { mayViewFull, place }: { mayViewFull: boolean; place: "channel" | "private" },
-): "full" | "public" {
-  if (!details.restricted) return "full";
-  if (place === "channel") return "public";
-  return mayViewFull ? "full" : "public";
+): Audience {
+  if (place === "channel") return audienceFor(IN_CHANNEL, details);
+  return details.restricted && !mayViewFull ? "public" : "full";
 }

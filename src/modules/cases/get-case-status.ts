@@ -1,7 +1,7 @@
 import type { Database } from "../../db/client.js";
 import { rolesOf } from "../access/roles.js";
 import { type IdentifierParseError, parseIdentifier } from "../identifiers/parse-identifier.js";
-import { canSeeRestrictedCase } from "./case-access.js";
+import { audienceFor, personReading } from "./audience.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 import {
   findCaseIdsByDnrKey,
@@ -16,7 +16,10 @@ export type CaseStatusResult =
   | {
       type: "found";
       cases: CaseDetails[];
-      /** Ids of the found cases the viewer may see in full (all of them when no viewer is named). */
+      /**
+       * Ids of the found cases the viewer, reading alone, may see in full by the audience rule (all of
+       * them when no viewer is named). A channel sees a restricted case's public data whoever asked.
+       */
       fullAccess: ReadonlySet<number>;
     };
 
@@ -73,13 +76,11 @@ async function fullAccessOf(
   const open = cases.filter((details) => !details.restricted).map((details) => details.id);
   const restricted = cases.filter((details) => details.restricted);
   if (restricted.length === 0 || viewer === undefined) return new Set(cases.map((details) => details.id));
-  const roles = await rolesOf({
-    db,
-    slackUserId: viewer.slackUserId,
-    bootstrapAdmins: viewer.bootstrapAdmins,
-  });
+  const reader = personReading(
+    await rolesOf({ db, slackUserId: viewer.slackUserId, bootstrapAdmins: viewer.bootstrapAdmins }),
+  );
   return new Set([
     ...open,
-    ...restricted.filter((details) => canSeeRestrictedCase(roles, details)).map((details) => details.id),
+    ...restricted.filter((details) => audienceFor(reader, details) === "full").map((details) => details.id),
   ]);
 }

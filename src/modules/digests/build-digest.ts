@@ -1,5 +1,6 @@
 import { daysBetween } from "../../clock.js";
 import type { Executor } from "../../db/client.js";
+import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { caseLabel } from "../cases/present-case.js";
 import { addDays } from "../deadlines/working-days.js";
 import type { Digest, DigestFilter, DigestGroup, DigestItem, OverdueKind } from "./digest.js";
@@ -47,8 +48,9 @@ export function overdueKindOf(row: Pick<OverdueRow, "deadlineKind" | "caseKind">
 }
 
 /**
- * A digest is posted in a channel, so a restricted case shows only what the public register holds:
- * its identifier, its public title and its dates. To whom it was referred and who handles it stay out.
+ * A digest is posted in a channel (and previewed as it would be posted), so it is built for a
+ * channel's audience: a restricted case shows only what the public register holds, its identifier,
+ * its public title and its dates; to whom it was referred and who handles it stay out.
  */
 export function toDigestItem(
   row: OverdueRow,
@@ -59,6 +61,7 @@ export function toDigestItem(
   if (overdueKind === null) return null;
   const overdueDays = days(row.dueOn);
   if (overdueDays <= 0) return null;
+  const full = audienceFor(IN_CHANNEL, row) === "full";
   return {
     caseId: row.caseId,
     label: caseLabel({
@@ -70,9 +73,9 @@ export function toDigestItem(
     overdueKind,
     dueOn: row.dueOn,
     overdueDays,
-    missing: row.restricted ? [] : missingBodies(row.missing),
-    officerName: row.restricted ? null : row.officerName,
-    officerSlackUserId: row.restricted ? null : row.officerSlackUserId,
+    missing: full ? missingBodies(row.missing) : [],
+    officerName: full ? row.officerName : null,
+    officerSlackUserId: full ? row.officerSlackUserId : null,
   };
 }
 

@@ -1,8 +1,7 @@
 import type { Database } from "../../db/client.js";
-import { may, refusal } from "../access/permissions.js";
+import { may, mayForSomeBody, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
-import { canSeeRestrictedCase } from "../cases/case-access.js";
-import { chooseAudience } from "../cases/choose-audience.js";
+import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import { type CaseStatusResult, getCaseStatus } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
 import { REFERRAL_ERRORS } from "./referral-errors.js";
@@ -18,8 +17,10 @@ export type RemissForm =
 
 /**
  * What `/arende remittera <identifier>` needs before it opens its form: the sender's right to send
- * on remiss, the one case the identifier names, and every body (marked when it already has an open
- * remiss on the case). A restricted case is titled with its public title unless the sender may see more.
+ * the case on remiss (a registrator of its responsible body, or an admin), the one case the
+ * identifier names, and every body (marked when it already has an open remiss on the case). Someone
+ * who is a registrator nowhere is refused before the case is looked up. The title is the one the
+ * sender may read (audienceFor).
  */
 export async function prepareRemiss({
   db,
@@ -33,24 +34,28 @@ export async function prepareRemiss({
   query: string;
 }): Promise<RemissForm> {
   const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
-  if (!may(roles, "send_on_remiss")) {
+  if (!mayForSomeBody(roles, "send_on_remiss")) {
     return { type: "refused", code: REFERRAL_ERRORS.notAllowed, message: refusal("send_on_remiss") };
   }
-  const result = await getCaseStatus({ db, query });
+  const result = await getCaseStatus({ db, query, viewer: { slackUserId, bootstrapAdmins } });
   if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
     return { type: "lookup", result };
   }
   const details = result.cases[0];
+  if (!may(roles, "send_on_remiss", details.responsibleBody?.id)) {
+    return {
+      type: "refused",
+      code: REFERRAL_ERRORS.notAllowed,
+      message: refusal("send_on_remiss", details.responsibleBody?.name),
+    };
+  }
   const [bodies, open] = await Promise.all([listRemissBodies(db), findOpenReferralBodyIds(db, details.id)]);
   const openIds = new Set(open);
-  const full =
-    chooseAudience(details, { mayViewFull: canSeeRestrictedCase(roles, details), place: "private" }) ===
-    "full";
   return {
     type: "ready",
     caseId: details.id,
     label: caseLabel(details),
-    title: full ? details.title : details.publicTitle,
+    title: titleFor(audienceFor(personReading(roles), details), details),
     bodies: bodies.map((body) => ({ id: body.id, name: body.name, hasOpenRemiss: openIds.has(body.id) })),
   };
 }

@@ -12,9 +12,21 @@ export type NewOpenReferral = {
   dueStatement: string;
 };
 
-export async function caseExists(db: Executor, caseId: number): Promise<boolean> {
-  const [row] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, caseId));
-  return row !== undefined;
+/** The case's responsible body, whose registrators may send it on remiss; null when there is no such case. */
+export async function findCaseResponsibleBody(
+  db: Executor,
+  caseId: number,
+): Promise<{ responsibleBody: { id: number; name: string } | null } | null> {
+  const [row] = await db
+    .select({ caseId: cases.id, bodyId: bodies.id, bodyName: bodies.name })
+    .from(cases)
+    .leftJoin(bodies, eq(bodies.id, cases.responsibleBodyId))
+    .where(eq(cases.id, caseId));
+  if (!row) return null;
+  return {
+    responsibleBody:
+      row.bodyId !== null && row.bodyName !== null ? { id: row.bodyId, name: row.bodyName } : null,
+  };
 }
 
 /** Every body with the channel it answers in, by name: the choices of a remiss. */

@@ -1,17 +1,23 @@
 import type { Clock } from "../../clock.js";
 import { today as todayOf } from "../../clock.js";
 import type { Database } from "../../db/client.js";
-import { may, refusal } from "../access/permissions.js";
+import { may, mayForSomeBody, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { CaseDetails } from "../cases/case-details.js";
+import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { getCaseById } from "../cases/get-case-status.js";
-import { formatSwedishDate, joinSwedish } from "../cases/present-case.js";
+import {
+  type CasePresentation,
+  caseLabel,
+  formatSwedishDate,
+  joinSwedish,
+  presentCase,
+} from "../cases/present-case.js";
 import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
 import type { Actor } from "../shared/actor.js";
 import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
 import {
-  caseExists,
+  findCaseResponsibleBody,
   findOpenReferralBodyIds,
   findRemissBodies,
   insertOpenReferralsIfAbsent,
@@ -44,8 +50,13 @@ export type SendOnRemissResult =
       /** "svarsdatumet infaller på en lördag" when the stated date is not a working day. */
       dueDateWarning: string | null;
       referrals: SentReferral[];
-      /** The case as it stands after the remiss, for the card posted to each body's channel. */
-      details: CaseDetails | null;
+      /** "Dnr 108-1642/2017": public, for the sender's confirmation. */
+      caseLabel: string;
+      /**
+       * The card posted to each answering body's channel, as the case stands after the remiss, for a
+       * channel's audience (a restricted case shows its public data only); null if the case vanished.
+       */
+      channelCard: CasePresentation | null;
     }
   | { ok: false; type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
   | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound; message: string }
@@ -69,9 +80,11 @@ class AlreadyOpen extends Error {
 
 /**
  * Sends a case on remiss to one or more bodies: one open referral per body, each watched by a
- * referral_due deadline, audited as `referral.sent` with the sender, all in one transaction. Only
- * registrators and admins may. The due date must be today or later in Stockholm; a body may have only
- * one open remiss per case, and a concurrent submit that loses that race writes nothing.
+ * referral_due deadline, audited as `referral.sent` with the sender, all in one transaction. Only the
+ * registrators of the case's responsible body and admins may, checked here whatever the form was (a
+ * forged submission naming another body's case is refused, and nothing is written). The due date must
+ * be today or later in Stockholm; a body may have only one open remiss per case, and a concurrent
+ * submit that loses that race writes nothing.
  */
 export async function sendOnRemiss({
   db,
@@ -87,7 +100,7 @@ export async function sendOnRemiss({
   request: RemissRequest;
 }): Promise<SendOnRemissResult> {
   const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
-  if (!may(roles, "send_on_remiss")) {
+  if (!mayForSomeBody(roles, "send_on_remiss")) {
     return {
       ok: false,
       type: "refused",
@@ -95,12 +108,21 @@ export async function sendOnRemiss({
       message: refusal("send_on_remiss"),
     };
   }
-  if (!(await caseExists(db, request.caseId))) {
+  const target = await findCaseResponsibleBody(db, request.caseId);
+  if (!target) {
     return {
       ok: false,
       type: "case_not_found",
       code: REFERRAL_ERRORS.caseNotFound,
       message: "Ärendet finns inte längre i diariet.",
+    };
+  }
+  if (!may(roles, "send_on_remiss", target.responsibleBody?.id)) {
+    return {
+      ok: false,
+      type: "refused",
+      code: REFERRAL_ERRORS.notAllowed,
+      message: refusal("send_on_remiss", target.responsibleBody?.name),
     };
   }
 
@@ -221,7 +243,10 @@ export async function sendOnRemiss({
       dueStatement,
       dueDateWarning,
       referrals,
-      details,
+      caseLabel: details ? caseLabel(details) : `Ärende ${request.caseId}`,
+      channelCard: details
+        ? presentCase(details, { today, audience: audienceFor(IN_CHANNEL, details) })
+        : null,
     };
   } catch (error) {
     if (!(error instanceof AlreadyOpen)) throw error;

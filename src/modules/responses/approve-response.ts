@@ -15,25 +15,25 @@ import {
   findDecisionContext,
   meetReferralDeadline,
 } from "./decisions.repository.js";
+import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
 
-/** What a decided request shows: audience-safe (a restricted case shows its public title only). */
+/**
+ * Who is told what of a decision, each as the audience rule (audienceFor) allows: the godkännare
+ * whose direct message holds a copy of the request, the body's channel, the submitter, the
+ * responsible body's channel.
+ */
 export type DecisionSubject = {
   responseId: number;
   caseLabel: string;
-  caseTitle: string;
-  restricted: boolean;
   bodyName: string;
-  kind: "answer" | "declined";
-  documentTitle: string | null;
-  /** Null on a restricted case: the approval message is seen by a whole channel. */
-  summary: string | null;
-  link: string | null;
-  answeredOn: string | null;
-  submittedBySlackUserId: string | null;
+  /** Every copy of the approval request in Slack, each as its reader may read it. */
+  copies: { channelId: string; messageTs: string; view: ResponseView }[];
+  /** For a copy that is not on record (its posting was never stored): read as a channel's. */
+  unrecordedCopy: ResponseView;
+  /** The one who recorded the response, as they may read it; null when the registry does not know. */
+  submitter: { slackUserId: string; view: ResponseView } | null;
   /** The channel of the case's responsible body, told of an approval; null when none is bound. */
-  responsibleBodyChannelId: string | null;
-  /** Every copy of the approval request in Slack. */
-  messages: { channelId: string; messageTs: string }[];
+  responsibleChannel: { channelId: string; view: ResponseView } | null;
 };
 
 export type Decision = {
@@ -123,7 +123,7 @@ export async function approveResponse({
         at,
         reason: null,
       });
-      if (!won) return alreadyDecided(tx, context);
+      if (!won) return alreadyDecided({ db: tx, bootstrapAdmins }, context);
       if (
         !(await closeOpenReferral(tx, { referralId: context.referralId, state: referralState, answeredOn }))
       )
@@ -164,7 +164,7 @@ export async function approveResponse({
       });
       return {
         ok: true,
-        subject: await subjectOf(tx, context),
+        subject: await subjectOf({ db: tx, bootstrapAdmins }, context),
         decision: {
           state: "approved",
           bySlackUserId: actor.userId,
@@ -183,7 +183,7 @@ export async function approveResponse({
       type: "expired",
       code: DECISION_ERRORS.expired,
       message: EXPIRED_MESSAGE,
-      subject: await subjectOf(db, context),
+      subject: await subjectOf({ db, bootstrapAdmins }, context),
     };
   }
 }
@@ -223,15 +223,15 @@ export async function checkDecider({
 
 /** The lost race, or a request decided long ago: who decided and when, read after the winner committed. */
 export async function alreadyDecided(
-  db: Executor,
+  readers: { db: Executor; bootstrapAdmins: readonly string[] },
   context: DecisionContext,
 ): Promise<Extract<DecisionRefusal, { type: "already_decided" }>> {
-  const stored = await findDecision(db, context.responseId);
+  const stored = await findDecision(readers.db, context.responseId);
   return {
     ok: false,
     type: "already_decided",
     code: DECISION_ERRORS.alreadyDecided,
-    subject: await subjectOf(db, context),
+    subject: await subjectOf(readers, context),
     decision: {
       state: stored?.state === "rejected" ? "rejected" : "approved",
       bySlackUserId: stored?.bySlackUserId ?? null,
@@ -242,20 +242,39 @@ export async function alreadyDecided(
   };
 }
 
-export async function subjectOf(db: Executor, context: DecisionContext): Promise<DecisionSubject> {
+/** Each reader of the decision with the view the audience rule gives them. */
+export async function subjectOf(
+  readers: { db: Executor; bootstrapAdmins: readonly string[] },
+  context: DecisionContext,
+): Promise<DecisionSubject> {
+  // One after the other: `readers.db` may be the deciding transaction.
+  const copies: DecisionSubject["copies"] = [];
+  for (const message of await findApprovalMessages(readers.db, context.responseId)) {
+    const reader = message.recipientSlackUserId
+      ? ({ type: "person", slackUserId: message.recipientSlackUserId } as const)
+      : ({ type: "channel" } as const);
+    copies.push({
+      channelId: message.channelId,
+      messageTs: message.messageTs,
+      view: await viewResponseFor(readers, context, reader),
+    });
+  }
+  const inChannel = await viewResponseFor(readers, context, { type: "channel" });
+  const submitter = context.submittedBySlackUserId;
   return {
     responseId: context.responseId,
-    caseLabel: context.dnr ? `Dnr ${context.dnr}` : (context.firstIdentifier ?? `Ärende ${context.caseId}`),
-    caseTitle: context.restricted ? context.publicTitle : context.title,
-    restricted: context.restricted,
+    caseLabel: caseLabelOf(context),
     bodyName: context.bodyName,
-    kind: context.kind,
-    documentTitle: context.documentTitle,
-    summary: context.restricted ? null : context.summary,
-    link: context.restricted ? null : context.link,
-    answeredOn: context.answeredOn,
-    submittedBySlackUserId: context.submittedBySlackUserId,
-    responsibleBodyChannelId: context.responsibleBodyChannelId,
-    messages: await findApprovalMessages(db, context.responseId),
+    copies,
+    unrecordedCopy: inChannel,
+    submitter: submitter
+      ? {
+          slackUserId: submitter,
+          view: await viewResponseFor(readers, context, { type: "person", slackUserId: submitter }),
+        }
+      : null,
+    responsibleChannel: context.responsibleBodyChannelId
+      ? { channelId: context.responsibleBodyChannelId, view: inChannel }
+      : null,
   };
 }

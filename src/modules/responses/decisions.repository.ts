@@ -34,6 +34,8 @@ export type DecisionContext = {
   title: string;
   publicTitle: string;
   restricted: boolean;
+  officerSlackUserId: string | null;
+  responsibleBodyId: number | null;
   responsibleBodyChannelId: string | null;
 };
 
@@ -68,6 +70,8 @@ export async function findDecisionContext(db: Executor, responseId: number): Pro
       title: cases.title,
       publicTitle: cases.publicTitle,
       restricted: cases.restricted,
+      officerSlackUserId: cases.officerSlackUserId,
+      responsibleBodyId: cases.responsibleBodyId,
       responsibleBodyChannelId: responsible.slackChannelId,
     })
     .from(referralResponses)
@@ -90,13 +94,21 @@ export async function findDecisionContext(db: Executor, responseId: number): Pro
   return { ...row, firstIdentifier };
 }
 
+export type ApprovalMessage = {
+  channelId: string;
+  messageTs: string;
+  /** The godkännare of a direct message; null for a copy in a channel. */
+  recipientSlackUserId: string | null;
+};
+
 /** Every copy of the approval request in Slack, oldest first. */
-export async function findApprovalMessages(
-  db: Executor,
-  responseId: number,
-): Promise<{ channelId: string; messageTs: string }[]> {
+export async function findApprovalMessages(db: Executor, responseId: number): Promise<ApprovalMessage[]> {
   return db
-    .select({ channelId: approvalMessages.channelId, messageTs: approvalMessages.messageTs })
+    .select({
+      channelId: approvalMessages.channelId,
+      messageTs: approvalMessages.messageTs,
+      recipientSlackUserId: approvalMessages.recipientSlackUserId,
+    })
     .from(approvalMessages)
     .where(eq(approvalMessages.responseId, responseId))
     .orderBy(asc(approvalMessages.id));

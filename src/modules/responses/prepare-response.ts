@@ -1,9 +1,8 @@
 import type { Database } from "../../db/client.js";
-import { may, refusal } from "../access/permissions.js";
-import { rolesOf, type UserRoles } from "../access/roles.js";
-import { canSeeRestrictedCase } from "../cases/case-access.js";
+import { may, mayForSomeBody, refusal } from "../access/permissions.js";
+import { rolesOf } from "../access/roles.js";
+import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import type { CaseDetails } from "../cases/case-details.js";
-import { chooseAudience } from "../cases/choose-audience.js";
 import { type CaseStatusResult, getCaseById, getCaseStatus } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
 import { RESPONSE_ERRORS } from "./response-errors.js";
@@ -47,7 +46,7 @@ export async function prepareResponse({
   today: string;
 } & ({ query: string } | { caseId: number })): Promise<ResponseForm> {
   const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
-  if (!mayAnswerAnywhere(roles)) {
+  if (!mayForSomeBody(roles, "record_response")) {
     return { type: "refused", code: RESPONSE_ERRORS.notAllowed, message: refusal("record_response") };
   }
   let details: CaseDetails | null;
@@ -85,14 +84,12 @@ export async function prepareResponse({
       message: refusal("record_response", names.length === 1 ? names[0] : undefined),
     };
   }
-  const full =
-    chooseAudience(details, { mayViewFull: canSeeRestrictedCase(roles, details), place: "private" }) ===
-    "full";
   return {
     type: "ready",
     caseId: details.id,
     label,
-    title: full ? details.title : details.publicTitle,
+    // An answering body's people are often not entitled to a restricted case they are asked about.
+    title: titleFor(audienceFor(personReading(roles), details), details),
     referrals: mine.map((referral) => ({
       referralId: referral.referralId,
       bodyId: referral.body.id,
@@ -101,9 +98,4 @@ export async function prepareResponse({
     })),
     today,
   };
-}
-
-function mayAnswerAnywhere(roles: UserRoles): boolean {
-  for (const bodyId of roles.byBody.keys()) if (may(roles, "record_response", bodyId)) return true;
-  return false;
 }

@@ -4,12 +4,18 @@ import { recordAudit } from "../audit/audit.repository.js";
 import type { Actor } from "../shared/actor.js";
 import { insertApprovalMessages, responseExists } from "./responses.repository.js";
 
-export type PostedApprovalMessage = { channelId: string; messageTs: string };
+export type PostedApprovalMessage = {
+  channelId: string;
+  messageTs: string;
+  /** The godkännare a direct message went to; null for a copy in a channel. */
+  recipientSlackUserId: string | null;
+};
 
 /**
- * Stores where the approval request of a response was posted (a DM to each godkännare, or the
- * body's channel), so a decision can update every copy. One transaction with the audit event
- * `referral_response.approval_requested`; a copy stored before (a retry) is not stored twice.
+ * Stores where the approval request of a response was posted (a DM to each godkännare, with whose it
+ * is, or the body's channel), so a decision can update every copy as its reader may read it. One
+ * transaction with the audit event `referral_response.approval_requested`; a copy stored before (a
+ * retry) is not stored twice.
  */
 export async function recordApprovalMessages({
   db,
@@ -29,7 +35,12 @@ export async function recordApprovalMessages({
   return db.transaction(async (tx) => {
     const inserted = await insertApprovalMessages(
       tx,
-      messages.map((message) => ({ responseId, ...message })),
+      messages.map((message) => ({
+        responseId,
+        channelId: message.channelId,
+        messageTs: message.messageTs,
+        recipientSlackUserId: message.recipientSlackUserId,
+      })),
     );
     await recordAudit(tx, {
       actor,
@@ -43,7 +54,11 @@ export async function recordApprovalMessages({
                 entityType: "referral_response",
                 entityId: responseId,
                 changes: {
-                  messages: inserted.map((row) => ({ channel_id: row.channelId, message_ts: row.messageTs })),
+                  messages: inserted.map((row) => ({
+                    channel_id: row.channelId,
+                    message_ts: row.messageTs,
+                    ...(row.recipientSlackUserId ? { recipient: row.recipientSlackUserId } : {}),
+                  })),
                 },
               },
             ],

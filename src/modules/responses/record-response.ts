@@ -4,11 +4,11 @@ import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
 import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { CaseDetails } from "../cases/case-details.js";
-import { getCaseById } from "../cases/get-case-status.js";
 import { formatSwedishDate } from "../cases/present-case.js";
 import type { Actor } from "../shared/actor.js";
+import { findDecisionContext } from "./decisions.repository.js";
 import { listApprovers } from "./list-approvers.js";
+import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
 import {
   DECLINED_SUMMARY,
   RESPONSE_ERRORS,
@@ -38,14 +38,19 @@ export type ResponseRequest = {
 export type RecordedResponse = {
   responseId: number;
   kind: "answer" | "declined";
-  summary: string;
-  link: string | null;
   answeredOn: string;
   referral: AnswerableReferral;
-  /** The case after the response, for the approval request; null if it vanished meanwhile. */
-  details: CaseDetails | null;
+  /** "Dnr 108-1642/2017": public, for the submitter's confirmation. */
+  caseLabel: string;
   /** The body's godkännare (Slack user ids), who are asked to approve. */
   approvers: string[];
+  /**
+   * The approval request as each godkännare may read it: a restricted case's title and the answer's
+   * summary only for those entitled to the case, its public data for the others.
+   */
+  requests: { slackUserId: string; view: ResponseView }[];
+  /** The approval request as the body's channel may read it, for when no godkännare can be reached. */
+  channelRequest: ResponseView;
 };
 
 export type RecordResponseResult =
@@ -67,7 +72,8 @@ class Conflict extends Error {
  * locks the referral row, refuses a second pending response to it, inserts the response and audits
  * `referral_response.submitted` with the submitter. Only a handläggare or registrator of the
  * referral's body may, checked here whatever the form offered. The answer date may not be later
- * than today in Stockholm.
+ * than today in Stockholm. The approval request comes back as each godkännare of the body may read it,
+ * and as the body's channel may.
  */
 export async function recordResponse({
   db,
@@ -202,11 +208,30 @@ export async function recordResponse({
       });
       return id;
     });
-    const [details, approvers] = await Promise.all([
-      getCaseById({ db, caseId: chosen.caseId }),
+    const [context, approvers] = await Promise.all([
+      findDecisionContext(db, responseId),
       listApprovers({ db, bodyId: chosen.body.id }),
     ]);
-    return { ok: true, responseId, kind, summary, link, answeredOn, referral: chosen, details, approvers };
+    if (!context) throw new Error(`referral response ${responseId} vanished after it was stored`);
+    const readers = { db, bootstrapAdmins };
+    const requests: RecordedResponse["requests"] = [];
+    for (const slackUserId of approvers) {
+      requests.push({
+        slackUserId,
+        view: await viewResponseFor(readers, context, { type: "person", slackUserId }),
+      });
+    }
+    return {
+      ok: true,
+      responseId,
+      kind,
+      answeredOn,
+      referral: chosen,
+      caseLabel: caseLabelOf(context),
+      approvers,
+      requests,
+      channelRequest: await viewResponseFor(readers, context, { type: "channel" }),
+    };
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
     return { ok: false, type: "invalid", errors: [error.error] };

@@ -12,6 +12,7 @@ import {
 } from "./approve-response.js";
 import { DECISION_ERRORS, DECISION_LIMITS } from "./decision-errors.js";
 import { decidePendingResponse } from "./decisions.repository.js";
+import { type ResponseView, viewResponseFor } from "./present-response.js";
 
 export type RejectResponseResult =
   | { ok: true; subject: DecisionSubject; decision: Decision }
@@ -23,7 +24,8 @@ export type RejectResponseResult =
       message: string;
     };
 
-export type RejectionForm = { ok: true; subject: DecisionSubject } | DecisionRefusal;
+/** The reason form shows the response as the one who clicked Avslå may read it. */
+export type RejectionForm = { ok: true; view: ResponseView } | DecisionRefusal;
 
 /**
  * Before Avslå opens its form: the same checks as the rejection itself (the user's right, and a
@@ -42,8 +44,12 @@ export async function prepareRejection({
 }): Promise<RejectionForm> {
   const checked = await checkDecider({ db, bootstrapAdmins, slackUserId, responseId });
   if (!checked.ok) return checked;
-  if (checked.context.approvalState !== "pending") return alreadyDecided(db, checked.context);
-  return { ok: true, subject: await subjectOf(db, checked.context) };
+  const readers = { db, bootstrapAdmins };
+  if (checked.context.approvalState !== "pending") return alreadyDecided(readers, checked.context);
+  return {
+    ok: true,
+    view: await viewResponseFor(readers, checked.context, { type: "person", slackUserId }),
+  };
 }
 
 /**
@@ -97,7 +103,7 @@ export async function rejectResponse({
       reason: why,
     });
     const { context } = checked;
-    if (!won) return alreadyDecided(tx, context);
+    if (!won) return alreadyDecided({ db: tx, bootstrapAdmins }, context);
     await recordAudit(tx, {
       actor,
       at,
@@ -117,7 +123,7 @@ export async function rejectResponse({
     });
     return {
       ok: true,
-      subject: await subjectOf(tx, context),
+      subject: await subjectOf({ db: tx, bootstrapAdmins }, context),
       decision: {
         state: "rejected",
         bySlackUserId: actor.userId,

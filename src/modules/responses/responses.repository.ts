@@ -85,8 +85,13 @@ export async function insertPendingResponse(tx: Executor, values: NewPendingResp
 /** Where an approval request was posted; a copy already recorded (a retry) is skipped. */
 export async function insertApprovalMessages(
   tx: Executor,
-  rows: readonly { responseId: number; channelId: string; messageTs: string }[],
-): Promise<{ id: number; channelId: string; messageTs: string }[]> {
+  rows: readonly {
+    responseId: number;
+    channelId: string;
+    messageTs: string;
+    recipientSlackUserId: string | null;
+  }[],
+): Promise<{ id: number; channelId: string; messageTs: string; recipientSlackUserId: string | null }[]> {
   if (rows.length === 0) return [];
   return tx
     .insert(approvalMessages)
@@ -96,6 +101,7 @@ export async function insertApprovalMessages(
       id: approvalMessages.id,
       channelId: approvalMessages.channelId,
       messageTs: approvalMessages.messageTs,
+      recipientSlackUserId: approvalMessages.recipientSlackUserId,
     });
 }
 

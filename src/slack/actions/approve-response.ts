@@ -58,24 +58,29 @@ export function approveResponseAction({ services, poster }: SlackDeps & { poster
     }
     await showDecision({ client, logger }, result.subject, result.decision, clicked);
     await tellSubmitter({ poster, logger }, result.subject, result.decision);
-    const channel = result.subject.responsibleBodyChannelId;
+    const channel = result.subject.responsibleChannel;
     // There are no subscriptions to a single case yet; the responsible body's channel stands for them.
     if (channel)
-      await post({ poster, logger }, channel, approvedChannelLine(result.subject, result.decision));
+      await post({ poster, logger }, channel.channelId, approvedChannelLine(channel.view, result.decision));
   };
 }
 
-/** Every copy of the request (and the one clicked, if it was never recorded) shows the decision instead of buttons. */
+/**
+ * Every copy of the request (and the one clicked, if it was never recorded) shows the decision instead
+ * of buttons, each as its reader may read it.
+ */
 export async function showDecision(
   { client, logger }: { client: WebClient; logger: Logger },
   subject: DecisionSubject,
   decision: Decision,
   clicked: MessageRef | null = null,
 ): Promise<void> {
-  const copies = [...subject.messages];
-  if (clicked && !copies.some((copy) => same(copy, clicked))) copies.push(clicked);
-  const message = decidedApprovalMessage(subject, decision);
+  const copies = [...subject.copies];
+  if (clicked && !copies.some((copy) => same(copy, clicked))) {
+    copies.push({ ...clicked, view: subject.unrecordedCopy });
+  }
   for (const copy of copies) {
+    const message = decidedApprovalMessage(copy.view, decision);
     try {
       await client.chat.update({ channel: copy.channelId, ts: copy.messageTs, ...message });
     } catch (error) {
@@ -90,8 +95,8 @@ export async function tellSubmitter(
   subject: DecisionSubject,
   decision: Decision,
 ): Promise<void> {
-  if (!subject.submittedBySlackUserId) return;
-  await post(deps, subject.submittedBySlackUserId, submitterNotice(subject, decision));
+  if (!subject.submitter) return;
+  await post(deps, subject.submitter.slackUserId, submitterNotice(subject.submitter.view, decision));
 }
 
 async function post(

@@ -47,7 +47,7 @@ export function rejectResponseAction({ services }: SlackDeps) {
       }
     }
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view: rejectReasonModal(form.subject) });
+      await client.views.open({ trigger_id: body.trigger_id, view: rejectReasonModal(form.view) });
     } catch (error) {
       logger.warn("the rejection form could not be opened", error);
       await reply(textMessage("Formuläret gick inte att öppna. Klicka på Avslå igen."));

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { z } from "zod";
-import { chooseAudience } from "../../modules/cases/choose-audience.js";
+import { audienceFor, IN_CHANNEL } from "../../modules/cases/audience.js";
 import { presentCase } from "../../modules/cases/present-case.js";
 import { caseCardMessage } from "../blocks/case-card.js";
 import { textMessage } from "../blocks/message.js";
@@ -46,8 +46,10 @@ export function shareCaseCard({ services }: SlackDeps) {
       });
       return;
     }
-    const audience = chooseAudience(details, { mayViewFull: false, place: "channel" });
-    const card = presentCase(details, { today: services.today(), audience });
+    const card = presentCase(details, {
+      today: services.today(),
+      audience: audienceFor(IN_CHANNEL, details),
+    });
     await respond({
       response_type: "in_channel",
       replace_original: false,

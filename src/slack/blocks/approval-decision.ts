@@ -1,8 +1,9 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { REGISTRY_TIME_ZONE, stockholmDate } from "../../clock.js";
 import { formatSwedishDate } from "../../modules/cases/present-case.js";
-import type { Decision, DecisionSubject } from "../../modules/responses/approve-response.js";
+import type { Decision } from "../../modules/responses/approve-response.js";
 import { DECISION_LIMITS } from "../../modules/responses/decision-errors.js";
+import type { ResponseView } from "../../modules/responses/present-response.js";
 import { REJECT_REASON_VIEW } from "./approval-ids.js";
 import type { SlackMessage } from "./message.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS } from "./mrkdwn.js";
@@ -46,7 +47,7 @@ export function decisionLine(decision: Decision, now?: Date): string {
   return `${verb} av ${decider(decision)}${when}${reason}`;
 }
 
-function subjectText(subject: DecisionSubject): string {
+function subjectText(subject: ResponseView): string {
   const kind = subject.kind === "declined" ? "avstår från att svara" : "remissvar";
   const document = subject.documentTitle ? ` (${escapeMrkdwn(subject.documentTitle)})` : "";
   const answered = subject.answeredOn ? `, daterat ${formatSwedishDate(subject.answeredOn)}` : "";
@@ -63,11 +64,12 @@ function subjectText(subject: DecisionSubject): string {
       .replace(/</g, "%3C");
     lines.push(`<${target}|Öppna dokumentet>`);
   }
+  if (subject.withheldNotice) lines.push(`_${escapeMrkdwn(subject.withheldNotice)}_`);
   return lines.join("\n").slice(0, SLACK_LIMITS.sectionText);
 }
 
 /** The approval request once decided: the same request without its buttons, and who decided when. */
-export function decidedApprovalMessage(subject: DecisionSubject, decision: Decision): SlackMessage {
+export function decidedApprovalMessage(subject: ResponseView, decision: Decision): SlackMessage {
   const line = decisionLine(decision);
   const icon = decision.state === "approved" ? ":white_check_mark:" : ":x:";
   const blocks: KnownBlock[] = [
@@ -96,9 +98,9 @@ export function alreadyDecidedError(decision: Decision, now: Date): string {
   return `Redan avgjort: ${verb} av ${who}${when}.`;
 }
 
-/** The direct message to the one who recorded the response. */
-export function submitterNotice(subject: DecisionSubject, decision: Decision): SlackMessage {
-  const what = `Ditt remissvar från ${escapeMrkdwn(subject.bodyName)} i ${escapeMrkdwn(subject.caseLabel)}`;
+/** The direct message to the one who recorded the response, naming the case as they may read it. */
+export function submitterNotice(subject: ResponseView, decision: Decision): SlackMessage {
+  const what = `Ditt remissvar från ${escapeMrkdwn(subject.bodyName)} i ${escapeMrkdwn(subject.caseLabel)} «${escapeAndShorten(subject.caseTitle, 300)}»`;
   const when = decision.at ? ` ${formatDecisionTime(decision.at)}` : "";
   const lines =
     decision.state === "approved"
@@ -121,13 +123,13 @@ export function submitterNotice(subject: DecisionSubject, decision: Decision): S
  * The line in the responsible body's channel after an approval. (There are no subscriptions to a
  * single case yet; when there are, their channels get the same line.)
  */
-export function approvedChannelLine(subject: DecisionSubject, decision: Decision): SlackMessage {
+export function approvedChannelLine(subject: ResponseView, decision: Decision): SlackMessage {
   const text = `:white_check_mark: ${escapeMrkdwn(subject.caseLabel)} ${escapeAndShorten(subject.caseTitle, 300)}: remissvaret från ${escapeMrkdwn(subject.bodyName)} är godkänt (${decisionLine(decision).replace(/^Godkänd/, "godkänt")}).`;
   return { text: plain(text), blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
 /** Avslå's form: the reason is required and goes to the one who recorded the response. */
-export function rejectReasonModal(subject: DecisionSubject): ModalView {
+export function rejectReasonModal(subject: ResponseView): ModalView {
   return {
     type: "modal",
     callback_id: REJECT_REASON_VIEW,

@@ -1,5 +1,6 @@
 import type { Button, KnownBlock } from "@slack/types";
 import { formatSwedishDate } from "../../modules/cases/present-case.js";
+import type { ResponseView } from "../../modules/responses/present-response.js";
 import { APPROVE_RESPONSE_ACTION, type ApprovalButtonValue, REJECT_RESPONSE_ACTION } from "./approval-ids.js";
 import type { SlackMessage } from "./message.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
@@ -10,48 +11,29 @@ export const APPROVAL_ACTIONS_BLOCK = "approval_actions";
 /** The summary is bounded well under a section's 3000 characters, escaped. */
 const SUMMARY_MAX = 2500;
 const LINK_MAX = 2000;
-
-export type ApprovalRequest = {
-  responseId: number;
-  case: { label: string; title: string; publicTitle: string; restricted: boolean };
-  bodyName: string;
-  kind: "answer" | "declined";
-  summary: string;
-  link: string | null;
-  answeredOn: string;
-  submittedBy: string;
-  /** A DM to one godkännare, or the body's channel (seen by many). */
-  target: "dm" | "channel";
-};
+/** Only a well-formed user id becomes a mention; an imported name stays out of the markup. */
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,40}$/;
 
 /**
- * The approval request for a remissvar. A restricted case posted in a channel is shown with its
- * label and public title only, and without the answer's summary and link (they may quote it); a DM
- * to a godkännare shows everything. The buttons carry only the response id, each behind a dialog.
+ * The approval request for a remissvar, as the use case's view says its reader may read it: for the
+ * public audience of a restricted case (a channel, or a godkännare not entitled to the case) the label
+ * and public title, no summary or link, and a line saying why. The buttons carry only the response
+ * id, each behind a dialog.
  */
-export function approvalRequestMessage(request: ApprovalRequest): SlackMessage {
-  const publicOnly = request.case.restricted && request.target === "channel";
-  const title = publicOnly ? request.case.publicTitle : request.case.title;
+export function approvalRequestMessage(request: ResponseView): SlackMessage {
   const what = request.kind === "declined" ? "avstår från att svara på remissen" : "har svarat på remissen";
-  const heading = `:inbox_tray: *Remissvar att godkänna:* ${escapeMrkdwn(request.bodyName)} ${what} i *${escapeMrkdwn(request.case.label)}*`;
+  const heading = `:inbox_tray: *Remissvar att godkänna:* ${escapeMrkdwn(request.bodyName)} ${what} i *${escapeMrkdwn(request.caseLabel)}*`;
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: shorten(heading, SLACK_LIMITS.sectionText) } },
     {
       type: "section",
-      text: { type: "mrkdwn", text: `*Ärendet*\n${escapeAndShorten(title, SLACK_LIMITS.sectionText - 12)}` },
+      text: {
+        type: "mrkdwn",
+        text: `*Ärendet*\n${escapeAndShorten(request.caseTitle, SLACK_LIMITS.sectionText - 12)}`,
+      },
     },
   ];
-  if (publicOnly) {
-    blocks.push({
-      type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text: "Ärendet omfattas av sekretess, så svarets sammanfattning visas inte här. Godkännaren ser den i diariet.",
-        },
-      ],
-    });
-  } else {
+  if (request.summary !== null) {
     const quoted = escapeAndShorten(request.summary, SUMMARY_MAX).replace(/\n/g, "\n>");
     blocks.push({
       type: "section",
@@ -60,22 +42,26 @@ export function approvalRequestMessage(request: ApprovalRequest): SlackMessage {
         text: `*${request.kind === "declined" ? "Motivering" : "Sammanfattning"}*\n>${quoted}`,
       },
     });
-    if (request.link) {
-      blocks.push({
-        type: "section",
-        text: { type: "mrkdwn", text: `*Dokument*\n<${linkTarget(request.link)}|Öppna dokumentet>` },
-      });
-    }
   }
+  if (request.link) {
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: `*Dokument*\n<${linkTarget(request.link)}|Öppna dokumentet>` },
+    });
+  }
+  if (request.withheldNotice) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: escapeMrkdwn(request.withheldNotice) }],
+    });
+  }
+  const answered = request.answeredOn ? formatSwedishDate(request.answeredOn) : "okänt";
+  const submitter = request.submittedBySlackUserId;
+  const by = submitter && SLACK_USER_ID.test(submitter) ? ` · Registrerat av <@${submitter}>` : "";
   blocks.push(
     {
       type: "context",
-      elements: [
-        {
-          type: "mrkdwn",
-          text: `Svarets datum: ${formatSwedishDate(request.answeredOn)} · Registrerat av <@${request.submittedBy}>`,
-        },
-      ],
+      elements: [{ type: "mrkdwn", text: `Svarets datum: ${answered}${by}` }],
     },
     {
       type: "actions",
@@ -83,15 +69,15 @@ export function approvalRequestMessage(request: ApprovalRequest): SlackMessage {
       elements: [approveButton(request), rejectButton(request)],
     },
   );
-  const fallback = `Remissvar att godkänna: ${request.bodyName} i ${request.case.label} (${title}).`;
+  const fallback = `Remissvar att godkänna: ${request.bodyName} i ${request.caseLabel} (${request.caseTitle}).`;
   return { text: shorten(fallback, SLACK_LIMITS.sectionText), blocks };
 }
 
-function buttonValue(request: ApprovalRequest): string {
+function buttonValue(request: ResponseView): string {
   return JSON.stringify({ responseId: request.responseId } satisfies ApprovalButtonValue);
 }
 
-function approveButton(request: ApprovalRequest): Button {
+function approveButton(request: ResponseView): Button {
   return {
     type: "button",
     action_id: APPROVE_RESPONSE_ACTION,
@@ -103,7 +89,7 @@ function approveButton(request: ApprovalRequest): Button {
       text: {
         type: "plain_text",
         text: shorten(
-          `Remissvaret från ${request.bodyName} i ${request.case.label} registreras som godkänt, och remissen räknas som besvarad.`,
+          `Remissvaret från ${request.bodyName} i ${request.caseLabel} registreras som godkänt, och remissen räknas som besvarad.`,
           300,
         ),
       },
@@ -114,7 +100,7 @@ function approveButton(request: ApprovalRequest): Button {
   };
 }
 
-function rejectButton(request: ApprovalRequest): Button {
+function rejectButton(request: ResponseView): Button {
   return {
     type: "button",
     action_id: REJECT_RESPONSE_ACTION,
@@ -126,7 +112,7 @@ function rejectButton(request: ApprovalRequest): Button {
       text: {
         type: "plain_text",
         text: shorten(
-          `Remissvaret från ${request.bodyName} i ${request.case.label} avslås. Remissen förblir öppen så att ett nytt svar kan registreras.`,
+          `Remissvaret från ${request.bodyName} i ${request.caseLabel} avslås. Remissen förblir öppen så att ett nytt svar kan registreras.`,
           300,
         ),
       },

@@ -14,7 +14,7 @@ export function helpMessage(): SlackMessage {
     "*Kommandon*",
     "• `/arende status Dnr 108-1642/2017`: ärendets läge, remisser med svarsdatum, förseningar och beslut",
     "• `/arende status Motion 2016:114`: går också med motionens, promemorians eller utlåtandets nummer",
-    "• `/arende remittera Dnr 108-1642/2017`: skicka ärendet på remiss (registratorer): välj remissinstanser, svarsdatum och ett meddelande",
+    "• `/arende remittera Dnr 108-1642/2017`: skicka ärendet på remiss (registratorer för ärendets ansvariga organ, administratörer): välj remissinstanser, svarsdatum och ett meddelande",
     "• `/arende remissvar Dnr 108-1642/2017`: registrera ert organs remissvar (handläggare och registratorer), eller att organet avstår; det skickas till godkännarna",
     "• `/arende historik Dnr 108-1642/2017`: allt som ändrats i ärendet, dess remisser och remissvar, nyast först: när, av vem och vad",
     "• `/arende hjälp`: den här hjälpen",

@@ -1,7 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
-import { chooseAudience } from "../../modules/cases/choose-audience.js";
-import { caseLabel, presentCase } from "../../modules/cases/present-case.js";
 import type { FieldError, RemissField } from "../../modules/referrals/referral-errors.js";
 import type { RemissRequest } from "../../modules/referrals/send-on-remiss.js";
 import {
@@ -121,13 +119,8 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
     await ack({ response_action: "clear" });
 
     const delivery: RemissDelivery = { posted: [], failed: [], withoutChannel: [] };
-    const details = result.details;
-    const label = details ? caseLabel(details) : `Ärende ${result.caseId}`;
-    if (details) {
-      const card = presentCase(details, {
-        today: services.today(),
-        audience: chooseAudience(details, { mayViewFull: false, place: "channel" }),
-      });
+    const card = result.channelCard;
+    if (card) {
       for (const { body: answering } of result.referrals) {
         if (!answering.slackChannelId) {
           delivery.withoutChannel.push(answering.name);
@@ -151,7 +144,7 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
       }
     }
     const confirmation = remissSentMessage({
-      caseLabel: label,
+      caseLabel: result.caseLabel,
       bodyNames: result.referrals.map((referral) => referral.body.name),
       dueOn: result.dueOn,
       dueDateWarning: result.dueDateWarning,

@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
-import { caseLabel } from "../../modules/cases/present-case.js";
 import type { RecordResponseResult, ResponseRequest } from "../../modules/responses/record-response.js";
 import type { ResponseField, ResponseFieldError } from "../../modules/responses/response-errors.js";
 import { approvalRequestMessage, responseAwaitsApprovalMessage } from "../blocks/approval-request.js";
@@ -124,7 +123,7 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
     }
     await ack({ response_action: "clear" });
 
-    const delivery = await requestApproval({ poster, logger }, result, user);
+    const delivery = await requestApproval({ poster, logger }, result);
     if (delivery.posted.length > 0) {
       try {
         await services.recordApprovalMessages({
@@ -137,7 +136,7 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
       }
     }
     const confirmation = responseAwaitsApprovalMessage({
-      caseLabel: result.details ? caseLabel(result.details) : `Ärende ${result.referral.caseId}`,
+      caseLabel: result.caseLabel,
       bodyName: result.referral.body.name,
       approvers: delivery.approvers,
       channelId: delivery.channel,
@@ -154,7 +153,7 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
 }
 
 type Delivery = {
-  posted: { channelId: string; messageTs: string }[];
+  posted: { channelId: string; messageTs: string; recipientSlackUserId: string | null }[];
   /** The godkännare the request reached. */
   approvers: string[];
   /** The body's channel, when the request was posted there. */
@@ -162,36 +161,27 @@ type Delivery = {
   failed: { target: string; code: string }[];
 };
 
-/** A DM to each godkännare; with none (or none reachable), the body's channel. */
+/**
+ * A DM to each godkännare, each as that godkännare may read it; with none (or none reachable), the
+ * body's channel, as a channel may read it.
+ */
 async function requestApproval(
   { poster, logger }: { poster: SlackPoster; logger: ViewArgs["logger"] },
   result: Recorded,
-  submittedBy: string,
 ): Promise<Delivery> {
   const delivery: Delivery = { posted: [], approvers: [], channel: null, failed: [] };
-  const details = result.details;
-  const request = (target: "dm" | "channel") =>
-    approvalRequestMessage({
-      responseId: result.responseId,
-      case: {
-        label: details ? caseLabel(details) : `Ärende ${result.referral.caseId}`,
-        title: details?.title ?? "",
-        publicTitle: details?.publicTitle ?? "",
-        // Unknown (the case vanished) is treated as restricted: only public data.
-        restricted: details?.restricted ?? true,
-      },
-      bodyName: result.referral.body.name,
-      kind: result.kind,
-      summary: result.summary,
-      link: result.link,
-      answeredOn: result.answeredOn,
-      submittedBy,
-      target,
-    });
-  const post = async (channel: string, message: SlackMessage): Promise<boolean> => {
+  const post = async (
+    channel: string,
+    message: SlackMessage,
+    recipientSlackUserId: string | null,
+  ): Promise<boolean> => {
     try {
       const posted = await poster.post({ channel, ...message });
-      delivery.posted.push({ channelId: posted.channel ?? channel, messageTs: posted.ts });
+      delivery.posted.push({
+        channelId: posted.channel ?? channel,
+        messageTs: posted.ts,
+        recipientSlackUserId,
+      });
       return true;
     } catch (error) {
       const code = error instanceof SlackPostError ? error.code : "unknown";
@@ -201,15 +191,13 @@ async function requestApproval(
     }
   };
 
-  if (result.approvers.length > 0) {
-    const message = request("dm");
-    for (const approver of result.approvers) {
-      if (await post(approver, message)) delivery.approvers.push(approver);
-    }
+  for (const { slackUserId, view } of result.requests) {
+    if (await post(slackUserId, approvalRequestMessage(view), slackUserId))
+      delivery.approvers.push(slackUserId);
   }
   const channel = result.referral.body.slackChannelId;
   if (delivery.approvers.length === 0 && channel) {
-    if (await post(channel, request("channel"))) delivery.channel = channel;
+    if (await post(channel, approvalRequestMessage(result.channelRequest), null)) delivery.channel = channel;
   }
   return delivery;
 }

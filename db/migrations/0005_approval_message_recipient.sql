@@ -1,0 +1,1 @@
+ALTER TABLE "approval_messages" ADD COLUMN "recipient_slack_user_id" text;

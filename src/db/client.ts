@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
@@ -9,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
+import { type Opener, thisProcess, underDataDirLock } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -28,10 +28,15 @@ export type DatabaseHandle = {
 
 export const migrationsFolder = new URL("../../db/migrations", import.meta.url).pathname;
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+/** `opener` names this process in DATA_DIR's lock, for whoever is refused while it holds it. */
+export async function openDatabase(
+  config: DatabaseConfig,
+  opener: Opener = thisProcess(),
+): Promise<DatabaseHandle> {
   if (config.kind === "postgres") return openPostgres(config.url);
-  await mkdir(config.dataDir, { recursive: true });
-  return wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } }));
+  return underDataDirLock(config.dataDir, opener, async () =>
+    wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } })),
+  );
 }
 
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {

@@ -1,7 +1,8 @@
-import { startBot } from "./bot.js";
+import { type RunningBot, startBot } from "./bot.js";
 import { systemClock } from "./clock.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { type DatabaseHandle, openDatabase } from "./db/client.js";
+import { explainStartupFailure } from "./startup-failure.js";
 
 let config: Config;
 try {
@@ -12,22 +13,30 @@ try {
   process.exit(1);
 }
 
-const database = await openDatabase(config.database, { thread: "worker" });
-await database.migrate();
-const bot = await startBot({ config, clock: systemClock, database });
-console.log(
-  `arendebot is running (${config.slack?.appToken ? "Socket Mode" : `HTTP on port ${config.port}`}, ${database.kind} database).`,
-);
+let database: DatabaseHandle | undefined;
+let bot: RunningBot | undefined;
+// A promise nobody awaited that fails (a Slack API answer, a late database reply) is logged; it
+// must not end a bot that is otherwise serving everyone else.
+process.on("unhandledRejection", (reason) => {
+  console.error("Unhandled rejection; the bot keeps running:", reason);
+});
 
 let stopping = false;
+
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
+    if (!bot) {
+      // Nothing is served yet; exiting as the signal would have, but through process.exit, so that
+      // DATA_DIR's lock is released on the way out.
+      console.log(`${signal} received during start-up: stopping.`);
+      process.exit(128 + (signal === "SIGTERM" ? 15 : 2));
+    }
     console.log(`${signal} received: finishing requests in flight, then stopping.`);
     bot
       .stop()
-      .then(() => database.close())
+      .then(() => database?.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -37,3 +46,22 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       );
   });
 }
+
+try {
+  database = await openDatabase(config.database, {
+    opener: { what: "the bot (npm start)", bot: true },
+    thread: "worker",
+  });
+  await database.migrate();
+  bot = await startBot({ config, clock: systemClock, database });
+} catch (error) {
+  const explained = explainStartupFailure(error, config);
+  // The failure is what the operator needs to see, not a second one from closing.
+  await database?.close().catch(() => {});
+  if (!explained) throw error;
+  console.error(`arendebot cannot start: ${explained.cause}\n${explained.fix}`);
+  process.exit(1);
+}
+console.log(
+  `arendebot is running (${config.slack?.appToken ? "Socket Mode" : `HTTP on port ${config.port}`}, ${database.kind} database).`,
+);

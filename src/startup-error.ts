@@ -1,10 +1,14 @@
 /**
- * A reason the bot cannot start that the operator can fix: its message is one or two lines that name
- * the cause and the variable to change, printed as is, without a stack trace.
+ * A reason the bot cannot start that the operator can fix, found where it happens (Slack refusing the
+ * token, say): `reason` names the cause and the variable, `fix` says what to do. Printed as two lines
+ * by explainStartupFailure, without a stack trace.
  */
 export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly reason: string,
+    readonly fix: string,
+  ) {
+    super(`${reason} ${fix}`);
     this.name = "StartupError";
   }
 }

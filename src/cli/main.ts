@@ -2,31 +2,49 @@ import { Command, InvalidArgumentError } from "commander";
 import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
+import { exitOnSignals } from "../db/data-dir-lock.js";
+import { explainStartupFailure } from "../startup-failure.js";
 import { runDigestCommand } from "./digest-command.js";
 import { runHistoryCommand } from "./history-command.js";
 import { runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
 
-/** Commander parses the arguments (help, errors and usage for free); each command is one function. */
+/**
+ * Commander parses the arguments (help, errors and usage for free); each command is one function.
+ * Exit 2 for a bad configuration, 3 when the database cannot be opened (unreachable, or DATA_DIR in
+ * use by the bot or unusable), so that a script can tell those from the command's own answers.
+ */
 async function withDatabase(
+  command: { name: string; inSlack?: string },
   work: (database: DatabaseHandle, config: Config) => Promise<number>,
 ): Promise<never> {
-  let code: number;
+  let config: Config;
   try {
-    const config = loadConfig("cli");
-    const database = await openDatabase(config.database);
-    try {
-      await database.migrate();
-      code = await work(database, config);
-    } finally {
-      await database.close();
-    }
+    config = loadConfig("cli");
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
-    code = 2;
+    process.exit(2);
   }
+  exitOnSignals();
+  let database: DatabaseHandle | undefined;
+  let code: number;
+  try {
+    database = await openDatabase(config.database, {
+      opener: { what: `arendebot ${process.argv.slice(2).join(" ")}`, bot: false },
+    });
+    await database.migrate();
+    code = await work(database, config);
+  } catch (error) {
+    const explained = explainStartupFailure(error, config, { inSlack: command.inSlack });
+    // The failure is what the operator needs to see, not a second one from closing.
+    await database?.close().catch(() => {});
+    if (!explained) throw error;
+    console.error(`arendebot cannot run ${command.name}: ${explained.cause}\n${explained.fix}`);
+    process.exit(3);
+  }
+  await database.close();
   process.exit(code);
 }
 
@@ -55,7 +73,7 @@ program
   .argument("<identifier...>", "a dnr or a document number such as Motion 2016:114")
   .option("--as-of <date>", "count deadlines as of this day (YYYY-MM-DD) instead of today", isoDate)
   .action(async (words: string[], options: { asOf?: string }) =>
-    withDatabase(({ db }) =>
+    withDatabase({ name: "status", inSlack: "/arende status" }, ({ db }) =>
       runStatusCommand({
         db,
         query: words.join(" "),
@@ -72,7 +90,7 @@ program
   .option("--page <n>", "which page, 1 being the newest (default 1)", positiveInteger)
   .option("--limit <n>", "events per page (default 20, at most 500)", positiveInteger)
   .action(async (words: string[], options: { page?: number; limit?: number }) =>
-    withDatabase(({ db }) =>
+    withDatabase({ name: "historik", inSlack: "/arende historik" }, ({ db }) =>
       runHistoryCommand({
         db,
         query: words.join(" "),
@@ -90,7 +108,7 @@ program
   )
   .argument("<file>", "a .csv or .json file")
   .action(async (file: string) =>
-    withDatabase(({ db }, config) =>
+    withDatabase({ name: "import" }, ({ db }, config) =>
       runImportCommand({
         file,
         db,
@@ -116,18 +134,20 @@ program
   .option("--send", "post the digest in Slack (needs SLACK_BOT_TOKEN and --channel)")
   .option("--channel <id>", "the channel's id (C…); without --filter its subscription's filter applies")
   .action(async (options: { asOf?: string; filter?: string[]; send?: boolean; channel?: string }) =>
-    withDatabase(({ db }, config) =>
-      runDigestCommand({
-        db,
-        config,
-        clock: systemClock,
-        today: options.asOf ?? today(systemClock),
-        filter: options.filter,
-        send: options.send,
-        channel: options.channel,
-        out: process.stdout,
-        err: process.stderr,
-      }),
+    withDatabase(
+      { name: "digest", inSlack: options.send ? undefined : "/arende digest visa" },
+      ({ db }, config) =>
+        runDigestCommand({
+          db,
+          config,
+          clock: systemClock,
+          today: options.asOf ?? today(systemClock),
+          filter: options.filter,
+          send: options.send,
+          channel: options.channel,
+          out: process.stdout,
+          err: process.stderr,
+        }),
     ),
   );
 
@@ -146,7 +166,7 @@ for (const [verb, what] of [
     .argument("<role>", "registrator, handläggare, godkännare or admin")
     .argument("[body...]", "the body's code or name; required except for admin")
     .action(async (user: string, role: string, body: string[]) =>
-      withDatabase(({ db }, config) =>
+      withDatabase({ name: `roll ${verb}`, inSlack: `/arende roll ${verb}` }, ({ db }, config) =>
         runRoleCommand({
           db,
           clock: systemClock,
@@ -165,7 +185,7 @@ roll
   .description("list roles: all, one user's (U…) or one body's")
   .argument("[user-or-body...]", "a Slack member id or a body's code or name")
   .action(async (words: string[]) =>
-    withDatabase(({ db }, config) =>
+    withDatabase({ name: "roll lista", inSlack: "/arende roll lista" }, ({ db }, config) =>
       runRoleCommand({
         db,
         clock: systemClock,

@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
@@ -9,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
+import { type Opener, thisProcess, underDataDirLock } from "./data-dir-lock.js";
 import { ThreadedPGlite } from "./pglite-thread.js";
 import * as schema from "./schema.js";
 
@@ -32,17 +32,20 @@ export type DatabaseHandle = {
 export const migrationsFolder = new URL("../../db/migrations", import.meta.url).pathname;
 
 /**
+ * `opener` names this process in DATA_DIR's lock, for whoever is refused while it holds it.
  * `thread: "worker"` runs the embedded database in a worker thread, so that the bot's event loop
  * stays free to accept and answer Slack while it works; the CLI keeps it on its own thread.
  */
 export async function openDatabase(
   config: DatabaseConfig,
-  { thread = "main" }: { thread?: "main" | "worker" } = {},
+  { opener = thisProcess(), thread = "main" }: { opener?: Opener; thread?: "main" | "worker" } = {},
 ): Promise<DatabaseHandle> {
   if (config.kind === "postgres") return openPostgres(config.url);
-  await mkdir(config.dataDir, { recursive: true });
-  if (thread === "worker") return wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }));
-  return wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } }));
+  return underDataDirLock(config.dataDir, opener, async () =>
+    thread === "worker"
+      ? wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }))
+      : wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } })),
+  );
 }
 
 /** A server that accepts connections but never answers is given up on after this long. */

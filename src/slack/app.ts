@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import {
   App,
   type CustomRoute,
@@ -113,8 +113,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     app.logger.error("unhandled error in a Slack listener", error);
   });
 
-  // A client that sends its request slowly, or never finishes it, loses the connection.
-  await (socketMode ? app.start() : app.start(port, { requestTimeout: 15_000, headersTimeout: 10_000 }));
+  if (socketMode) {
+    // Socket Mode's receiver serves the health routes on PORT but listens without an error
+    // handler, so a taken port would end the process; the failure is taken here instead.
+    const healthServer = (receiver as unknown as { httpServer?: Server }).httpServer;
+    const listening = healthServer ? listenedOrFailed(healthServer) : Promise.resolve();
+    await Promise.all([app.start(), listening]);
+  } else {
+    // A client that sends its request slowly, or never finishes it, loses the connection.
+    await app.start(port, { requestTimeout: 15_000, headersTimeout: 10_000 });
+  }
   return {
     mode: socketMode ? "socket" : "http",
     stop: async () => {
@@ -148,4 +156,11 @@ async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> 
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+function listenedOrFailed(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
 }

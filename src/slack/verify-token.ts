@@ -31,17 +31,20 @@ export async function verifyBotToken({
     const slackError = (error as { data?: { error?: string } }).data?.error;
     if (slackError && REFUSED.has(slackError)) {
       throw new StartupError(
-        `Slack refused SLACK_BOT_TOKEN (${slackError}): set it to the app's current Bot User OAuth Token (xoxb-…), from the Slack app's OAuth & Permissions page, and reinstall the app if the token was revoked.`,
+        `Slack refused SLACK_BOT_TOKEN (${slackError}).`,
+        "Set it to the app's current Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions page; reinstall the app if the token was revoked.",
       );
     }
     const reason = slackError ?? (error as { message?: string }).message ?? String(error);
     throw new StartupError(
-      `Slack's Web API at ${where} could not confirm SLACK_BOT_TOKEN (${reason}): check the network or proxy to Slack, and SLACK_API_URL if it is set.`,
+      `Slack's Web API at ${where} could not confirm SLACK_BOT_TOKEN (${reason}).`,
+      "Check the network or proxy between this machine and Slack, and SLACK_API_URL if it is set.",
     );
   }
   if (!answer.user_id || !answer.bot_id) {
     throw new StartupError(
-      "SLACK_BOT_TOKEN is not a bot token (auth.test named no bot): use the Bot User OAuth Token (xoxb-…).",
+      "SLACK_BOT_TOKEN is not a bot token (Slack's auth.test names no bot user).",
+      "Use the Bot User OAuth Token (xoxb-…) from the Slack app's OAuth & Permissions page.",
     );
   }
   return { botUserId: answer.user_id, botId: answer.bot_id };

@@ -1,18 +1,10 @@
-import { createReadStream } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
-import { countLineBreaks, DecodedLines, leadingLineBreaks } from "./decoded-lines.js";
 import { CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from "./import.schema.js";
-import {
-  type BytePlace,
-  decodeAll,
-  type EncodingFinding,
-  EncodingSniffer,
-  sniffEncoding,
-  type TextEncoding,
-} from "./text-encoding.js";
+import { countLineBreaks, LineIndex, leadingLineBreaks } from "./line-index.js";
+import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "./text-encoding.js";
 
 /**
  * Reads an import file into rows that know where they came from. Rows are not validated here (that
@@ -30,7 +22,7 @@ export type ImportSource = {
   name: string;
   registries: SourceItem[];
   bodies: SourceItem[];
-  /** Streamed for CSV, so a file of any size is never held in memory at once. */
+  /** Parsed row by row as they are asked for. */
   cases: AsyncIterable<SourceItem>;
   /** Known for JSON; for CSV only the share read so far is known. */
   totalCases: number | null;
@@ -45,49 +37,35 @@ export class ImportFileError extends Error {
   override name = "ImportFileError";
 }
 
+/**
+ * The whole file is read and its encoding settled before anything is parsed, so a file that turns out
+ * unreadable on its last line has written nothing.
+ */
 export async function readImportFile(file: string): Promise<ImportSource> {
   const name = basename(file);
-  let size: number;
+  const cannotRead = (error: unknown) =>
+    new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
   try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new ImportFileError(`${file} är ingen fil (not a file)`);
-    size = info.size;
+    if (!(await stat(file)).isFile()) throw new ImportFileError(`${file} är ingen fil (not a file)`);
   } catch (error) {
-    if (error instanceof ImportFileError) throw error;
-    throw new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
+    throw error instanceof ImportFileError ? error : cannotRead(error);
   }
   const extension = extname(file).toLowerCase();
-  if (extension === ".json") {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      throw new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
-    }
-    return jsonSource(decodeJson(name, bytes), name);
+  if (extension !== ".json" && extension !== ".csv") {
+    throw new ImportFileError(
+      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
+    );
   }
-  if (extension === ".csv") {
-    // The whole file is read once to settle its encoding before anything is parsed, so a file
-    // that turns out unreadable on its last line has written nothing.
-    let finding: EncodingFinding;
-    let head: Buffer;
-    try {
-      finding = await sniffFile(file);
-      head = await readHead(file);
-    } catch (error) {
-      throw new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
-    }
-    if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
-    return csvSource(createReadStream(file), {
-      name,
-      totalBytes: size,
-      head: decodeAll(head, finding.encoding),
-      encoding: finding.encoding,
-    });
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw cannotRead(error);
   }
-  throw new ImportFileError(
-    `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
-  );
+  if (extension === ".json") return jsonSource(decodeJson(name, bytes), name);
+  const finding = sniffEncoding(bytes);
+  if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
+  return csvSource(decodeAll(bytes, finding.encoding), { name });
 }
 
 function describe(error: unknown): string {
@@ -95,23 +73,6 @@ function describe(error: unknown): string {
     return "filen finns inte";
   }
   return error instanceof Error ? error.message : String(error);
-}
-
-async function readHead(file: string): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sniffFile(file: string): Promise<EncodingFinding> {
-  const sniffer = new EncodingSniffer();
-  for await (const chunk of createReadStream(file)) sniffer.push(chunk as Buffer);
-  return sniffer.finish();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,20 +413,15 @@ type CsvParseError = { code: string; message: string; column?: unknown; bytes?: 
 type BrokenRecord = { line: number; field: string; error: CsvParseError };
 
 /**
- * A CSV source from a stream of the file's bytes in `encoding` (UTF-8 by default), or from a string.
- * The header is read before this returns, so a file with an unusable header fails as a whole; the
- * records are then streamed one by one.
+ * A CSV source from a file's text. The header is read before this returns, so a file with an
+ * unusable header fails as a whole; the records are then parsed one by one as they are asked for.
  */
-export async function csvSource(
-  input: Readable | string,
-  options: { name?: string; totalBytes?: number; head?: string; encoding?: TextEncoding } = {},
-): Promise<ImportSource> {
+export async function csvSource(text: string, options: { name?: string } = {}): Promise<ImportSource> {
   const name = options.name ?? "import.csv";
-  const isText = typeof input === "string";
-  const totalBytes = options.totalBytes ?? (isText ? Buffer.byteLength(input) : 0);
-  const delimiter = detectDelimiter(options.head ?? (isText ? input.slice(0, 64 * 1024) : ""));
-  const stream = isText ? Readable.from([Buffer.from(input)]) : input;
-  const lines = new DecodedLines(isText ? "utf-8" : (options.encoding ?? "utf-8"));
+  const delimiter = detectDelimiter(text.slice(0, 64 * 1024));
+  // csv-parse reads bytes and says where a record ends by its byte offset.
+  const bytes = Buffer.from(text);
+  const lines = new LineIndex(bytes);
 
   // Records the parser had to skip (a broken quote), reported as rejected rows in their place. A
   // broken quote can swallow the rows after it, so each report says which lines were lost, which is
@@ -521,7 +477,16 @@ export async function csvSource(
       broken = { line, field, error };
     },
   });
-  const parsed = pipeline(stream, lines, parser, () => {
+  // The parser is handed the bytes in pieces, as from a file, so it holds few records at a time.
+  let bytesRead = 0;
+  function* pieces(): Generator<Buffer> {
+    while (bytesRead < bytes.length) {
+      const piece = bytes.subarray(bytesRead, bytesRead + 64 * 1024);
+      bytesRead += piece.length;
+      yield piece;
+    }
+  }
+  const parsed = pipeline(Readable.from(pieces()), parser, () => {
     // Errors reach the reader below through the parser.
   });
   const records = parsed[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
@@ -588,7 +553,7 @@ export async function csvSource(
     bodies: [],
     cases: cases(),
     totalCases: null,
-    fractionRead: () => (totalBytes > 0 ? Math.min(1, lines.bytesIn / totalBytes) : 0),
+    fractionRead: () => (bytes.length > 0 ? bytesRead / bytes.length : 0),
     lineOf: () => undefined,
   };
 }
@@ -599,7 +564,7 @@ export async function csvSource(
  * read of this record, blank lines first, says how many lines further on the field starts. A quoted
  * field starts with its opening quote, so this is also where an unclosed quote opened.
  */
-function brokenFieldLine(error: CsvParseError, lines: DecodedLines): number {
+function brokenFieldLine(error: CsvParseError, lines: LineIndex): number {
   const offset = typeof error.bytes === "number" ? error.bytes : 0;
   if (typeof error.column === "number" && error.column > 0) return lines.lineAt(offset);
   return lines.lineAt(offset) + leadingLineBreaks(typeof error.raw === "string" ? error.raw : "");

@@ -1,5 +1,8 @@
+import iconv from "iconv-lite";
+import { countLineBreaks } from "./line-index.js";
+
 /**
- * Which character encoding an import file is in, decided from its bytes, and decoders for each.
+ * Which character encoding an import file is in, decided from its bytes, and its text in it.
  *
  * Swedish Excel saves "CSV (semikolonavgränsad)" in Windows-1252, "CSV UTF-8" as UTF-8 with a byte
  * order mark (BOM) and "Unicode-text" as UTF-16 LE with a BOM; other tools write UTF-8 without one.
@@ -16,6 +19,8 @@
  *    undefined): then it is no text file we can read, and refused.
  * 5. A file that is not UTF-8 but holds UTF-8 letters or punctuation elsewhere (two files pasted into
  *    one) is refused: whichever way it were read, half of it would be wrong.
+ *
+ * The file is judged whole, in memory: import files are at most some tens of MB.
  */
 
 export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
@@ -31,204 +36,111 @@ export type EncodingFinding =
   | { kind: "not-text"; place: BytePlace; notUtf8: BytePlace }
   | { kind: "mixed"; utf8Line: number; notUtf8: BytePlace };
 
-const BOMS: readonly [Exclude<TextEncoding, "windows-1252">, readonly number[]][] = [
-  ["utf-8", [0xef, 0xbb, 0xbf]],
-  ["utf-16le", [0xff, 0xfe]],
-  ["utf-16be", [0xfe, 0xff]],
+/** Each BOM as its bytes read one character a byte. */
+const BOMS: readonly [Exclude<TextEncoding, "windows-1252">, string][] = [
+  ["utf-8", "\xEF\xBB\xBF"],
+  ["utf-16le", "\xFF\xFE"],
+  ["utf-16be", "\xFE\xFF"],
 ];
-const LONGEST_BOM = 3;
 
 /** Windows-1252 leaves these undefined; no text saved in it has them. */
 const UNDEFINED_IN_WINDOWS_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
+/** A control character other than tab and line breaks, or a byte the code page leaves undefined. */
+function neverInWindows1252(byte: number): boolean {
+  return (
+    (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) || UNDEFINED_IN_WINDOWS_1252.has(byte)
+  );
+}
+
 /** UTF-16 text of a header row has a NUL in every other byte; a stray NUL in UTF-8 text does not. */
 const UTF16_SAMPLE_BYTES = 4096;
 
-const LF = 0x0a;
-const CR = 0x0d;
-const TAB = 0x09;
-
-/** Reads a file's bytes chunk by chunk, so a file of any size is judged without holding it in memory. */
-export class EncodingSniffer {
-  private readonly start: number[] = [];
-  /** undefined until the first bytes are in; null when there is no BOM. */
-  private bom: Exclude<TextEncoding, "windows-1252"> | null | undefined;
-
-  private line = 1;
-  private afterCR = false;
-  private offset = 0;
-  private readonly nuls = [0, 0];
-
-  // UTF-8 as the WHATWG decoder reads it: the bytes still needed, their bounds, the code point so far.
-  private needed = 0;
-  private lower = 0x80;
-  private upper = 0xbf;
-  private codePoint = 0;
-  private lead = 0;
-  private leadLine = 1;
-
-  private notUtf8: BytePlace | null = null;
-  private utf8Line: number | null = null;
-  private notWindows1252: BytePlace | null = null;
-
-  push(chunk: Uint8Array): void {
-    let bytes = chunk;
-    if (this.bom === undefined) {
-      const missing = LONGEST_BOM - this.start.length;
-      this.start.push(...bytes.subarray(0, missing));
-      bytes = bytes.subarray(missing);
-      if (this.start.length < LONGEST_BOM) return;
-      this.settleBom();
-    }
-    if (this.bom !== null) return;
-    for (const byte of bytes) this.scan(byte);
-  }
-
-  finish(): EncodingFinding {
-    if (this.bom === undefined) this.settleBom();
-    if (this.bom) return { kind: "encoding", encoding: this.bom, bom: true };
-    if (this.needed > 0) this.brokenSequence();
-    const [even = 0, odd = 0] = this.nuls;
-    const pairs = Math.min(this.offset, UTF16_SAMPLE_BYTES) / 2;
-    if (Math.max(even, odd) > pairs / 2 && Math.min(even, odd) < pairs / 20) {
-      return { kind: "utf-16-without-bom" };
-    }
-    if (this.notUtf8 === null) return { kind: "encoding", encoding: "utf-8", bom: false };
-    if (this.notWindows1252 !== null) {
-      return { kind: "not-text", place: this.notWindows1252, notUtf8: this.notUtf8 };
-    }
-    if (this.utf8Line !== null) return { kind: "mixed", utf8Line: this.utf8Line, notUtf8: this.notUtf8 };
-    return { kind: "encoding", encoding: "windows-1252", bom: false, notUtf8: this.notUtf8 };
-  }
-
-  private settleBom(): void {
-    const found = BOMS.find(([, mark]) => mark.every((byte, index) => this.start[index] === byte));
-    this.bom = found?.[0] ?? null;
-    if (this.bom === null) for (const byte of this.start) this.scan(byte);
-  }
-
-  private scan(byte: number): void {
-    if (this.offset < UTF16_SAMPLE_BYTES && byte === 0) {
-      this.nuls[this.offset % 2] = (this.nuls[this.offset % 2] ?? 0) + 1;
-    }
-    this.offset += 1;
-    if (
-      this.notWindows1252 === null &&
-      ((byte < 0x20 && byte !== TAB && byte !== LF && byte !== CR) || UNDEFINED_IN_WINDOWS_1252.has(byte))
-    ) {
-      this.notWindows1252 = { line: this.line, byte };
-    }
-    this.utf8(byte);
-    // Lines as an editor counts them: LF, CRLF or a lone CR ends one.
-    if (byte === CR) this.line += 1;
-    else if (byte === LF && !this.afterCR) this.line += 1;
-    this.afterCR = byte === CR;
-  }
-
-  private utf8(byte: number): void {
-    if (this.needed === 0) {
-      if (byte <= 0x7f) return;
-      this.lead = byte;
-      this.leadLine = this.line;
-      if (byte >= 0xc2 && byte <= 0xdf) {
-        this.needed = 1;
-        this.codePoint = byte & 0x1f;
-      } else if (byte >= 0xe0 && byte <= 0xef) {
-        if (byte === 0xe0) this.lower = 0xa0;
-        if (byte === 0xed) this.upper = 0x9f;
-        this.needed = 2;
-        this.codePoint = byte & 0x0f;
-      } else if (byte >= 0xf0 && byte <= 0xf4) {
-        if (byte === 0xf0) this.lower = 0x90;
-        if (byte === 0xf4) this.upper = 0x8f;
-        this.needed = 3;
-        this.codePoint = byte & 0x07;
-      } else {
-        this.invalid({ line: this.line, byte });
-      }
-      return;
-    }
-    if (byte < this.lower || byte > this.upper) {
-      // The sequence broke off; like a decoder, read this byte afresh.
-      this.brokenSequence();
-      this.utf8(byte);
-      return;
-    }
-    this.lower = 0x80;
-    this.upper = 0xbf;
-    this.codePoint = (this.codePoint << 6) | (byte & 0x3f);
-    this.needed -= 1;
-    if (this.needed === 0 && this.utf8Line === null && onlyUtf8Has(this.codePoint)) {
-      this.utf8Line = this.leadLine;
-    }
-  }
-
-  private brokenSequence(): void {
-    this.invalid({ line: this.leadLine, byte: this.lead });
-    this.needed = 0;
-    this.lower = 0x80;
-    this.upper = 0xbf;
-  }
-
-  private invalid(place: BytePlace): void {
-    this.notUtf8 ??= place;
-  }
-}
-
 /**
- * Characters whose UTF-8 bytes, read as Windows-1252, are mojibake no Swedish text has: "Ã¥" for å,
- * "â€“" for –. Finding one in a file that is otherwise not UTF-8 means two encodings in one file.
+ * The UTF-8 bytes, read one character a byte, of characters whose UTF-8 read as Windows-1252 is
+ * mojibake no Swedish text has: U+00C0–U+00FF ("Ã¥" for å), U+2010–U+203A ("â€“" for –) and U+20AC
+ * (€). Finding one in a file that is otherwise not UTF-8 means two encodings in one file.
  */
-function onlyUtf8Has(codePoint: number): boolean {
-  return (
-    (codePoint >= 0xc0 && codePoint <= 0xff) ||
-    (codePoint >= 0x2010 && codePoint <= 0x203a) ||
-    codePoint === 0x20ac
-  );
-}
+const ONLY_UTF8_HAS = /\xC3[\x80-\xBF]|\xE2\x80[\x90-\xBA]|\xE2\x82\xAC/u;
 
 export function sniffEncoding(bytes: Uint8Array): EncodingFinding {
-  const sniffer = new EncodingSniffer();
-  sniffer.push(bytes);
-  return sniffer.finish();
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = buffer.toString("latin1", 0, 3);
+  const bom = BOMS.find(([, mark]) => start.startsWith(mark))?.[0];
+  if (bom) return { kind: "encoding", encoding: bom, bom: true };
+  if (looksLikeUtf16(buffer)) return { kind: "utf-16-without-bom" };
+  if (isUtf8(buffer)) return { kind: "encoding", encoding: "utf-8", bom: false };
+
+  // Read one character a byte, the text's offsets are the file's, and each CR or LF is a line break.
+  const latin1 = buffer.toString("latin1");
+  const place = (offset: number): BytePlace => ({
+    line: 1 + countLineBreaks(latin1.slice(0, offset)),
+    byte: buffer[offset] ?? 0,
+  });
+  const notUtf8 = place(firstNotUtf8(buffer, latin1));
+  const notText = buffer.findIndex(neverInWindows1252);
+  if (notText >= 0) return { kind: "not-text", place: place(notText), notUtf8 };
+  const utf8 = ONLY_UTF8_HAS.exec(latin1);
+  if (utf8) return { kind: "mixed", utf8Line: place(utf8.index).line, notUtf8 };
+  return { kind: "encoding", encoding: "windows-1252", bom: false, notUtf8 };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Decoding
-
-/** A streaming decoder: bytes in, in pieces that may split a character, text out. A BOM is dropped. */
-export type TextDecoding = { decode(bytes: Uint8Array): string; end(): string };
-
-export function createDecoding(encoding: TextEncoding): TextDecoding {
-  if (encoding === "windows-1252") return { decode: decodeWindows1252, end: () => "" };
-  const decoder = new TextDecoder(encoding);
-  return {
-    decode: (bytes) => decoder.decode(bytes, { stream: true }),
-    end: () => decoder.decode(),
-  };
+function looksLikeUtf16(buffer: Buffer): boolean {
+  const sample = buffer.subarray(0, UTF16_SAMPLE_BYTES);
+  let even = 0;
+  let odd = 0;
+  for (const [offset, byte] of sample.entries()) {
+    if (byte !== 0) continue;
+    if (offset % 2 === 0) even += 1;
+    else odd += 1;
+  }
+  const pairs = sample.length / 2;
+  return Math.max(even, odd) > pairs / 2 && Math.min(even, odd) < pairs / 20;
 }
 
-export function decodeAll(bytes: Uint8Array, encoding: TextEncoding): string {
-  const decoding = createDecoding(encoding);
-  return decoding.decode(bytes) + decoding.end();
+/** ignoreBOM: a UTF-8 BOM inside the file is a character like any other here. */
+const strictUtf8 = () => new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8().decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Windows-1252 is Latin-1 but for 0x80–0x9F, which hold € – ’ ” … and the like. Node 20's
- * TextDecoder("windows-1252") decodes those as Latin-1 control characters (nodejs/node#60888), which
- * would turn every dash and typographic quote from Excel into an invisible control character, so
- * the 32 bytes are mapped here (WHATWG index-windows-1252). The five undefined bytes never get here:
- * a file with one is not taken for Windows-1252.
+ * The offset of the first byte that is not UTF-8, in a file known not to be: a byte that starts no
+ * character, or the first byte of a character cut short. A line break is never part of a character,
+ * so the first line that is not UTF-8 has it, and there the bytes are decoded one by one until one
+ * does not fit.
  */
-const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
-  0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
-  0x0153, 0x9d, 0x017e, 0x0178,
-];
+function firstNotUtf8(buffer: Buffer, latin1: string): number {
+  for (const { index, 0: line } of latin1.matchAll(/[^\r\n]+/gu)) {
+    const bytes = buffer.subarray(index, index + line.length);
+    if (isUtf8(bytes)) continue;
+    const decoder = strictUtf8();
+    let characterStart = 0;
+    try {
+      for (const [offset, byte] of bytes.entries()) {
+        if (decoder.decode(Uint8Array.of(byte), { stream: true }) !== "") characterStart = offset + 1;
+      }
+    } catch {
+      // The decoder gave up inside the character that starts at characterStart.
+    }
+    // If it never gave up, the line ends inside that character.
+    return index + characterStart;
+  }
+  return 0; // Not reached: bytes that are not UTF-8 have a line that is not.
+}
 
-function decodeWindows1252(bytes: Uint8Array): string {
-  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  return latin1.replace(/[\u0080-\u009f]/gu, (character) =>
-    String.fromCharCode(WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80] ?? character.charCodeAt(0)),
-  );
+/**
+ * The text of a file in `encoding`, without its BOM. Windows-1252 is decoded by iconv-lite: Node
+ * 20's TextDecoder("windows-1252") decodes 0x80–0x9F as Latin-1 control characters
+ * (nodejs/node#60888), which would turn every – ’ ” € from Excel into an invisible character.
+ */
+export function decodeAll(bytes: Uint8Array, encoding: TextEncoding): string {
+  if (encoding === "windows-1252") return iconv.decode(bytes, encoding);
+  return new TextDecoder(encoding).decode(bytes);
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   App,
   type CustomRoute,
@@ -115,7 +115,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
 
   if (socketMode) {
     // Socket Mode's receiver serves the health routes on PORT but listens without an error
-    // handler, so a taken port would end the process; the failure is taken here instead.
+    // handler, so a taken port would end the process; the port is tried first, and the failure is
+    // taken here instead.
+    await portIsFree(port);
     const healthServer = (receiver as unknown as { httpServer?: Server }).httpServer;
     const listening = healthServer ? listenedOrFailed(healthServer) : Promise.resolve();
     await Promise.all([app.start(), listening]);
@@ -162,5 +164,14 @@ function listenedOrFailed(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("listening", () => resolve());
     server.once("error", reject);
+  });
+}
+
+/** Rejects with the listen error (EADDRINUSE, EACCES) when `port` cannot be opened. */
+function portIsFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(port, () => probe.close(() => resolve()));
   });
 }

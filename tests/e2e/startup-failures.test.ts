@@ -4,6 +4,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeSlack } from "../support/fake-slack.js";
 import { withDatabase } from "../support/global-setup.js";
 import { type Finished, finish, runCli, runMigrate, startMain } from "../support/processes.js";
 import { freePort } from "../support/running-bot.js";
@@ -17,20 +18,24 @@ const PASSWORD = "s3cret-db-password";
 const SLACK = {
   SLACK_BOT_TOKEN: "xoxb-startup-failure-token",
   SLACK_SIGNING_SECRET: "startup-failure-signing-secret",
-  // Nothing listens here; none of these start-ups gets as far as calling Slack.
+  // Nothing listens here: where a start-up gets as far as asking Slack, its test brings a FakeSlack.
   SLACK_API_URL: "http://127.0.0.1:9/api/",
   LOG_LEVEL: "warn",
 };
 
 let scratch: string;
+let slack: FakeSlack;
 
 beforeAll(async () => {
+  slack = new FakeSlack();
+  await slack.start();
   scratch = await mkdtemp(join(tmpdir(), "arendebot-startup-"));
   // Another user (below) must be able to reach what lies inside.
   await chmod(scratch, 0o755);
 });
 
 afterAll(async () => {
+  await slack?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
@@ -96,11 +101,41 @@ describe("start-up failures an operator can fix", () => {
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(port, resolve));
     try {
-      const bot = await startBot({ PORT: String(port), DATA_DIR: join(scratch, "port-test") });
-      expectExplained(bot, "arendebot cannot start", `PORT ${port} is already in use`);
-      expect(bot.stderr).toContain("set PORT to a free port");
+      const env = { PORT: String(port), SLACK_API_URL: slack.apiUrl };
+      const [http, socket] = await Promise.all([
+        startBot({ ...env, DATA_DIR: join(scratch, "port-test") }),
+        startBot({
+          ...env,
+          DATA_DIR: join(scratch, "port-test-socket"),
+          SLACK_APP_TOKEN: "xapp-1-startup-test",
+        }),
+      ]);
+      for (const bot of [http, socket]) {
+        expectExplained(bot, "arendebot cannot start", `PORT ${port} is already in use`);
+        expect(bot.stderr).toContain("set PORT to a free port");
+      }
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 60_000);
+
+  it("a bot token Slack refuses, and a Slack that cannot be reached, name SLACK_BOT_TOKEN", async () => {
+    const refusing = new FakeSlack();
+    await refusing.start();
+    refusing.respondWith((call) =>
+      call.method === "auth.test" ? { body: { ok: false, error: "invalid_auth" } } : undefined,
+    );
+    try {
+      const [refused, unreachable] = await Promise.all([
+        startBot({ SLACK_API_URL: refusing.apiUrl, DATA_DIR: join(scratch, "token-refused") }),
+        startBot({ DATA_DIR: join(scratch, "slack-unreachable") }),
+      ]);
+      expectExplained(refused, "arendebot cannot start", "Slack refused SLACK_BOT_TOKEN (invalid_auth)");
+      expect(refused.stderr).toContain("OAuth & Permissions");
+      expectExplained(unreachable, "arendebot cannot start", "could not confirm SLACK_BOT_TOKEN");
+      expect(unreachable.stderr).toContain("SLACK_API_URL");
+    } finally {
+      await refusing.stop();
     }
   }, 60_000);
 

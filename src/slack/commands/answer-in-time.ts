@@ -8,7 +8,7 @@ export type CommandArgs = Pick<
 >;
 
 /** Slack wants an answer within 3 s; work not done by then is answered through response_url. */
-const ANSWER_IN_ACK_WITHIN_MS = 1_500;
+const ANSWER_IN_ACK_WITHIN_MS = 1_000;
 
 export const WORKING_TEXT = "Ett ögonblick, jag söker i diariet…";
 

@@ -615,6 +615,18 @@ const rows: Row[] = [
     public: (w) => [w.label, w.texts.publicTitle, RESTRICTED_CARD, `${w.bodies.target} har fått ärendet`],
   },
   {
+    kind: "/arende historik (the case's history, to the asker only)",
+    readers: PRIVATE,
+    async produce(w, reader) {
+      // A recorded remissvar puts its summary and link, and its submitter, in the history.
+      await recordAnswer(w, w.people.officer, "answering");
+      const asker = reader === "entitled" ? w.people.caseOfficer : w.people.outsider;
+      return shown((await arende(`historik ${w.label}`, asker, w.channels.place)).answer);
+    },
+    full: (w) => [w.label, w.texts.title, w.texts.answer, `<@${w.people.officer}>`],
+    public: (w) => [w.label, w.texts.publicTitle, "Remissvar"],
+  },
+  {
     kind: "/arende remissvar form",
     readers: PRIVATE,
     async produce(w, reader) {

@@ -92,9 +92,12 @@ describe("limits on calls to the registry", () => {
   it("turns callers away at once beyond the most that may wait", async () => {
     const registry = controllable();
     const guarded = withinLimits({ ask: registry.ask }, { ...limits, maxInFlight: 2 }, clock);
+    const answered = guarded.ask();
+    registry.finishOldest();
+    await answered;
     const waiting = [guarded.ask(), guarded.ask()];
     await expect(guarded.ask()).rejects.toBeInstanceOf(RegistryBusyError);
-    expect(registry.reached()).toBe(1);
+    expect(registry.reached()).toBe(2);
     registry.finishOldest();
     await waiting[0];
     await vi.advanceTimersByTimeAsync(0);

@@ -57,7 +57,8 @@ export function withinLimits<T extends AsyncCalls>(
   type Queued = { start(): void; refuse(): void };
   const queue: Queued[] = [];
   let running = 0;
-  let lastFinished = now();
+  // Until a call has finished, a full queue means a database that does not answer.
+  let lastFinished = Number.NEGATIVE_INFINITY;
   // How long a call has been taking lately; with the queue's length it tells a newcomer's wait.
   let typicalMs = 0;
 

@@ -25,7 +25,7 @@ const config = parseConfig(
   },
   "bot",
 );
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database, { thread: "worker" });
 const bot = await startBot({ config, clock: systemClock, database });
 
 announce(port, async () => {

@@ -8,6 +8,8 @@ export type SignedRequestOptions = {
   /** Seconds since the epoch; defaults to now. */
   timestamp?: number;
   headers?: Record<string, string>;
+  /** Gives up on the request (a test's own limit), instead of waiting for ever. */
+  signal?: AbortSignal;
 };
 
 /** Sends a request signed the way Slack signs it: v0 HMAC-SHA256 of "v0:{timestamp}:{raw body}". */
@@ -29,6 +31,7 @@ export async function sendSigned(
       ...options.headers,
     },
     body: rawBody,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

@@ -8,8 +8,8 @@ import { fixedClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/client.js";
 import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
 import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
-import { type BotProcess, startBotProcess, stopBotProcess, waitForOutput } from "../support/bot-process.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { killIfRunning, type Started, startMain, waitForOutput } from "../support/processes.js";
 import { freePort } from "../support/running-bot.js";
 import { formBody, sendSigned } from "../support/signed-request.js";
 
@@ -24,7 +24,7 @@ const SECRET = "overload-test-signing-secret";
 
 let dataDir: string;
 let slack: FakeSlack;
-let bot: BotProcess | undefined;
+let bot: Started | undefined;
 let port: number;
 
 beforeAll(async () => {
@@ -50,7 +50,7 @@ beforeAll(async () => {
   slack = new FakeSlack();
   await slack.start();
   port = await freePort();
-  bot = startBotProcess({
+  bot = startMain({
     SLACK_BOT_TOKEN: "xoxb-overload-test",
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: slack.apiUrl,
@@ -62,7 +62,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (bot) await stopBotProcess(bot);
+  await killIfRunning(bot);
   await slack?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });

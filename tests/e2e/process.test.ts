@@ -1,18 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../support/fake-slack.js";
+import { exitCodeWithin, startMain, waitForOutput } from "../support/processes.js";
 import { freePort } from "../support/running-bot.js";
 
-/**
- * Starts `src/main.ts` the way an operator does: its own process, configured only by the
- * environment given here (nothing inherited but PATH and HOME), with an embedded database in a
- * fresh directory.
- */
-const ROOT = new URL("../..", import.meta.url).pathname;
+/** The bot as an operator starts it, with an embedded database in a fresh directory. */
 const SIGNING_SECRET = "process-test-signing-secret-d41d8cd9";
 
 let dataDir: string;
@@ -28,59 +22,6 @@ afterAll(async () => {
   await slack?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-type Started = {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-};
-
-function startMain(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves when the process prints `text`; rejects if it exits first or takes longer than `ms`. */
-async function waitForOutput(started: Started, text: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!started.stdout().includes(text)) {
-    if (started.child.exitCode !== null) {
-      throw new Error(
-        `exited with ${started.child.exitCode} before printing "${text}":\n${started.stderr()}`,
-      );
-    }
-    if (Date.now() > deadline)
-      throw new Error(`did not print "${text}" within ${ms} ms:\n${started.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The exit code, or a failure naming the limit if the process is still running after `ms`. */
-async function exitCodeWithin(started: Started, ms: number): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const tooLate = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running ${ms} ms later`)), ms);
-  });
-  try {
-    return await Promise.race([started.exited, tooLate]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe("the bot process", () => {
   it("refuses to start on a bad configuration, naming every variable to fix and no secret", async () => {

@@ -8,7 +8,7 @@ import {
   statedDueDateWarning,
 } from "../deadlines/deadline-rules.js";
 import type { RichText } from "../shared/rich-text.js";
-import { formatStockholmDay } from "../shared/swedish-time.js";
+import { formatCalendarDay, formatStockholmDay } from "../shared/swedish-time.js";
 import type {
   CaseDeadlineDetails,
   CaseDetails,
@@ -71,28 +71,10 @@ export const timelineLabels: Record<TimelineDetails["kind"], string> = {
   statement: "Särskilt uttalande",
 };
 
-const months = [
-  "januari",
-  "februari",
-  "mars",
-  "april",
-  "maj",
-  "juni",
-  "juli",
-  "augusti",
-  "september",
-  "oktober",
-  "november",
-  "december",
-];
-
 export const RESTRICTED_NOTICE = "Ärendet omfattas av sekretess. Här visas endast offentliga uppgifter.";
 
-/** "2017-03-31" → "31 mars 2017". */
-export function formatSwedishDate(day: string): string {
-  const [year, month, date] = day.split("-").map(Number);
-  return `${date} ${months[(month ?? 1) - 1]} ${year}`;
-}
+/** "2017-03-31" → "31 mars 2017", from the platform's Swedish locale data. */
+export const formatSwedishDate = formatCalendarDay;
 
 export function caseLabel(details: Pick<CaseDetails, "dnr" | "identifiers" | "id">): string {
   if (details.dnr) return `Dnr ${details.dnr}`;

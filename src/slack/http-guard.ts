@@ -81,6 +81,10 @@ function readAtMost(req: IncomingMessage, limit: number): Promise<Buffer | null>
     req.on("data", onData);
     req.once("end", () => resolve(Buffer.concat(chunks)));
     req.once("error", reject);
+    // A client that goes away mid-body ends neither with "end" nor "error".
+    req.once("close", () => {
+      if (!req.complete) reject(new Error("the client closed the request before its end"));
+    });
   });
 }
 

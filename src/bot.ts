@@ -7,6 +7,7 @@ import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
 import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
+import { boltLogger, createLogger, type Logger, secretsOf } from "./observability/logger.js";
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
 import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
@@ -23,10 +24,13 @@ export async function startBot({
   config,
   clock,
   database,
+  logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) }),
 }: {
   config: Config;
   clock: Clock;
   database: DatabaseHandle;
+  /** The process's logger (npm start sets one up before opening the database). */
+  logger?: Logger;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
   const services = createServices({
@@ -50,8 +54,9 @@ export async function startBot({
       client: createPostingClient({
         botToken: config.slack.botToken,
         apiUrl: config.slack.apiUrl,
-        logLevel: config.logLevel,
+        logger: boltLogger(logger, "posting"),
       }),
+      log: (line) => logger.warn(line),
     }),
   };
   // Listeners post to channels (a remiss to each body) through the same paced client as the jobs.
@@ -59,7 +64,7 @@ export async function startBot({
     slack: config.slack,
     port: config.port,
     maxBodyBytes: config.limits.maxBodyBytes,
-    logLevel: config.logLevel,
+    logger,
     deps: { services, poster: posting.poster },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
@@ -75,7 +80,8 @@ export async function startBot({
       run: singleFlight(() => runDueReminders({ ...posting, reminderDays: config.reminderDays })),
     },
   ];
-  const onError = (job: Job, error: unknown) => console.error(`Scheduled job ${job.name} failed`, error);
+  const onError = (job: Job, error: unknown) =>
+    logger.error({ err: error, job: job.name }, "scheduled job failed");
   const schedules = startSchedules(
     [
       {

@@ -2,6 +2,7 @@ import { type RunningBot, startBot } from "./bot.js";
 import { systemClock } from "./clock.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
+import { createLogger, secretsOf, useProcessLogger } from "./observability/logger.js";
 import { explainStartupFailure } from "./startup-failure.js";
 
 let config: Config;
@@ -12,13 +13,16 @@ try {
   console.error(`arendebot cannot start.\n${error.message}\nSee README.md, "Configuration".`);
   process.exit(1);
 }
+// JSON lines on standard output (readable ones on a terminal) at LOG_LEVEL; the lines below meant
+// for the operator at start-up and shutdown stay plain.
+const logger = useProcessLogger(createLogger({ level: config.logLevel, secrets: secretsOf(config) }));
 
 let database: DatabaseHandle | undefined;
 let bot: RunningBot | undefined;
 // A promise nobody awaited that fails (a Slack API answer, a late database reply) is logged; it
 // must not end a bot that is otherwise serving everyone else.
 process.on("unhandledRejection", (reason) => {
-  console.error("Unhandled rejection; the bot keeps running:", reason);
+  logger.error({ err: reason }, "unhandled rejection; the bot keeps running");
 });
 
 let stopping = false;
@@ -40,7 +44,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error("Shutdown failed", error);
+          logger.error({ err: error }, "shutdown failed");
           process.exit(1);
         },
       );
@@ -53,7 +57,7 @@ try {
     thread: "worker",
   });
   await database.migrate();
-  bot = await startBot({ config, clock: systemClock, database });
+  bot = await startBot({ config, clock: systemClock, database, logger });
 } catch (error) {
   const explained = explainStartupFailure(error, config);
   // The failure is what the operator needs to see, not a second one from closing.

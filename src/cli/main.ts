@@ -3,6 +3,7 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { exitOnSignals } from "../db/data-dir-lock.js";
+import { createLogger, secretsOf, useProcessLogger } from "../observability/logger.js";
 import { explainStartupFailure } from "../startup-failure.js";
 import { runDigestCommand } from "./digest-command.js";
 import { runHistoryCommand } from "./history-command.js";
@@ -27,6 +28,8 @@ async function withDatabase(
     console.error(error.message);
     process.exit(2);
   }
+  // A command's own output is on standard output; its log lines (LOG_LEVEL) go to standard error.
+  useProcessLogger(createLogger({ level: config.logLevel, fd: 2, secrets: secretsOf(config) }));
   exitOnSignals();
   let database: DatabaseHandle | undefined;
   let code: number;

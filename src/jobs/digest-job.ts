@@ -10,6 +10,7 @@ import {
 } from "../modules/digests/subscriptions.repository.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
 import type { Actor } from "../modules/shared/actor.js";
+import { log as processLog } from "../observability/logger.js";
 import { digestMessages } from "../slack/blocks/digest.js";
 import type { SlackPoster } from "../slack/web-poster.js";
 
@@ -74,7 +75,12 @@ export async function runDueDigests({
       report[outcome] = (report[outcome] ?? 0) + 1;
     } catch (error) {
       // One channel's trouble (the database went away mid-post) must not stop the others.
-      (log ?? console.error)(`Digest for ${subscription.channelId} (period ${run.period}) failed: ${error}`);
+      if (log) log(`Digest for ${subscription.channelId} (period ${run.period}) failed: ${error}`);
+      else
+        processLog().error(
+          { err: error, channel: subscription.channelId, period: run.period },
+          "digest failed",
+        );
       report.failed = (report.failed ?? 0) + 1;
     }
   });

@@ -4,6 +4,7 @@ import { addDays } from "../modules/deadlines/working-days.js";
 import { postOnce } from "../modules/posting/post-once.js";
 import { listReminderCandidates, type ReminderCandidate } from "../modules/reminders/reminders.repository.js";
 import type { Actor } from "../modules/shared/actor.js";
+import { log as processLog } from "../observability/logger.js";
 import { reminderMessage } from "../slack/blocks/reminder.js";
 import { inParallel, type PostingJobDeps, type RunReport } from "./digest-job.js";
 
@@ -89,7 +90,9 @@ export async function runDueReminders({
         });
         report[outcome] = (report[outcome] ?? 0) + 1;
       } catch (error) {
-        (log ?? console.error)(`Reminder ${reminderKey(candidate.referralId, threshold)} failed: ${error}`);
+        const key = reminderKey(candidate.referralId, threshold);
+        if (log) log(`Reminder ${key} failed: ${error}`);
+        else processLog().error({ err: error, key }, "reminder failed");
         report.failed = (report.failed ?? 0) + 1;
       }
     }

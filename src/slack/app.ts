@@ -1,13 +1,16 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   App,
   type CustomRoute,
   HTTPReceiver,
-  LogLevel,
   type Receiver,
+  type ReceiverEvent,
   SocketModeReceiver,
 } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
+import { boltLogger, currentLogger, type Logger, withRequestLogger } from "../observability/logger.js";
+import { collectProcessMetrics, measureRequest, registry, surfaceOf } from "../observability/metrics.js";
 import { registerActions } from "./actions/register.js";
 import { registerCommands } from "./commands/register.js";
 import type { SlackDeps } from "./deps.js";
@@ -20,13 +23,15 @@ import {
 } from "./safety-middleware.js";
 import { verifyBotToken } from "./verify-token.js";
 import { registerViews } from "./views/register.js";
+import { countingRetries } from "./web-poster.js";
 
 export type SlackAppOptions = {
   slack: SlackConfig;
   port: number;
   /** Largest request body read from Slack (HTTP mode). */
   maxBodyBytes: number;
-  logLevel: "debug" | "info" | "warn" | "error";
+  /** The process's logger; each Slack request logs through a child carrying its request id. */
+  logger: Logger;
   deps: SlackDeps;
   /** Resolves when the database answers; backs /readyz. */
   isReady: () => Promise<boolean>;
@@ -43,22 +48,20 @@ const LISTENER_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2
 /** On shutdown, listeners still at work get this long to finish. */
 const STOP_WAIT_MS = 10_000;
 
-const levels = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
-
 /** The same listeners serve HTTP mode (POST /slack/events) and Socket Mode (when an app token is set). */
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { slack, port } = options;
   // Before anything is served: a token Slack refuses stops start-up with a line naming it.
   const identity = await verifyBotToken({ botToken: slack.botToken, apiUrl: slack.apiUrl });
-  const customRoutes = healthRoutes(options.isReady);
+  collectProcessMetrics();
+  const customRoutes = healthRoutes(options.isReady, options.logger);
   const socketMode = slack.appToken !== undefined;
-  const logLevel = levels[options.logLevel];
   let receiver: Receiver;
   if (socketMode) {
     receiver = new SocketModeReceiver({
       appToken: slack.appToken as string,
       customRoutes,
-      logLevel,
+      logger: boltLogger(options.logger, "socket-mode"),
       installerOptions: { port },
     });
   } else {
@@ -67,7 +70,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       endpoints: EVENTS_PATH,
       customRoutes,
       processBeforeResponse: false,
-      logLevel,
+      logger: boltLogger(options.logger, "http-receiver"),
     });
     http.requestListener = guardSlackEndpoint(http.requestListener, {
       path: EVENTS_PATH,
@@ -81,15 +84,25 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     token: slack.botToken,
     ...identity,
     receiver,
-    logLevel,
+    logger: boltLogger(options.logger, "bolt"),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      logger: boltLogger(options.logger, "web-api"),
       // The Web API client's default keeps retrying a failing Slack for half an hour; a listener
       // answering a person gives up within seconds instead and says so.
-      retryConfig: LISTENER_RETRIES,
+      retryConfig: countingRetries(LISTENER_RETRIES, "listener"),
     },
   });
+  measureEveryRequest(app, options.logger);
 
+  // First: listeners (and middleware) find the request's id and logger on `context`; Bolt's
+  // `logger` argument writes through the same child (see boltLogger).
+  app.use(async ({ context, next }) => {
+    const log = currentLogger(options.logger);
+    context.requestId = log.bindings().req;
+    context.log = log;
+    await next();
+  });
   const inFlight = new Set<Promise<unknown>>();
   app.use(async ({ next }) => {
     const work = next();
@@ -134,7 +147,34 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   };
 }
 
-function healthRoutes(isReady: () => Promise<boolean>): CustomRoute[] {
+/**
+ * Every request Bolt processes, from either receiver, runs in its own scope: a child logger with a
+ * short request id (every line logged while it is handled carries it, Bolt's own included) and the
+ * metrics' record of it (surface, outcome, time to ack and to the end). This wraps App.processEvent,
+ * the one entry both receivers call, because the acknowledgement is the receiver's `ack` on the event,
+ * which no middleware can see, and because authorization runs before the first middleware.
+ */
+function measureEveryRequest(app: App, base: Logger): void {
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event: ReceiverEvent) => {
+    const surface = surfaceOf(event.body);
+    const log = base.child({ req: randomBytes(4).toString("hex"), surface });
+    return withRequestLogger(log, () =>
+      measureRequest(surface, (acked) => {
+        const ack = event.ack;
+        return processEvent({
+          ...event,
+          ack: (response) => {
+            acked();
+            return ack(response);
+          },
+        });
+      }),
+    );
+  };
+}
+
+function healthRoutes(isReady: () => Promise<boolean>, logger: Logger): CustomRoute[] {
   const reply = (res: ServerResponse, status: number, body: string) => {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
     res.end(body);
@@ -150,6 +190,20 @@ function healthRoutes(isReady: () => Promise<boolean>): CustomRoute[] {
       method: ["GET"],
       handler: async (_req: IncomingMessage, res: ServerResponse) =>
         (await isReady()) ? reply(res, 200, "ready\n") : reply(res, 503, "database unavailable\n"),
+    },
+    {
+      path: "/metrics",
+      method: ["GET"],
+      handler: async (_req: IncomingMessage, res: ServerResponse) => {
+        try {
+          const body = await registry.metrics();
+          res.writeHead(200, { "content-type": registry.contentType });
+          res.end(body);
+        } catch (error) {
+          logger.warn({ err: error }, "metrics could not be collected");
+          reply(res, 500, "metrics unavailable\n");
+        }
+      },
     },
   ];
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
 import type { View } from "@slack/types";
 import { isRegistryError } from "../modules/shared/availability.js";
+import { markRequest } from "../observability/metrics.js";
 import type { SlackMessage } from "./blocks/message.js";
 import { registryProblemMessage, unexpectedErrorMessage } from "./blocks/replies.js";
 import { tellPrivately } from "./payload.js";
@@ -33,6 +34,8 @@ export function answerUnexpectedErrors(): Middleware<AnyMiddlewareArgs> {
     } catch (error) {
       const reference = randomBytes(3).toString("hex").toUpperCase();
       args.logger.error(`unexpected error (reference ${reference})`, error);
+      // A registry refusal was counted as busy or unavailable when it was made.
+      if (!isRegistryError(error)) markRequest("error");
       const message = isRegistryError(error)
         ? registryProblemMessage(error)
         : unexpectedErrorMessage(reference);

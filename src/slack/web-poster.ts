@@ -1,5 +1,8 @@
+import type { Logger } from "@slack/bolt";
 import type { KnownBlock } from "@slack/types";
-import { ErrorCode, LogLevel, type RetryOptions, WebClient } from "@slack/web-api";
+import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
+import { log as processLog } from "../observability/logger.js";
+import { metrics } from "../observability/metrics.js";
 
 /** One message to post; `threadTs` puts it in the thread under an earlier message. */
 export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string };
@@ -59,20 +62,43 @@ export function createPostingClient({
   logLevel = "info",
   retryConfig = POSTING_RETRY_POLICY,
   timeoutMs = 15_000,
+  logger,
 }: {
   botToken: string;
   apiUrl?: string | undefined;
   logLevel?: keyof typeof levels;
   retryConfig?: RetryOptions;
   timeoutMs?: number;
+  /** The process's logger (Bolt's Logger interface); without one, the Web API client's own at `logLevel`. */
+  logger?: Logger;
 }): WebClient {
-  return new WebClient(botToken, {
+  const client = new WebClient(botToken, {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-    logLevel: levels[logLevel],
-    retryConfig,
+    ...(logger ? { logger } : { logLevel: levels[logLevel] }),
+    retryConfig: countingRetries(retryConfig, "posting"),
     rejectRateLimitedCalls: true,
     timeout: timeoutMs,
   });
+  // With rejectRateLimitedCalls a 429 is thrown at once (never a p-retry attempt): counted here.
+  client.on(WebClientEvent.RATE_LIMITED, () => metrics.rateLimited("posting"));
+  return client;
+}
+
+/**
+ * `policy` with its failed attempts counted: a retry still to come (arendebot_slack_api_retries_total)
+ * and, for a client that waits out 429s itself (Bolt's), the 429 (the Web API client's error message
+ * is the only sign of it there).
+ */
+export function countingRetries(policy: RetryOptions, client: "listener" | "posting"): RetryOptions {
+  // p-retry reads onFailedAttempt from the options the Web API client passes it unchanged.
+  const counted: RetryOptions & { onFailedAttempt: (error: Error & { retriesLeft?: number }) => void } = {
+    ...policy,
+    onFailedAttempt: (error) => {
+      if (/rate limit was exceeded/i.test(error.message)) metrics.rateLimited(client);
+      if ((error.retriesLeft ?? 0) > 0) metrics.apiRetry(client);
+    },
+  };
+  return counted;
 }
 
 type Sleep = (ms: number) => Promise<void>;
@@ -152,7 +178,7 @@ export function createWebPoster({
   pacer = new ChannelPacer(),
   maxRateLimitWaits = 4,
   maxRetryAfterSeconds = 30,
-  log = (line) => console.error(line),
+  log = (line) => processLog().warn(line),
 }: WebPosterOptions): SlackPoster {
   return {
     async post({ channel, text, blocks, threadTs }) {
@@ -175,6 +201,7 @@ export function createWebPoster({
           if (retryAfter !== undefined) {
             if (waits < maxRateLimitWaits && retryAfter <= maxRetryAfterSeconds) {
               pacer.holdOff(channel, retryAfter * 1000);
+              metrics.apiRetry("posting");
               continue;
             }
             throw new SlackPostError(

@@ -3,6 +3,7 @@ import { type RunningBot, startBot } from "../../src/bot.js";
 import { type Clock, fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
+import type { Logger } from "../../src/observability/logger.js";
 import { FakeSlack } from "./fake-slack.js";
 import { TEST_SIGNING_SECRET } from "./signed-request.js";
 
@@ -16,7 +17,7 @@ export type BotUnderTest = {
 /** Starts the real bot in HTTP mode, configured the way an operator would, against a fake Slack. */
 export async function startBotUnderTest(
   database: DatabaseHandle,
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<BotUnderTest> {
   const slack = new FakeSlack();
   await slack.start();
@@ -36,6 +37,7 @@ export async function startBotUnderTest(
     config,
     clock: options.clock ?? fixedClock("2017-04-03T10:00:00+02:00"),
     database,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

@@ -2,6 +2,7 @@ import type { ZodType } from "zod";
 import type { Clock } from "../../clock.js";
 import type { Database, Executor } from "../../db/client.js";
 import type { Person } from "../../db/schema.js";
+import { metrics } from "../../observability/metrics.js";
 import { type AuditEntry, recordAudit } from "../audit/audit.repository.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../deadlines/deadline-rules.js";
 import { syncCaseDeadlines } from "../deadlines/sync-case-deadlines.js";
@@ -69,7 +70,14 @@ export async function importRegistry(options: {
   /** The installation's deadline rules; each imported case gets its computed deadline. */
   deadlineRules?: DeadlineRules;
 }): Promise<ImportReport> {
-  return new ImportRun(options).execute();
+  const report = await new ImportRun(options).execute();
+  // Counted once the import is done; `arendebot import` runs in a process of its own, whose counts
+  // no /metrics shows.
+  metrics.importRows("created", report.created);
+  metrics.importRows("updated", report.updated);
+  metrics.importRows("unchanged", report.unchanged);
+  metrics.importRows("rejected", report.rejected.length);
+  return report;
 }
 
 // ---------------------------------------------------------------------------------------------

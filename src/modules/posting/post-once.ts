@@ -1,5 +1,7 @@
 import type { Clock } from "../../clock.js";
 import type { Database } from "../../db/client.js";
+import { log as processLog } from "../../observability/logger.js";
+import { metrics } from "../../observability/metrics.js";
 import type { SlackMessage } from "../../slack/blocks/message.js";
 import type { SlackPoster } from "../../slack/web-poster.js";
 import { recordAudit } from "../audit/audit.repository.js";
@@ -84,8 +86,19 @@ export function retryDelayMs(attempts: number): number {
 }
 
 export async function postOnce(request: PostOnceRequest): Promise<PostOutcome> {
+  try {
+    const outcome = await attempt(request);
+    metrics.scheduledPost(request.kind, outcome);
+    return outcome;
+  } catch (error) {
+    metrics.scheduledPost(request.kind, "error");
+    throw error;
+  }
+}
+
+async function attempt(request: PostOnceRequest): Promise<PostOutcome> {
   const { db, clock, poster, instanceId, key, channelId } = request;
-  const log = request.log ?? ((line: string) => console.error(line));
+  const log = request.log ?? ((line: string) => processLog().warn({ key, kind: request.kind }, line));
 
   // Most runs find the post already done: a read answers that without touching the claim's sequence.
   const known = await findPost(db, key);
@@ -104,12 +117,16 @@ export async function postOnce(request: PostOnceRequest): Promise<PostOutcome> {
     leaseUntil: new Date(at.getTime() + POST_LEASE_MS),
     maxAttempts: MAX_POST_ATTEMPTS,
   });
-  if (!claim.claimed) return outcomeOf(claim.row);
+  if (!claim.claimed) {
+    if (claim.row.state === "claimed") metrics.claimLost(request.kind, "claim");
+    return outcomeOf(claim.row);
+  }
 
   const row = claim.row;
   const holder = { id: row.id, claimedBy: instanceId };
   const leaseFromNow = () => new Date(clock.now().getTime() + POST_LEASE_MS);
   const lost = (part: number) => {
+    metrics.claimLost(request.kind, "posting");
     log(`Post ${key}: the claim was taken over by another instance before part ${part}; stopping here.`);
     return "claimed_elsewhere" as const;
   };
@@ -145,6 +162,7 @@ export async function postOnce(request: PostOnceRequest): Promise<PostOutcome> {
       return fail(request, { ...row, partsPosted: index }, error, log);
     }
     if (!(await recordPartPosted(db, holder, { part, ts, leaseUntil: leaseFromNow() }))) {
+      metrics.claimLost(request.kind, "posting");
       log(
         `Post ${key}: part ${part} reached Slack (ts ${ts}) after the claim was lost; it may appear twice.`,
       );
@@ -252,7 +270,10 @@ async function fail(
     });
     return true;
   });
-  if (!recorded) return "claimed_elsewhere";
+  if (!recorded) {
+    metrics.claimLost(request.kind, "posting");
+    return "claimed_elsewhere";
+  }
   log(
     `Post ${request.key} to ${request.channelId} failed (attempt ${row.attempts}, ${code}): ${message}; ` +
       (givenUp ? "giving up." : `will retry after ${retryAt.toISOString()}.`),

@@ -1,3 +1,5 @@
+import { metrics } from "../../observability/metrics.js";
+
 /**
  * The registry is reached by every Slack request, and Slack gives each request 3 seconds. These two
  * errors are what a request gets instead of waiting: the database did not answer in time, or so many
@@ -62,16 +64,21 @@ export function withinLimits<T extends AsyncCalls>(
   // How long a call has been taking lately; with the queue's length it tells a newcomer's wait.
   let typicalMs = 0;
 
-  const refusal = (): Error =>
-    now() - lastFinished < limits.timeoutMs
+  const refusal = (): Error => {
+    const busy = now() - lastFinished < limits.timeoutMs;
+    metrics.shed(busy ? "busy" : "unavailable");
+    return busy
       ? new RegistryBusyError(running + queue.length)
       : new RegistryUnavailableError(limits.timeoutMs);
+  };
+  const gauge = () => metrics.registryCalls(running, queue.length);
 
   const startQueued = () => {
     while (running < limits.concurrency && queue.length > 0) queue.shift()?.start();
+    gauge();
   };
 
-  const admit = <R>(run: () => Promise<R>): Promise<R> => {
+  const admit = <R>(name: string, run: () => Promise<R>): Promise<R> => {
     if (running + queue.length >= limits.maxInFlight) return Promise.reject(refusal());
     const expectedWaitMs = ((queue.length + 1) * typicalMs) / limits.concurrency;
     if (running >= limits.concurrency && expectedWaitMs > limits.timeoutMs * QUEUE_SHARE) {
@@ -96,6 +103,7 @@ export function withinLimits<T extends AsyncCalls>(
             running -= 1;
             lastFinished = now();
             const took = lastFinished - started;
+            metrics.registryCall(name, took / 1000);
             typicalMs = typicalMs === 0 ? took : 0.8 * typicalMs + 0.2 * took;
             startQueued();
           };
@@ -123,10 +131,15 @@ export function withinLimits<T extends AsyncCalls>(
         const index = queue.indexOf(entry);
         if (index === -1) return;
         queue.splice(index, 1);
+        gauge();
         entry.refuse();
       }, limits.timeoutMs * QUEUE_SHARE);
       const deadline = setTimeout(
-        () => settle(() => reject(new RegistryUnavailableError(limits.timeoutMs))),
+        () =>
+          settle(() => {
+            metrics.shed("unavailable");
+            reject(new RegistryUnavailableError(limits.timeoutMs));
+          }),
         limits.timeoutMs,
       );
       queue.push(entry);
@@ -135,7 +148,8 @@ export function withinLimits<T extends AsyncCalls>(
   };
 
   const guarded: Record<string, (...args: never[]) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls)) guarded[name] = (...args) => admit(() => call(...args));
+  for (const [name, call] of Object.entries(calls))
+    guarded[name] = (...args) => admit(name, () => call(...args));
   return guarded as T;
 }
 

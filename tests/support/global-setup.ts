@@ -83,5 +83,12 @@ function buildIfStale(): void {
       statSync(join(ROOT, file)).mtimeMs > statSync(join(ROOT, "dist/main.js")).mtimeMs,
   );
   if (!configNewer && sources(join(ROOT, "src")).every(built)) return;
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+  try {
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: "inherit" });
+  } catch (error) {
+    // tsc writes its output despite type errors; the tests run the sources and `npm run typecheck`
+    // reports them, so a type error under way does not keep the suite from running.
+    if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw error;
+    console.warn("npm run build reported errors (above); dist/ was written and the tests go on.");
+  }
 }

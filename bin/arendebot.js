@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly; tsx is a runtime dependency so `npx arendebot` works from a clone.
-import { register } from "tsx/esm/api";
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs through `prepare`).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-register();
-await import("../src/cli/main.ts");
+const compiled = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(compiled))) {
+  console.error(
+    "arendebot is not built: dist/cli/main.js is missing.\nRun `npm run build` (or `npm ci`, which builds) in the arendebot folder and try again.",
+  );
+  process.exit(2);
+}
+await import(compiled.href);

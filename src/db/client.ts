@@ -51,6 +51,14 @@ export async function openDatabase(
 /** A server that accepts connections but never answers is given up on after this long. */
 const CONNECT_TIMEOUT_S = 3;
 
+/**
+ * The key of the PostgreSQL advisory lock that migrations run under, so that replicas started at once
+ * on one database (and `npm run db:migrate` beside them) migrate it one after the other: the first
+ * applies what is pending, the others wait, then find nothing left to do. Fixed: the bytes of
+ * "arendebo", 0x6172656e6465626f, as PostgreSQL's bigint takes it.
+ */
+export const MIGRATION_LOCK_KEY = "7021786293829198447";
+
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
   const max = options.max ?? 10;
   const client = postgres(url, {
@@ -63,12 +71,33 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     db,
     kind: "postgres",
     concurrency: max,
-    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+    migrate: () => migratePostgresLocked(url),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Drizzle's migrator reads what is applied and applies the rest in a transaction of its own; two
+ * processes doing so at once would both see the migrations pending. So it runs on one dedicated
+ * connection that first takes the session-level advisory lock: the lock is held across drizzle's
+ * transaction, released after, and released by the server if the process dies while holding it.
+ */
+async function migratePostgresLocked(url: string): Promise<void> {
+  const connection = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_S, onnotice: () => {} });
+  try {
+    await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+    try {
+      await migratePostgres(drizzlePostgres(connection), { migrationsFolder });
+    } finally {
+      // A connection lost meanwhile took the lock with it; its failure must not hide the migration's.
+      await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`.catch(() => {});
+    }
+  } finally {
+    await connection.end({ timeout: 5 });
+  }
 }
 
 /** Wraps an open PGlite instance; tests pass in clones of a migrated template. */

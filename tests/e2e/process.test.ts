@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlack } from "../support/fake-slack.js";
-import { exitCodeWithin, startMain, waitForOutput } from "../support/processes.js";
+import { exitCodeWithin, startCompiledMain, startMain, waitForOutput } from "../support/processes.js";
 import { freePort } from "../support/running-bot.js";
 
 /** The bot as an operator starts it, with an embedded database in a fresh directory. */
@@ -73,6 +73,30 @@ describe("the bot process", () => {
       expect(started.stderr()).not.toContain("xoxb-process-test-token");
     } finally {
       if (started.child.exitCode === null) started.child.kill("SIGKILL");
+    }
+  }, 45_000);
+
+  it("compiled (npm start: node dist/main.js), finds its migrations and worker and serves", async () => {
+    const port = await freePort();
+    const compiledDataDir = await mkdtemp(join(tmpdir(), "arendebot-compiled-"));
+    const started = startCompiledMain({
+      SLACK_BOT_TOKEN: "xoxb-process-test-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      DATA_DIR: compiledDataDir,
+      LOG_LEVEL: "warn",
+    });
+    try {
+      await waitForOutput(started, "arendebot is running", 25_000);
+      expect(started.stdout()).toContain("pglite database");
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      started.child.kill("SIGTERM");
+      expect(await exitCodeWithin(started, 10_000)).toBe(0);
+      expect(started.stderr()).toBe("");
+    } finally {
+      if (started.child.exitCode === null) started.child.kill("SIGKILL");
+      await rm(compiledDataDir, { recursive: true, force: true });
     }
   }, 45_000);
 });

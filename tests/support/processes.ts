@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 
 /**
  * Starts the bot (`src/main.ts`) and the `arendebot` command the way an operator does: their own
- * processes, configured only by the environment given (nothing inherited but PATH and HOME).
+ * processes, configured only by the environment given (nothing inherited but PATH and HOME). The bot
+ * and db:migrate run from the TypeScript sources (under tsx); `arendebot` runs bin/arendebot.js, which
+ * runs the compiled dist/ (rebuilt by the global setup when a source is newer).
  */
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -39,12 +41,17 @@ function start(args: string[], { env, uid, gid }: Options): Started {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** `npm start`, without npm. */
+/** `npm start` (which runs dist/main.js), without npm and from the sources. */
 export function startMain(env: Record<string, string>, options: Omit<Options, "env"> = {}): Started {
   return start(["--import", "tsx", "src/main.ts"], { env, ...options });
 }
 
-/** `npm run db:migrate`, without npm. */
+/** `npm start` itself: the compiled bot, dist/main.js, under plain node. */
+export function startCompiledMain(env: Record<string, string>): Started {
+  return start(["--enable-source-maps", "dist/main.js"], { env });
+}
+
+/** `npm run db:migrate` (dist/db/migrate.js), without npm and from the sources. */
 export function runMigrate(env: Record<string, string>, ms = 30_000): Promise<Finished> {
   return finish(start(["--import", "tsx", "src/db/migrate.ts"], { env }), ms);
 }

@@ -55,6 +55,11 @@ try {
   database = await openDatabase(config.database, {
     opener: { what: "the bot (npm start)", bot: true },
     thread: "worker",
+    // A bot whose database is gone answers no one; ending lets the service manager start it again.
+    onFailure: (error) => {
+      logger.fatal({ err: error }, "the embedded database stopped; exiting so that the bot can be restarted");
+      process.exit(1);
+    },
   });
   await database.migrate();
   bot = await startBot({ config, clock: systemClock, database, logger });

@@ -38,12 +38,21 @@ export const migrationsFolder = new URL("../../db/migrations", import.meta.url).
  */
 export async function openDatabase(
   config: DatabaseConfig,
-  { opener = thisProcess(), thread = "main" }: { opener?: Opener; thread?: "main" | "worker" } = {},
+  {
+    opener = thisProcess(),
+    thread = "main",
+    onFailure,
+  }: {
+    opener?: Opener;
+    thread?: "main" | "worker";
+    /** Told if the embedded database's thread dies, after which every query fails. */
+    onFailure?: (error: Error) => void;
+  } = {},
 ): Promise<DatabaseHandle> {
   if (config.kind === "postgres") return openPostgres(config.url);
   return underDataDirLock(config.dataDir, opener, async () =>
     thread === "worker"
-      ? wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }))
+      ? wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }, onFailure))
       : wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } })),
   );
 }

@@ -28,7 +28,10 @@ export class ThreadedPGlite implements ThreadedQueries {
   private closed = false;
   private failure: Error | undefined;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onFailure: ((error: Error) => void) | undefined,
+  ) {
     worker.on("message", (reply: WorkerReply) => this.settle(reply));
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", (code) =>
@@ -36,13 +39,14 @@ export class ThreadedPGlite implements ThreadedQueries {
     );
   }
 
-  static async start(init: WorkerInit): Promise<ThreadedPGlite> {
+  /** `onFailure` hears once if the thread dies: every call fails from then on. */
+  static async start(init: WorkerInit, onFailure?: (error: Error) => void): Promise<ThreadedPGlite> {
     const worker = new Worker(workerScript(), {
       eval: true,
       workerData: init,
       ...(init.loadDataDir ? { transferList: [init.loadDataDir.buffer as ArrayBuffer] } : {}),
     });
-    const client = new ThreadedPGlite(worker);
+    const client = new ThreadedPGlite(worker, onFailure);
     // The worker's first message (id 0) says the database is open; a failure to open ends the thread.
     await new Promise<void>((resolve, reject) => {
       client.pending.set(0, { resolve: () => resolve(), reject });
@@ -107,8 +111,9 @@ export class ThreadedPGlite implements ThreadedQueries {
   }
 
   private fail(error: Error): void {
-    if (this.closed) return;
+    if (this.closed || this.failure) return;
     this.failure = error;
+    this.onFailure?.(error);
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }

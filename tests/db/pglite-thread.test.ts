@@ -1,0 +1,56 @@
+import type { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ThreadedPGlite } from "../../src/db/client.js";
+
+/** The embedded database in its worker thread, as the bot runs it. */
+
+let db: ThreadedPGlite;
+
+beforeAll(async () => {
+  db = await ThreadedPGlite.start({});
+  await db.exec("create table notes (id int primary key, text text not null)");
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("the embedded database in a worker thread", () => {
+  it("answers queries with parameters, as rows or arrays", async () => {
+    await db.query("insert into notes values ($1, $2)", [1, "Snöröjning på Årstaängsvägen"]);
+    const rows = await db.query("select id, text from notes where id = $1", [1]);
+    expect(rows.rows).toEqual([{ id: 1, text: "Snöröjning på Årstaängsvägen" }]);
+    const arrays = await db.query("select id, text from notes", [], { rowMode: "array" });
+    expect(arrays.rows).toEqual([[1, "Snöröjning på Årstaängsvägen"]]);
+  });
+
+  it("keeps a failed statement's SQLSTATE and constraint, as drizzle's callers read them", async () => {
+    const failure = await db.query("insert into notes values (1, 'igen')").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toMatchObject({ code: "23505", constraint: "notes_pkey" });
+  });
+
+  it("commits a transaction as a whole, and rolls one back that fails, while others wait their turn", async () => {
+    await db.transaction(async (tx) => {
+      await tx.query("insert into notes values (2, 'två')");
+      await tx.query("insert into notes values (3, 'tre')");
+    });
+    const failed = db.transaction(async (tx) => {
+      await tx.query("insert into notes values (4, 'fyra')");
+      throw new Error("användaren ångrade sig");
+    });
+    // A query outside the transaction runs after it, and sees nothing of it.
+    const outside = db.query("select count(*)::int as n from notes");
+    await expect(failed).rejects.toThrow("användaren ångrade sig");
+    expect((await outside).rows).toEqual([{ n: 3 }]);
+  });
+
+  it("tells once when its thread dies, and every later call fails instead of waiting", async () => {
+    const failures: Error[] = [];
+    const dying = await ThreadedPGlite.start({}, (error) => failures.push(error));
+    await (dying as unknown as { worker: Worker }).worker.terminate();
+    await expect(dying.query("select 1")).rejects.toThrow(/stopped/);
+    await expect(dying.query("select 1")).rejects.toThrow(/stopped/);
+    expect(failures).toHaveLength(1);
+  });
+});

@@ -3,6 +3,8 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
+type Usage = { cpuMs: number; rssBytes: number };
+
 const READY_LINE = /^listening on (\d+)$/;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -11,17 +13,19 @@ export type ServerUnderTest = {
   url: string;
   /** CPU time the server process has used so far, in ms; machine load does not inflate it much. */
   cpuMs(): Promise<number>;
+  /** Resident memory of the server process (all its threads), in bytes. */
+  rssBytes(): Promise<number>;
   stop(): Promise<void>;
 };
 
 /**
- * Child side: tells the parent where to send requests, answers its questions about CPU time, and
- * stops cleanly on SIGTERM.
+ * Child side: tells the parent where to send requests, answers its questions about CPU time and
+ * memory, and stops cleanly on SIGTERM.
  */
 export function announce(port: number, stop: () => Promise<void>): void {
   process.on("message", () => {
     const { user, system } = process.cpuUsage();
-    process.send?.((user + system) / 1000);
+    process.send?.({ cpuMs: (user + system) / 1000, rssBytes: process.memoryUsage.rss() } satisfies Usage);
   });
   process.once("SIGTERM", () => {
     stop().then(
@@ -52,13 +56,15 @@ export async function startServer(script: string, env: Record<string, string>): 
   process.once("exit", () => child.kill("SIGKILL"));
   try {
     const port = await readyPort(child, script);
+    const usage = async () => {
+      const answer = once(child, "message") as Promise<[Usage]>;
+      child.send("usage");
+      return (await answer)[0];
+    };
     return {
       url: `http://127.0.0.1:${port}/slack/events`,
-      cpuMs: async () => {
-        const answer = once(child, "message") as Promise<[number]>;
-        child.send("cpu");
-        return (await answer)[0];
-      },
+      cpuMs: async () => (await usage()).cpuMs,
+      rssBytes: async () => (await usage()).rssBytes,
       stop: () => stopChild(child, script),
     };
   } catch (error) {

@@ -106,3 +106,12 @@ export function failureCount(result: LoadResult): number {
   const { errors, non2xx, mismatches } = result.failures;
   return errors + non2xx + mismatches;
 }
+
+/** One status command, signed; the body the server answered (the parent's copy of a card). */
+export async function askOnce(url: string, dnr: string): Promise<string> {
+  const body = slashCommandBody(`status Dnr ${dnr}`);
+  const response = await fetch(url, { method: "POST", headers: signedHeaders(body), body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return text;
+}

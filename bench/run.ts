@@ -4,17 +4,19 @@ import { join } from "node:path";
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
-import { BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
+import { askOnce, BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
 import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
 
 /**
  * `npm run bench`: status lookups end to end (signed request in, card out) on a registry of
- * generated cases, on PGlite and on PostgreSQL, next to the floor (a bare Bolt app answering a
- * constant). Measurements only: a missed aim exits 0, anything that went wrong exits 1.
+ * generated cases, on PGlite and on PostgreSQL, next to two floors: a bare Bolt app answering a small
+ * constant, and one answering the very bytes of a card the bot answered. Each server's resident
+ * memory is read after start-up and after its run. Measurements only: a missed aim exits 0, anything
+ * that went wrong exits 1.
  *
  * Settings: BENCH_ROWS (100000), BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (10),
  * BENCH_DATABASE_URL (a PostgreSQL server where a scratch database may be created and dropped),
- * BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test).
+ * BENCH_DIGEST=0 (leave out the digest), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test).
  */
 
 const settings = {
@@ -23,11 +25,20 @@ const settings = {
   warmupSeconds: positive("BENCH_WARMUP", 3),
   connections: positive("BENCH_CONNECTIONS", 10),
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  digest: process.env.BENCH_DIGEST !== "0",
 };
 const AIM_RATIO = 0.7;
 const AIM_P99_MS = 20;
 
-type Measured = { target: string; result: LoadResult; serverCpuMsPerRequest: number };
+type Measured = {
+  target: string;
+  result: LoadResult;
+  serverCpuMsPerRequest: number;
+  /** Resident memory of the server process after start-up and after its run, in bytes. */
+  rss: { started: number; after: number };
+  /** A bot's answer to the first sampled dnr, asked before the warm-up. */
+  card?: string;
+};
 
 const cleanups: (() => Promise<void>)[] = [];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -66,27 +77,32 @@ async function main(): Promise<number> {
     console.log(`${target}: imported in ${registry.importSeconds.toFixed(1)} s`);
   }
 
+  const measured: Measured[] = [];
+  for (const registry of registries) {
+    measured.push(await measure(registry.target, "./serve-bot.ts", registry.env, registry.dnrs, isCaseCard));
+  }
   const dnrs = registries[0]?.dnrs ?? [];
-  const measured: Measured[] = [
+  measured.push(
     await measure("floor", "./serve-floor.ts", {}, dnrs, (body) =>
       body.includes('"response_type":"ephemeral"'),
     ),
-  ];
-  for (const registry of registries) {
-    measured.push(await measure(registry.target, "./serve-bot.ts", registry.env, registry.dnrs, isCaseCard));
+  );
+  const card = measured.find((row) => row.target === "postgres")?.card;
+  if (card && isCaseCard(card)) {
+    measured.push(
+      await measure(
+        "floor-card",
+        "./serve-floor.ts",
+        { BENCH_FLOOR_ANSWER: card },
+        dnrs,
+        (body) => body === card,
+      ),
+    );
   }
 
   printReport(measured, registries);
 
-  console.log(
-    "\ndigest: 100,000 cases, 10,000 overdue; buildDigest next to the bare SQL selecting the same rows",
-  );
-  for (const result of [
-    await benchDigestOnPglite({ defer }),
-    await benchDigestOnPostgres(s.adminUrl, { defer }),
-  ]) {
-    console.log(formatDigestBench(result));
-  }
+  if (settings.digest) await digestBench(defer);
   const failed = measured.filter(({ result }) => failureCount(result) > 0);
   for (const { target, result } of failed) {
     console.error(`\nFAILED ${target}: ${JSON.stringify(result.failures)}`);
@@ -94,6 +110,18 @@ async function main(): Promise<number> {
       console.error(`  first wrong answer: ${result.firstWrongAnswer.slice(0, 500)}`);
   }
   return failed.length > 0 ? 1 : 0;
+}
+
+async function digestBench(defer: (cleanup: () => Promise<void>) => void): Promise<void> {
+  console.log(
+    "\ndigest: 100,000 cases, 10,000 overdue; buildDigest next to the bare SQL selecting the same rows",
+  );
+  for (const result of [
+    await benchDigestOnPglite({ defer }),
+    await benchDigestOnPostgres(settings.adminUrl, { defer }),
+  ]) {
+    console.log(formatDigestBench(result));
+  }
 }
 
 /** The status card of exactly one case, answered in the HTTP ack body. */
@@ -110,32 +138,57 @@ async function measure(
 ): Promise<Measured> {
   const server = await startServer(script, { ...env, SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET });
   try {
+    const started = await server.rssBytes();
+    const card = dnrs[0] === undefined ? undefined : await askOnce(server.url, dnrs[0]);
     const load = { url: server.url, dnrs, connections: settings.connections, answerIsRight };
     process.stdout.write(`${target}: warming up… `);
     const warmup = await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
-    if (failureCount(warmup) > 0) return { target, result: warmup, serverCpuMsPerRequest: Number.NaN };
+    if (failureCount(warmup) > 0) {
+      const rss = { started, after: await server.rssBytes() };
+      return { target, result: warmup, serverCpuMsPerRequest: Number.NaN, rss };
+    }
     process.stdout.write("measuring… ");
     const cpuBefore = await server.cpuMs();
     const result = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
     const serverCpuMsPerRequest = ((await server.cpuMs()) - cpuBefore) / result.requests;
+    const rss = { started, after: await server.rssBytes() };
     console.log(`${Math.round(result.requestsPerSecond)} requests/s`);
-    return { target, result, serverCpuMsPerRequest };
+    return { target, result, serverCpuMsPerRequest, rss, ...(card === undefined ? {} : { card }) };
   } finally {
     await server.stop();
   }
 }
 
 function printReport(measured: Measured[], registries: BenchRegistry[]): void {
-  const floor = measured.find((row) => row.target === "floor")?.result.requestsPerSecond ?? Number.NaN;
+  const rate = (target: string) =>
+    measured.find((row) => row.target === target)?.result.requestsPerSecond ?? Number.NaN;
+  const floor = rate("floor");
+  const cardFloor = rate("floor-card");
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   const table = [
-    ["target", "requests/s", "p50 ms", "p99 ms", "× floor", "server CPU ms/req", "requests", "failures"],
-    ...measured.map(({ target, result, serverCpuMsPerRequest }) => [
+    [
+      "target",
+      "requests/s",
+      "p50 ms",
+      "p99 ms",
+      "× floor",
+      "× card floor",
+      "server CPU ms/req",
+      "RSS MiB start",
+      "RSS MiB after",
+      "requests",
+      "failures",
+    ],
+    ...measured.map(({ target, result, serverCpuMsPerRequest, rss }) => [
       target,
       result.requestsPerSecond.toFixed(0),
       result.p50Ms.toFixed(2),
       result.p99Ms.toFixed(2),
       (result.requestsPerSecond / floor).toFixed(2),
+      (result.requestsPerSecond / cardFloor).toFixed(2),
       serverCpuMsPerRequest.toFixed(3),
+      mb(rss.started),
+      mb(rss.after),
       String(result.requests),
       String(failureCount(result)),
     ]),
@@ -151,9 +204,11 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
     );
   }
   console.log(
-    "(server CPU: the Node process under test only; PostgreSQL's own backends are not counted. " +
-      "It varies less than requests/s when the machine is busy.)\n",
+    "(server CPU and RSS: the Node process under test only, its threads included; PostgreSQL's own " +
+      "backends are not counted. CPU varies less than requests/s when the machine is busy. " +
+      "floor-card answers the bytes of the PostgreSQL bot's card for the first sampled dnr.)",
   );
+  console.log(`PGlite / PostgreSQL: ${(rate("pglite") / rate("postgres")).toFixed(2)} × the requests/s\n`);
   for (const registry of registries) {
     console.log(
       `import ${registry.target}: ${Math.round(registry.importRowsPerSecond).toLocaleString("en")} rows/s ` +
@@ -163,11 +218,13 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
   const postgresRow = measured.find((row) => row.target === "postgres")?.result;
   if (!postgresRow) return;
   const ratio = postgresRow.requestsPerSecond / floor;
+  const cardRatio = postgresRow.requestsPerSecond / cardFloor;
   const ratioMet = ratio >= AIM_RATIO;
   const p99Met = postgresRow.p99Ms < AIM_P99_MS;
   console.log(
     `\naims on PostgreSQL: ${ratioMet && p99Met ? "MET" : "MISSED"}; ` +
       `throughput ${ratio.toFixed(2)} × floor (aim ≥ ${AIM_RATIO}) ${ratioMet ? "met" : "missed"}, ` +
+      `${cardRatio.toFixed(2)} × card floor, ` +
       `p99 ${postgresRow.p99Ms.toFixed(1)} ms (aim < ${AIM_P99_MS} ms) ${p99Met ? "met" : "missed"}`,
   );
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { StatementCache } from "./pglite-statements.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pglite-thread-protocol.js";
 
 /**
@@ -19,6 +20,14 @@ const pg = await PGlite.create({
   extensions: { pg_trgm },
 });
 
+// Literals are inlined into EXECUTE as standard-conforming strings; PostgreSQL's default, checked.
+const conforming = await pg.query<{ standard_conforming_strings: string }>(
+  "show standard_conforming_strings",
+);
+const statements =
+  conforming.rows[0]?.standard_conforming_strings === "on" ? new StatementCache(pg) : undefined;
+
+type Results = { rows: unknown[]; fields: unknown[]; affectedRows?: number };
 type OpenTransaction = { tx: Transaction; finish(commit: boolean): void; settled: Promise<void> };
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
@@ -33,12 +42,16 @@ function parsersFor(rawTypes: readonly number[] | undefined) {
 async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.op) {
     case "query": {
-      const target = request.tx === undefined ? pg : openTransaction(request.tx).tx;
       const parsers = parsersFor(request.rawTypes);
-      const result = await target.query(request.sql, request.params, {
+      const options = {
         ...(request.rowMode ? { rowMode: request.rowMode } : {}),
         ...(parsers ? { parsers } : {}),
-      });
+      };
+      const result = (
+        request.tx === undefined
+          ? await (statements ?? pg).query(request.sql, request.params, options)
+          : await openTransaction(request.tx).tx.query(request.sql, request.params, options)
+      ) as Results;
       return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
     }
     case "exec": {

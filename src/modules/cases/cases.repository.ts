@@ -96,17 +96,28 @@ export async function loadCaseDetails(db: Database, ids: number[]): Promise<Case
 /**
  * Close matches for an identifier that was not found, by trigram similarity on the normalised keys
  * (indexed on both tables), so a mistyped serial or year still finds its case.
+ *
+ * A key with one digit wrong scores about 0.6–0.8 against its case; pg_trgm's default threshold of
+ * 0.3 also lets through every key of the same year and form, thousands in a large registry, each then
+ * scored. Raising it to 0.5 for this query finds the same three closest matches faster (on 20,000
+ * generated cases on PGlite: a mistyped dnr about 95 ms down to 27–77 ms, a mistyped series number
+ * 39 down to 23 ms).
  */
+const SIMILARITY_THRESHOLD = "0.5";
+
 export async function findSimilarCases(db: Database, key: string, limit: number): Promise<CaseSummary[]> {
-  const rows = await db.execute<{ id: number; score: number }>(sql`
-    SELECT id, max(score) AS score FROM (
-      SELECT ${cases.id} AS id, similarity(${cases.dnrKey}, ${key}) AS score
-        FROM ${cases} WHERE ${cases.dnrKey} % ${key}
-      UNION ALL
-      SELECT ${caseIdentifiers.caseId} AS id, similarity(${caseIdentifiers.key}, ${key}) AS score
-        FROM ${caseIdentifiers} WHERE ${caseIdentifiers.key} % ${key}
-    ) AS candidates
-    GROUP BY id ORDER BY score DESC, id LIMIT ${limit}`);
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SET LOCAL pg_trgm.similarity_threshold = ${SIMILARITY_THRESHOLD}`));
+    return tx.execute<{ id: number; score: number }>(sql`
+      SELECT id, max(score) AS score FROM (
+        SELECT ${cases.id} AS id, similarity(${cases.dnrKey}, ${key}) AS score
+          FROM ${cases} WHERE ${cases.dnrKey} % ${key}
+        UNION ALL
+        SELECT ${caseIdentifiers.caseId} AS id, similarity(${caseIdentifiers.key}, ${key}) AS score
+          FROM ${caseIdentifiers} WHERE ${caseIdentifiers.key} % ${key}
+      ) AS candidates
+      GROUP BY id ORDER BY score DESC, id LIMIT ${limit}`);
+  });
   const ids = rowsOf<{ id: number }>(rows).map((row) => Number(row.id));
   if (ids.length === 0) return [];
   const summaries = await db.query.cases.findMany({

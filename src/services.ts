@@ -4,8 +4,7 @@ import type { Database } from "./db/client.js";
 import { grantRole } from "./modules/access/grant-role.js";
 import { type ListRolesResult, listRoles, type RoleListFilterInput } from "./modules/access/list-roles.js";
 import { revokeRole } from "./modules/access/revoke-role.js";
-import type { RoleChangeResult } from "./modules/access/role-change.js";
-import type { Role } from "./modules/access/roles.js";
+import type { RoleChange, RoleChangeResult } from "./modules/access/role-change.js";
 import type { CaseDetails } from "./modules/cases/case-details.js";
 import { type CaseStatusResult, getCaseById, getCaseStatus } from "./modules/cases/get-case-status.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "./modules/deadlines/deadline-rules.js";
@@ -43,8 +42,8 @@ import {
   type RejectResponseResult,
   rejectResponse,
 } from "./modules/responses/reject-response.js";
-import type { Actor } from "./modules/shared/actor.js";
 import { type RegistryLimits, withinLimits } from "./modules/shared/availability.js";
+import { createContext, slackActor } from "./modules/shared/context.js";
 import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 
 /**
@@ -104,7 +103,7 @@ export type Services = {
   deadlineRules: DeadlineRules;
 };
 
-export type RoleChangeRequest = { by: SlackUser; slackUserId: string; role: Role; body: string | null };
+export type RoleChangeRequest = { by: SlackUser } & RoleChange;
 
 /** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100, concurrency: 4 };
@@ -124,46 +123,29 @@ export function createServices({
   /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
   limits?: RegistryLimits;
 }): Services {
+  // One context per call: the roles it loads are the asking user's, kept for that call only.
+  const as = (by: SlackUser) => createContext({ db, clock, admins, actor: slackActor(by) });
+  const viewer = (slackUserId: string) => as({ userId: slackUserId });
   const calls: Omit<Services, "today" | "now" | "deadlineRules"> = {
-    caseStatus: (query, viewer) =>
-      getCaseStatus({ db, query, viewer: { slackUserId: viewer, bootstrapAdmins: admins } }),
+    caseStatus: (query, slackUserId) => getCaseStatus(viewer(slackUserId), { query }),
     caseById: (caseId) => getCaseById({ db, caseId }),
-    caseHistory: ({ viewer, ...request }) =>
-      getCaseHistory({ db, viewer: { slackUserId: viewer, bootstrapAdmins: admins }, ...request }),
+    caseHistory: ({ viewer: slackUserId, ...request }) => getCaseHistory(viewer(slackUserId), request),
     claimSlackDelivery: (keys) => claimReceipts(db, keys, clock.now()),
     digestSettings: (channelId) => getDigestSettings({ db, channelId }),
-    subscribeChannel: (request) => subscribeChannel({ db, clock, admins, ...request }),
-    unsubscribeChannel: (request) => unsubscribeChannel({ db, clock, admins, ...request }),
+    subscribeChannel: ({ by, ...request }) => subscribeChannel(as(by), request),
+    unsubscribeChannel: ({ by, ...request }) => unsubscribeChannel(as(by), request),
     previewDigest: (channelId) => previewDigest({ db, channelId, today: today(clock) }),
-    grantRole: ({ by, ...request }) =>
-      grantRole({ db, clock, bootstrapAdmins: admins, by: slackActor(by), ...request }),
-    revokeRole: ({ by, ...request }) =>
-      revokeRole({ db, clock, bootstrapAdmins: admins, by: slackActor(by), ...request }),
-    listRoles: (filter) => listRoles({ db, bootstrapAdmins: admins, filter }),
-    prepareRemiss: (request) => prepareRemiss({ db, bootstrapAdmins: admins, ...request }),
-    sendOnRemiss: ({ by, remiss }) =>
-      sendOnRemiss({
-        db,
-        clock,
-        bootstrapAdmins: admins,
-        actor: { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) },
-        request: remiss,
-      }),
-    approveResponse: ({ by, responseId }) =>
-      approveResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), responseId }),
-    prepareRejection: (request) => prepareRejection({ db, bootstrapAdmins: admins, ...request }),
-    rejectResponse: ({ by, responseId, reason }) =>
-      rejectResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), responseId, reason }),
-    prepareResponse: (request) =>
-      prepareResponse({ db, bootstrapAdmins: admins, today: today(clock), ...request }),
-    recordResponse: ({ by, response }) =>
-      recordResponse({ db, clock, bootstrapAdmins: admins, actor: slackActor(by), request: response }),
-    recordApprovalMessages: ({ by, responseId, messages }) =>
-      recordApprovalMessages({ db, clock, actor: slackActor(by), responseId, messages }),
+    grantRole: ({ by, ...request }) => grantRole(as(by), request),
+    revokeRole: ({ by, ...request }) => revokeRole(as(by), request),
+    listRoles: (filter) => listRoles({ db, admins }, { filter }),
+    prepareRemiss: ({ slackUserId, query }) => prepareRemiss(viewer(slackUserId), { query }),
+    sendOnRemiss: ({ by, remiss }) => sendOnRemiss(as(by), { request: remiss }),
+    approveResponse: ({ by, responseId }) => approveResponse(as(by), { responseId }),
+    prepareRejection: ({ slackUserId, responseId }) => prepareRejection(viewer(slackUserId), { responseId }),
+    rejectResponse: ({ by, ...request }) => rejectResponse(as(by), request),
+    prepareResponse: ({ slackUserId, ...target }) => prepareResponse(viewer(slackUserId), target),
+    recordResponse: ({ by, response }) => recordResponse(as(by), { request: response }),
+    recordApprovalMessages: ({ by, ...request }) => recordApprovalMessages(as(by), request),
   };
   return { today: () => today(clock), now: () => clock.now(), deadlineRules, ...withinLimits(calls, limits) };
-}
-
-function slackActor(by: SlackUser): Extract<Actor, { type: "slack_user" }> {
-  return { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) };
 }

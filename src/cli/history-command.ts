@@ -1,8 +1,8 @@
-import type { Database } from "../db/client.js";
 import { caseLabel } from "../modules/cases/present-case.js";
 import { getCaseHistory, HISTORY_PAGE_SIZE } from "../modules/history/get-case-history.js";
 import { presentHistory } from "../modules/history/present-history.js";
 import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
+import type { RequestContext } from "../modules/shared/context.js";
 import { renderHistoryText } from "./render-history-text.js";
 
 /**
@@ -10,19 +10,19 @@ import { renderHistoryText } from "./render-history-text.js";
  * is trusted and sees everything, as with `status`. Exit 0 found, 1 not found, 2 not an identifier.
  */
 export async function runHistoryCommand({
-  db,
+  ctx,
   query,
   page = 1,
   limit = HISTORY_PAGE_SIZE,
   out,
 }: {
-  db: Database;
+  ctx: RequestContext;
   query: string;
   page?: number;
   limit?: number;
   out: NodeJS.WritableStream;
 }): Promise<number> {
-  const result = await getCaseHistory({ db, query, page, pageSize: limit });
+  const result = await getCaseHistory(ctx, { query, page, pageSize: limit });
   switch (result.type) {
     case "invalid":
       out.write(`${result.error.message}\nGodtagna former: ${ACCEPTED_FORMS.join(", ")}\n`);

@@ -3,8 +3,10 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { exitOnSignals } from "../db/data-dir-lock.js";
+import { type CliActor, createContext, type RequestContext } from "../modules/shared/context.js";
 import { createLogger, secretsOf, useProcessLogger } from "../observability/logger.js";
 import { explainStartupFailure } from "../startup-failure.js";
+import { cliUser } from "./cli-user.js";
 import { runDigestCommand } from "./digest-command.js";
 import { runHistoryCommand } from "./history-command.js";
 import { runImportCommand } from "./import-command.js";
@@ -18,7 +20,7 @@ import { runStatusCommand } from "./status-command.js";
  */
 async function withDatabase(
   command: { name: string; inSlack?: string },
-  work: (database: DatabaseHandle, config: Config) => Promise<number>,
+  work: (database: DatabaseHandle, config: Config, ctx: RequestContext<CliActor>) => Promise<number>,
 ): Promise<never> {
   let config: Config;
   try {
@@ -38,7 +40,12 @@ async function withDatabase(
       opener: { what: `arendebot ${process.argv.slice(2).join(" ")}`, bot: false },
     });
     await database.migrate();
-    code = await work(database, config);
+    const actor: CliActor = { type: "cli", user: cliUser() };
+    code = await work(
+      database,
+      config,
+      createContext({ db: database.db, clock: systemClock, actor, admins: config.admins }),
+    );
   } catch (error) {
     const explained = explainStartupFailure(error, config, { inSlack: command.inSlack });
     // The failure is what the operator needs to see, not a second one from closing.
@@ -76,9 +83,9 @@ program
   .argument("<identifier...>", "a dnr or a document number such as Motion 2016:114")
   .option("--as-of <date>", "count deadlines as of this day (YYYY-MM-DD) instead of today", isoDate)
   .action(async (words: string[], options: { asOf?: string }) =>
-    withDatabase({ name: "status", inSlack: "/arende status" }, ({ db }) =>
+    withDatabase({ name: "status", inSlack: "/arende status" }, (_database, _config, ctx) =>
       runStatusCommand({
-        db,
+        ctx,
         query: words.join(" "),
         today: options.asOf ?? today(systemClock),
         out: process.stdout,
@@ -93,9 +100,9 @@ program
   .option("--page <n>", "which page, 1 being the newest (default 1)", positiveInteger)
   .option("--limit <n>", "events per page (default 20, at most 500)", positiveInteger)
   .action(async (words: string[], options: { page?: number; limit?: number }) =>
-    withDatabase({ name: "historik", inSlack: "/arende historik" }, ({ db }) =>
+    withDatabase({ name: "historik", inSlack: "/arende historik" }, (_database, _config, ctx) =>
       runHistoryCommand({
-        db,
+        ctx,
         query: words.join(" "),
         page: options.page,
         limit: options.limit,
@@ -169,11 +176,9 @@ for (const [verb, what] of [
     .argument("<role>", "registrator, handläggare, godkännare or admin")
     .argument("[body...]", "the body's code or name; required except for admin")
     .action(async (user: string, role: string, body: string[]) =>
-      withDatabase({ name: `roll ${verb}`, inSlack: `/arende roll ${verb}` }, ({ db }, config) =>
+      withDatabase({ name: `roll ${verb}`, inSlack: `/arende roll ${verb}` }, (_database, _config, ctx) =>
         runRoleCommand({
-          db,
-          clock: systemClock,
-          admins: config.admins,
+          ctx,
           verb,
           words: [user, role, ...body],
           out: process.stdout,
@@ -188,11 +193,9 @@ roll
   .description("list roles: all, one user's (U…) or one body's")
   .argument("[user-or-body...]", "a Slack member id or a body's code or name")
   .action(async (words: string[]) =>
-    withDatabase({ name: "roll lista", inSlack: "/arende roll lista" }, ({ db }, config) =>
+    withDatabase({ name: "roll lista", inSlack: "/arende roll lista" }, (_database, _config, ctx) =>
       runRoleCommand({
-        db,
-        clock: systemClock,
-        admins: config.admins,
+        ctx,
         verb: "lista",
         words,
         out: process.stdout,

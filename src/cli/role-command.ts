@@ -1,25 +1,19 @@
-import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
 import { grantRole } from "../modules/access/grant-role.js";
 import { listRoles, type RoleListFilterInput } from "../modules/access/list-roles.js";
 import { parseRoleWord, parseSlackUserId } from "../modules/access/parse-role-command.js";
 import { revokeRole } from "../modules/access/revoke-role.js";
-import { type RoleActor, roleChangeSentence } from "../modules/access/role-change.js";
+import { roleChangeSentence } from "../modules/access/role-change.js";
 import { ROLE_NAMES } from "../modules/access/roles.js";
-import { cliUser } from "./cli-user.js";
+import type { CliActor, RequestContext } from "../modules/shared/context.js";
 
 export type RoleCommandOptions = {
-  db: Database;
-  clock: Clock;
-  /** ARENDE_ADMINS: admins without a stored role; they count for the last-admin check. */
-  admins: readonly string[];
+  /** The operator at the terminal, trusted; ARENDE_ADMINS count for the last-admin check. */
+  ctx: RequestContext<CliActor>;
   verb: "ge" | "ta" | "lista";
   /** ge/ta: user id, role, body words; lista: nothing, a user id or a body. */
   words: readonly string[];
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
-  /** Who is at the terminal, for the audit event; the login name when left out. */
-  user?: string;
 };
 
 const USAGE = "arendebot roll ge|ta <U…> <registrator|handläggare|godkännare|admin> [organ]";
@@ -30,9 +24,9 @@ const USAGE = "arendebot roll ge|ta <U…> <registrator|handläggare|godkännare
  * Exit 0 done (or nothing to do), 2 bad input or refused.
  */
 export async function runRoleCommand(options: RoleCommandOptions): Promise<number> {
-  const { db, clock, admins, verb, words, out, err } = options;
+  const { ctx, verb, words, out, err } = options;
   if (verb === "lista") {
-    const result = await listRoles({ db, bootstrapAdmins: admins, filter: listFilter(words) });
+    const result = await listRoles(ctx, { filter: listFilter(words) });
     if (!result.ok) return fail(err, result.error.message);
     if (result.entries.length === 0) out.write("Inga roller.\n");
     for (const entry of result.entries) {
@@ -59,10 +53,9 @@ export async function runRoleCommand(options: RoleCommandOptions): Promise<numbe
   if (role === null) {
     return fail(err, `Ange rollen: registrator, handläggare, godkännare eller admin. ${USAGE}`);
   }
-  const by: RoleActor = { type: "cli", user: options.user ?? cliUser() };
   const body = bodyWords.join(" ").trim() || null;
-  const request = { db, clock, bootstrapAdmins: admins, by, slackUserId, role, body };
-  const result = verb === "ge" ? await grantRole(request) : await revokeRole(request);
+  const request = { slackUserId, role, body };
+  const result = verb === "ge" ? await grantRole(ctx, request) : await revokeRole(ctx, request);
   if (!result.ok) return fail(err, plain(result.error.message));
   out.write(`${roleChangeSentence(result, slackUserId)}\n`);
   return 0;

@@ -10,12 +10,13 @@ import {
   referrals,
 } from "../../src/db/schema.js";
 import { refusal } from "../../src/modules/access/permissions.js";
-import { getCaseStatus } from "../../src/modules/cases/get-case-status.js";
+import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
 import { buildDigest } from "../../src/modules/digests/build-digest.js";
 import { ALL_CASES } from "../../src/modules/digests/digest.js";
 import { approveResponse } from "../../src/modules/responses/approve-response.js";
 import { DECISION_ERRORS } from "../../src/modules/responses/decision-errors.js";
 import { prepareRejection, rejectResponse } from "../../src/modules/responses/reject-response.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -152,10 +153,15 @@ async function snapshot(ids: { referralId: number; deadlineId: number; responseI
   };
 }
 
+const asUser = (userId: string) =>
+  createContext({ db: database.db, clock, admins: bootstrapAdmins, actor: slackActor({ userId }) });
 const approve = (responseId: number, actor = APPROVER) =>
-  approveResponse({ db: database.db, clock, bootstrapAdmins, actor, responseId });
+  approveResponse(createContext({ db: database.db, clock, admins: bootstrapAdmins, actor }), { responseId });
 const reject = (responseId: number, reason: string, actor = APPROVER) =>
-  rejectResponse({ db: database.db, clock, bootstrapAdmins, actor, responseId, reason });
+  rejectResponse(createContext({ db: database.db, clock, admins: bootstrapAdmins, actor }), {
+    responseId,
+    reason,
+  });
 
 describe("Godkänn", () => {
   it("approves the response, answers the referral on its date, meets its deadline and audits it all", async () => {
@@ -210,7 +216,7 @@ describe("Godkänn", () => {
 
     expect((await approve(ids.responseId)).ok).toBe(true);
 
-    const status = await getCaseStatus({ db: database.db, query: `Dnr ${ids.dnr}` });
+    const status = await findCaseStatus({ db: database.db, query: `Dnr ${ids.dnr}` });
     if (status.type !== "found") throw new Error(`status: ${status.type}`);
     const [details] = status.cases;
     expect(details?.referrals).toMatchObject([
@@ -361,20 +367,12 @@ describe("Avslå", () => {
         recipientSlackUserId: APPROVER.userId,
       },
     ]);
-    const form = await prepareRejection({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: APPROVER.userId,
-      responseId: ids.responseId,
-    });
+    const form = await prepareRejection(asUser(APPROVER.userId), { responseId: ids.responseId });
     expect(form).toMatchObject({
       ok: true,
       view: { audience: "public", caseTitle: "Sekretess", summary: null },
     });
-    const entitledForm = await prepareRejection({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: SECOND_APPROVER.userId,
+    const entitledForm = await prepareRejection(asUser(SECOND_APPROVER.userId), {
       responseId: ids.responseId,
     });
     expect(entitledForm).toMatchObject({
@@ -406,7 +404,7 @@ describe("Avslå", () => {
   it("prepareRejection checks the right and that the request is still pending", async () => {
     const ids = await pendingResponse();
     const check = (slackUserId: string) =>
-      prepareRejection({ db: database.db, bootstrapAdmins, slackUserId, responseId: ids.responseId });
+      prepareRejection(asUser(slackUserId), { responseId: ids.responseId });
     expect(await check(APPROVER.userId)).toMatchObject({
       ok: true,
       view: { responseId: ids.responseId, summary: "Motionen kan anses besvarad." },

@@ -10,6 +10,7 @@ import { presentHistory } from "../../src/modules/history/present-history.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { jsonSource } from "../../src/modules/import/read-import-file.js";
 import type { Actor } from "../../src/modules/shared/actor.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { richAsText } from "../../src/modules/shared/rich-text.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -189,9 +190,17 @@ const lines = (history: CaseHistory) =>
     (entry) => `${entry.when} ${richAsText(entry.text)}`,
   );
 
+/** The terminal: trusted, it sees every case in full. */
+const terminal = () =>
+  createContext({
+    db: database.db,
+    clock: fixedClock("2017-04-03T07:00:00Z"),
+    actor: { type: "cli", user: "drift" },
+  });
+
 describe("a case's history from the audit trail", () => {
   it("has the case's own events and those of its remisser, remissvar and deadlines, newest first", async () => {
-    const history = one(await getCaseHistory({ db: database.db, query: "Dnr 108-3001/2017" }));
+    const history = one(await getCaseHistory(terminal(), { query: "Dnr 108-3001/2017" }));
     expect(history.total).toBe(6);
     expect(history.events.map((event) => [event.action, event.occurredAt.toISOString()])).toEqual([
       // One transaction, one time: the later insert is the newer event.
@@ -213,11 +222,11 @@ describe("a case's history from the audit trail", () => {
   });
 
   it("never shows another case's events, nor events of other kinds with the same id", async () => {
-    const history = one(await getCaseHistory({ db: database.db, caseId: subject.caseId }));
+    const history = one(await getCaseHistory(terminal(), { caseId: subject.caseId }));
     expect(history.events.map((event) => event.entityType).sort()).toEqual(
       ["case", "deadline", "referral", "referral", "referral_response", "referral_response"].sort(),
     );
-    const other = one(await getCaseHistory({ db: database.db, caseId: neighbour.caseId }));
+    const other = one(await getCaseHistory(terminal(), { caseId: neighbour.caseId }));
     expect(other.events.map((event) => [event.action, event.entityType])).toEqual([
       ["referral.sent", "referral"],
       ["case.imported", "case"],
@@ -225,8 +234,7 @@ describe("a case's history from the audit trail", () => {
   });
 
   it("pages: a page at a time, the last page for one past the end", async () => {
-    const page = (n: number) =>
-      getCaseHistory({ db: database.db, caseId: subject.caseId, page: n, pageSize: 4 });
+    const page = (n: number) => getCaseHistory(terminal(), { caseId: subject.caseId, page: n, pageSize: 4 });
     const first = one(await page(1));
     expect([first.page, first.pages, first.total, first.events.length]).toEqual([1, 2, 6, 4]);
     const second = one(await page(2));
@@ -240,28 +248,28 @@ describe("a case's history from the audit trail", () => {
   });
 
   it("a case without events has an empty history of one page", async () => {
-    const history = one(await getCaseHistory({ db: database.db, caseId: secretCaseId }));
+    const history = one(await getCaseHistory(terminal(), { caseId: secretCaseId }));
     expect([history.total, history.pages, history.events]).toEqual([0, 1, []]);
   });
 
   it("finds the case the way status does, and says when it cannot", async () => {
-    expect((await getCaseHistory({ db: database.db, query: "dnr 108-3001/2017" })).type).toBe("found");
-    expect((await getCaseHistory({ db: database.db, query: "Dnr 108-3009/2017" })).type).toBe("not_found");
-    expect((await getCaseHistory({ db: database.db, query: "hej" })).type).toBe("invalid");
-    expect((await getCaseHistory({ db: database.db, caseId: 987_654 })).type).toBe("gone");
+    expect((await getCaseHistory(terminal(), { query: "dnr 108-3001/2017" })).type).toBe("found");
+    expect((await getCaseHistory(terminal(), { query: "Dnr 108-3009/2017" })).type).toBe("not_found");
+    expect((await getCaseHistory(terminal(), { query: "hej" })).type).toBe("invalid");
+    expect((await getCaseHistory(terminal(), { caseId: 987_654 })).type).toBe("gone");
   });
 });
 
 describe("who sees a restricted case's history in full", () => {
-  const viewer = (slackUserId: string) => ({ slackUserId, bootstrapAdmins: [ADMIN] });
+  const viewer = (userId: string) =>
+    createContext({
+      db: database.db,
+      clock: fixedClock("2017-04-03T07:00:00Z"),
+      admins: [ADMIN],
+      actor: slackActor({ userId }),
+    });
   const mayViewFull = async (who?: string) =>
-    one(
-      await getCaseHistory({
-        db: database.db,
-        query: "Dnr 108-2001/2017",
-        ...(who ? { viewer: viewer(who) } : {}),
-      }),
-    ).mayViewFull;
+    one(await getCaseHistory(who ? viewer(who) : terminal(), { query: "Dnr 108-2001/2017" })).mayViewFull;
 
   it("by the audience rule: the officer, an admin and the responsible body's people; the terminal sees all", async () => {
     expect(await mayViewFull(OFFICER)).toBe(true);
@@ -272,9 +280,7 @@ describe("who sees a restricted case's history in full", () => {
   });
 
   it("an open case is seen in full by anyone", async () => {
-    const history = one(
-      await getCaseHistory({ db: database.db, caseId: subject.caseId, viewer: viewer(OUTSIDER) }),
-    );
+    const history = one(await getCaseHistory(viewer(OUTSIDER), { caseId: subject.caseId }));
     expect(history.mayViewFull).toBe(true);
   });
 });
@@ -298,7 +304,7 @@ describe("the demo registry, imported and corrected", () => {
       actor: { type: "import", source: "rattelse.json" },
       clock: fixedClock("2017-04-04T07:00:00Z"),
     });
-    const history = one(await getCaseHistory({ db: database.db, query: "Dnr 108-1642/2017" }));
+    const history = one(await getCaseHistory(terminal(), { query: "Dnr 108-1642/2017" }));
     const shown = lines(history);
     expect(shown[0]).toBe(
       "4 apr. 2017 09:00 Titel ändrad från «Bristerna inom socialtjänsten» till «Brister i socialtjänsten» (vid import från rattelse.json)",
@@ -308,7 +314,7 @@ describe("the demo registry, imported and corrected", () => {
       "3 apr. 2017 09:00 Remiss till stadsledningskontoret registrerad, besvarad 13 januari 2017 (vid import från demo.json)",
     );
     // The motion: found by its series number; its import named no dnr.
-    const motion = one(await getCaseHistory({ db: database.db, query: "Motion 2016:114" }));
+    const motion = one(await getCaseHistory(terminal(), { query: "Motion 2016:114" }));
     expect(lines(motion)).toContain("3 apr. 2017 09:00 Ärendet importerat från demo.json");
 
     const details = await getCaseById({ db: database.db, caseId: subject.caseId });

@@ -4,8 +4,8 @@ import type { CaseDetails } from "../../src/modules/cases/case-details.js";
 import { loadCaseDetails } from "../../src/modules/cases/cases.repository.js";
 import {
   type CaseStatusResult,
+  findCaseStatus,
   getCaseById,
-  getCaseStatus,
 } from "../../src/modules/cases/get-case-status.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -141,7 +141,7 @@ afterAll(async () => {
 });
 
 async function status(query: string): Promise<CaseStatusResult> {
-  return getCaseStatus({ db: database.db, query });
+  return findCaseStatus({ db: database.db, query });
 }
 
 async function foundIds(query: string): Promise<number[]> {

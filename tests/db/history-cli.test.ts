@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runHistoryCommand } from "../../src/cli/history-command.js";
-import { fixedClock } from "../../src/clock.js";
+import { fixedClock, systemClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/client.js";
 import { recordAudit } from "../../src/modules/audit/audit.repository.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { jsonSource } from "../../src/modules/import/read-import-file.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -60,7 +61,12 @@ async function historik(query: string, options: { page?: number; limit?: number 
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const code = await runHistoryCommand({ db: database.db, query, out, ...options });
+  const code = await runHistoryCommand({
+    ctx: createContext({ db: database.db, clock: systemClock, actor: { type: "cli", user: "drift" } }),
+    query,
+    out,
+    ...options,
+  });
   return { code, out: Buffer.concat(chunks).toString("utf8") };
 }
 

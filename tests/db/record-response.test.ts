@@ -15,6 +15,7 @@ import { SUMMARY_WITHHELD_NOTICE } from "../../src/modules/responses/present-res
 import { recordApprovalMessages } from "../../src/modules/responses/record-approval-messages.js";
 import { type ResponseRequest, recordResponse } from "../../src/modules/responses/record-response.js";
 import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/response-errors.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -74,15 +75,13 @@ async function referredCase(): Promise<{ caseId: number; social: number; brommaR
   return { caseId, social, brommaReferral };
 }
 
+const asUser = (userId: string) =>
+  createContext({ db: database.db, clock, admins: bootstrapAdmins, actor: slackActor({ userId }) });
 const record = (
   request: Partial<ResponseRequest> & { caseId: number; referralId: number | null },
   actor = OFFICER,
 ) =>
-  recordResponse({
-    db: database.db,
-    clock,
-    bootstrapAdmins,
-    actor,
+  recordResponse(createContext({ db: database.db, clock, admins: bootstrapAdmins, actor }), {
     request: {
       answeredOn: "2017-04-03",
       summary: "Nämnden tillstyrker förslaget.",
@@ -107,13 +106,7 @@ async function stored(referralId: number) {
 describe("prepareResponse", () => {
   it("lists only the open referrals of bodies the user may answer for", async () => {
     const { caseId, social } = await referredCase();
-    const form = await prepareResponse({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: OFFICER.userId,
-      today: "2017-04-03",
-      caseId,
-    });
+    const form = await prepareResponse(asUser(OFFICER.userId), { caseId });
     expect(form).toMatchObject({
       type: "ready",
       caseId,
@@ -127,13 +120,7 @@ describe("prepareResponse", () => {
   it("refuses someone with no handläggare or registrator role, and an admin without a body role", async () => {
     const { caseId } = await referredCase();
     for (const slackUserId of [OUTSIDER.userId, ADMIN, APPROVER]) {
-      const form = await prepareResponse({
-        db: database.db,
-        bootstrapAdmins,
-        slackUserId,
-        today: "2017-04-03",
-        query: `Dnr 108-${2000 + cases}/2017`,
-      });
+      const form = await prepareResponse(asUser(slackUserId), { query: `Dnr 108-${2000 + cases}/2017` });
       expect(form).toMatchObject({ type: "refused", code: RESPONSE_ERRORS.notAllowed });
     }
     expect(caseId).toBeGreaterThan(0);
@@ -356,9 +343,10 @@ describe("listApprovers and recordApprovalMessages", () => {
       { channelId: "D0OUTSIDE", messageTs: "1700000000.000002", recipientSlackUserId: OUTSIDER.userId },
       { channelId: "C0SOCIAL", messageTs: "1700000000.000003", recipientSlackUserId: null },
     ];
-    const args = { db: database.db, clock, actor: OFFICER, responseId: result.responseId, messages };
-    expect(await recordApprovalMessages(args)).toEqual({ stored: 3 });
-    expect(await recordApprovalMessages(args)).toEqual({ stored: 0 });
+    const ctx = createContext({ db: database.db, clock, actor: OFFICER });
+    const args = { responseId: result.responseId, messages };
+    expect(await recordApprovalMessages(ctx, args)).toEqual({ stored: 3 });
+    expect(await recordApprovalMessages(ctx, args)).toEqual({ stored: 0 });
     const rows = await database.db
       .select()
       .from(approvalMessages)

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runRoleCommand } from "../../src/cli/role-command.js";
 import { fixedClock } from "../../src/clock.js";
 import { auditEvents, memberships } from "../../src/db/schema.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -29,14 +30,15 @@ async function roll(verb: "ge" | "ta" | "lista", ...words: string[]) {
   const out = capture();
   const err = capture();
   const code = await runRoleCommand({
-    db: database.db,
-    clock: fixedClock("2017-04-03T08:00:00Z"),
-    admins: [],
+    ctx: createContext({
+      db: database.db,
+      clock: fixedClock("2017-04-03T08:00:00Z"),
+      actor: { type: "cli", user: "drift" },
+    }),
     verb,
     words,
     out: out.stream,
     err: err.stream,
-    user: "drift",
   });
   return { code, out: out.text(), err: err.text() };
 }

@@ -8,6 +8,7 @@ import { may, refusal } from "../../src/modules/access/permissions.js";
 import { revokeRole } from "../../src/modules/access/revoke-role.js";
 import type { RoleActor } from "../../src/modules/access/role-change.js";
 import { type Role, rolesOf } from "../../src/modules/access/roles.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -36,14 +37,14 @@ const grant = (
   role: Role,
   body: string | null,
   admins = bootstrapAdmins,
-) => grantRole({ db: database.db, clock, bootstrapAdmins: admins, by, slackUserId, role, body });
+) => grantRole(createContext({ db: database.db, clock, admins, actor: by }), { slackUserId, role, body });
 const revoke = (
   by: RoleActor,
   slackUserId: string,
   role: Role,
   body: string | null,
   admins = bootstrapAdmins,
-) => revokeRole({ db: database.db, clock, bootstrapAdmins: admins, by, slackUserId, role, body });
+) => revokeRole(createContext({ db: database.db, clock, admins, actor: by }), { slackUserId, role, body });
 
 async function counts() {
   return {
@@ -259,7 +260,7 @@ describe("revoking a role", () => {
 
 describe("listing roles", () => {
   it("lists admins first (ARENDE_ADMINS marked), then body roles", async () => {
-    const result = await listRoles({ db: database.db, bootstrapAdmins, filter: null });
+    const result = await listRoles({ db: database.db, admins: bootstrapAdmins }, { filter: null });
     if (!result.ok) throw new Error(result.error.message);
     expect(
       result.entries.map((entry) => [
@@ -276,21 +277,29 @@ describe("listing roles", () => {
   });
 
   it("lists one user's roles, or one body's", async () => {
-    const anna = await listRoles({ db: database.db, bootstrapAdmins, filter: { userId: "U0ANNA001" } });
+    const anna = await listRoles(
+      { db: database.db, admins: bootstrapAdmins },
+      { filter: { userId: "U0ANNA001" } },
+    );
     expect(anna).toMatchObject({
       ok: true,
       filter: { userId: "U0ANNA001" },
       entries: [{ role: "godkannare" }],
     });
-    const boot = await listRoles({ db: database.db, bootstrapAdmins, filter: { userId: BOOT } });
+    const boot = await listRoles({ db: database.db, admins: bootstrapAdmins }, { filter: { userId: BOOT } });
     expect(boot).toMatchObject({ ok: true, entries: [{ role: "admin", byConfig: true, grantedBy: null }] });
-    const body = await listRoles({ db: database.db, bootstrapAdmins, filter: { body: "socialnamnden" } });
+    const body = await listRoles(
+      { db: database.db, admins: bootstrapAdmins },
+      { filter: { body: "socialnamnden" } },
+    );
     expect(body).toMatchObject({
       ok: true,
       filter: { body: { name: "Socialnämnden" } },
       entries: [{ slackUserId: "U0ANNA001", role: "godkannare" }],
     });
-    expect(await listRoles({ db: database.db, bootstrapAdmins, filter: { body: "brommma" } })).toMatchObject({
+    expect(
+      await listRoles({ db: database.db, admins: bootstrapAdmins }, { filter: { body: "brommma" } }),
+    ).toMatchObject({
       ok: false,
       error: { code: "roles.unknown_body" },
     });

@@ -5,6 +5,7 @@ import { auditEvents, deadlines, memberships, referrals } from "../../src/db/sch
 import { refusal } from "../../src/modules/access/permissions.js";
 import { prepareRemiss } from "../../src/modules/referrals/prepare-remiss.js";
 import { type RemissRequest, sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { type SeedCase, Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -64,12 +65,10 @@ async function newCase(seedCase: Partial<SeedCase> = {}): Promise<number> {
   });
 }
 
+const asUser = (userId: string) =>
+  createContext({ db: database.db, clock, admins: bootstrapAdmins, actor: slackActor({ userId }) });
 const send = (request: Partial<RemissRequest> & { caseId: number }, actor = REGISTRATOR) =>
-  sendOnRemiss({
-    db: database.db,
-    clock,
-    bootstrapAdmins,
-    actor,
+  sendOnRemiss(createContext({ db: database.db, clock, admins: bootstrapAdmins, actor }), {
     request: { bodyIds: [socialnamnden, bromma], dueOn: "2017-04-28", message: null, ...request },
   });
 
@@ -157,10 +156,7 @@ describe("sendOnRemiss", () => {
 
   it("refuses a registrator of another body than the case's responsible one, also on a forged submission, writing nothing", async () => {
     const caseId = await newCase();
-    const form = await prepareRemiss({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: BROMMA_REGISTRATOR.userId,
+    const form = await prepareRemiss(asUser(BROMMA_REGISTRATOR.userId), {
       query: `Dnr 108-${1000 + cases}/2017`,
     });
     const refused = {
@@ -218,13 +214,17 @@ describe("sendOnRemiss", () => {
     ]);
     expect(result.errors[1]?.message).toContain("2 april 2017");
     // 00:30 on 4 April in Stockholm is still 3 April in UTC: "today" is Stockholm's.
-    const lateEvening = await sendOnRemiss({
-      db: database.db,
-      clock: fixedClock("2017-04-03T22:30:00Z"),
-      bootstrapAdmins,
-      actor: REGISTRATOR,
-      request: { caseId, bodyIds: [bromma], dueOn: "2017-04-03", message: null },
-    });
+    const lateEvening = await sendOnRemiss(
+      createContext({
+        db: database.db,
+        clock: fixedClock("2017-04-03T22:30:00Z"),
+        admins: bootstrapAdmins,
+        actor: REGISTRATOR,
+      }),
+      {
+        request: { caseId, bodyIds: [bromma], dueOn: "2017-04-03", message: null },
+      },
+    );
     expect(lateEvening.ok).toBe(false);
     const today = await send({ caseId, bodyIds: [bromma], dueOn: "2017-04-03" });
     expect(today.ok).toBe(true);
@@ -298,34 +298,19 @@ describe("prepareRemiss", () => {
   it("names the case and marks bodies that already have an open remiss; refuses an outsider", async () => {
     const caseId = await newCase();
     await send({ caseId, bodyIds: [bromma] });
-    const form = await prepareRemiss({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: REGISTRATOR.userId,
-      query: `Dnr 108-${1000 + cases}/2017`,
-    });
+    const form = await prepareRemiss(asUser(REGISTRATOR.userId), { query: `Dnr 108-${1000 + cases}/2017` });
     expect(form).toMatchObject({ type: "ready", caseId, label: `Dnr 108-${1000 + cases}/2017` });
     if (form.type !== "ready") return;
     expect(form.bodies.find((body) => body.id === bromma)?.hasOpenRemiss).toBe(true);
     expect(form.bodies.find((body) => body.id === socialnamnden)?.hasOpenRemiss).toBe(false);
 
-    const refused = await prepareRemiss({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: OUTSIDER.userId,
-      query: "Dnr 108-1001/2017",
-    });
+    const refused = await prepareRemiss(asUser(OUTSIDER.userId), { query: "Dnr 108-1001/2017" });
     expect(refused).toEqual({
       type: "refused",
       code: "referrals.not_allowed",
       message: refusal("send_on_remiss"),
     });
-    const unknown = await prepareRemiss({
-      db: database.db,
-      bootstrapAdmins,
-      slackUserId: ADMIN.userId,
-      query: "Dnr 999-1/2017",
-    });
+    const unknown = await prepareRemiss(asUser(ADMIN.userId), { query: "Dnr 999-1/2017" });
     expect(unknown).toMatchObject({ type: "lookup", result: { type: "not_found" } });
   });
 });

@@ -11,6 +11,7 @@ import {
 import { previewDigest } from "../../src/modules/digests/preview-digest.js";
 import { subscribeChannel } from "../../src/modules/digests/subscribe-channel.js";
 import { unsubscribeChannel } from "../../src/modules/digests/unsubscribe-channel.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -40,9 +41,12 @@ const settings = (overrides: Partial<DigestSettingsInput> = {}): DigestSettingsI
 });
 
 const subscribe = (channelId: string, by: typeof ADMIN, input: DigestSettingsInput) =>
-  subscribeChannel({ db: database.db, clock, admins, channelId, by, settings: input });
+  subscribeChannel(createContext({ db: database.db, clock, admins, actor: slackActor(by) }), {
+    channelId,
+    settings: input,
+  });
 const unsubscribe = (channelId: string, by: typeof ADMIN) =>
-  unsubscribeChannel({ db: database.db, clock, admins, channelId, by });
+  unsubscribeChannel(createContext({ db: database.db, clock, admins, actor: slackActor(by) }), { channelId });
 
 async function rowOf(channelId: string) {
   const [row] = await database.db

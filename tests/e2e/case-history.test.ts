@@ -5,11 +5,12 @@ import type { Clock } from "../../src/clock.js";
 import { fixedClock } from "../../src/clock.js";
 import { approvalMessages, bodies, memberships } from "../../src/db/schema.js";
 import { type AuditEntry, recordAudit } from "../../src/modules/audit/audit.repository.js";
-import { getCaseStatus } from "../../src/modules/cases/get-case-status.js";
+import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { jsonSource } from "../../src/modules/import/read-import-file.js";
 import { sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
 import type { Actor } from "../../src/modules/shared/actor.js";
+import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -204,11 +205,13 @@ async function historik(query: string, user: string): Promise<SlackAnswer> {
 describe("/arende historik after a remissvar was recorded and approved in Slack", () => {
   it("shows every step, newest first, with Stockholm times and the people as mentions", async () => {
     // 09:30 a registrator (here an admin) sends the letter on remiss to socialnämnden.
-    const remiss = await sendOnRemiss({
+    const ctx = createContext({
       db: database.db,
       clock,
-      bootstrapAdmins: [ADMIN],
-      actor: { type: "slack_user", userId: ADMIN },
+      admins: [ADMIN],
+      actor: slackActor({ userId: ADMIN }),
+    });
+    const remiss = await sendOnRemiss(ctx, {
       request: {
         caseId: await caseIdOf("Dnr 108-1642/2017"),
         bodyIds: [await bodyIdOf("socialnamnden")],
@@ -392,7 +395,7 @@ describe("/arende historik without a known case", () => {
 // ---------------------------------------------------------------------------------------------
 
 async function caseIdOf(query: string): Promise<number> {
-  const found = await getCaseStatus({ db: database.db, query });
+  const found = await findCaseStatus({ db: database.db, query });
   if (found.type !== "found" || !found.cases[0]) throw new Error(`no case ${query}`);
   return found.cases[0].id;
 }

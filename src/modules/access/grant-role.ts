@@ -1,41 +1,27 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import type { RequestContext } from "../shared/context.js";
 import { insertMembershipIfAbsent } from "./access.repository.js";
 import {
   actorName,
   auditChanges,
   type RoleActor,
+  type RoleChange,
   type RoleChangeResult,
   type RoleGrant,
   refuseUnlessManager,
   resolveRoleBody,
 } from "./role-change.js";
-import type { Role } from "./roles.js";
 
 /**
  * `/arende roll ge @namn roll [organ]` and `arendebot roll ge`: only admins (the CLI is trusted).
  * Granting a role the user already has writes nothing; a new role and its audit event land together.
  */
-export async function grantRole({
-  db,
-  clock,
-  bootstrapAdmins,
-  by,
-  slackUserId,
-  role,
-  body,
-}: {
-  db: Database;
-  clock: Clock;
-  bootstrapAdmins: readonly string[];
-  by: RoleActor;
-  slackUserId: string;
-  role: Role;
-  /** The body's code or name as typed; required for every role but admin, which has none. */
-  body: string | null;
-}): Promise<RoleChangeResult> {
-  const refused = await refuseUnlessManager(db, by, bootstrapAdmins);
+export async function grantRole(
+  ctx: RequestContext<RoleActor>,
+  { slackUserId, role, body }: RoleChange,
+): Promise<RoleChangeResult> {
+  const { db, clock, actor: by } = ctx;
+  const refused = await refuseUnlessManager(ctx);
   if (refused) return refused;
   const resolved = await resolveRoleBody(db, role, body, "ge");
   if (!resolved.ok) return resolved;

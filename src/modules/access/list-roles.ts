@@ -1,5 +1,5 @@
-import type { Database } from "../../db/client.js";
 import type { BodyRef } from "../cases/case-details.js";
+import type { RequestContext } from "../shared/context.js";
 import { listMemberships } from "./access.repository.js";
 import { type RoleError, resolveRoleBody } from "./role-change.js";
 import type { Role } from "./roles.js";
@@ -25,15 +25,10 @@ export type ListRolesResult =
  * `/arende roll lista [@namn | organ]`: who has which role. Anyone may ask: knowing who the admins
  * and approvers are is how one asks for a right. Admins come first, then by body.
  */
-export async function listRoles({
-  db,
-  bootstrapAdmins,
-  filter,
-}: {
-  db: Database;
-  bootstrapAdmins: readonly string[];
-  filter: RoleListFilterInput;
-}): Promise<ListRolesResult> {
+export async function listRoles(
+  { db, admins: bootstrapAdmins }: Pick<RequestContext, "db" | "admins">,
+  { filter }: { filter: RoleListFilterInput },
+): Promise<ListRolesResult> {
   if (filter && "body" in filter) {
     const resolved = await resolveRoleBody(db, "registrator", filter.body, "ge");
     if (!resolved.ok) return resolved;

@@ -1,7 +1,7 @@
 import type { Role, UserRoles } from "./roles.js";
 
 /**
- * Who may do what: the one place that decides. Use cases load the user's roles with `rolesOf` and
+ * Who may do what: the one place that decides. Use cases take the user's roles from their context and
  * ask `may`; a refusal is answered with `refusal`, which says in Swedish who may and how to get the right.
  */
 export type Action =

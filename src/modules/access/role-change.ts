@@ -2,8 +2,9 @@ import type { Executor } from "../../db/client.js";
 import { findBodies } from "../bodies/find-bodies.js";
 import type { BodyRef } from "../cases/case-details.js";
 import type { Actor } from "../shared/actor.js";
+import type { RequestContext } from "../shared/context.js";
 import { may, refusal } from "./permissions.js";
-import { BODY_ROLES, ROLE_NAMES, type Role, rolesOf } from "./roles.js";
+import { BODY_ROLES, ROLE_NAMES, type Role } from "./roles.js";
 
 /** Shared by grant-role.ts and revoke-role.ts: who acts, the errors, and the checks both make. */
 
@@ -21,6 +22,9 @@ export type RoleErrorCode =
 
 export type RoleError = { code: RoleErrorCode; message: string };
 
+/** Whose role changes: `body` as typed, resolved by the use case; required for every role but admin. */
+export type RoleChange = { slackUserId: string; role: Role; body: string | null };
+
 export type RoleGrant = { slackUserId: string; role: Role; body: BodyRef | null };
 
 export function roleError(code: RoleErrorCode, message: string): { ok: false; error: RoleError } {
@@ -28,13 +32,12 @@ export function roleError(code: RoleErrorCode, message: string): { ok: false; er
 }
 
 export async function refuseUnlessManager(
-  db: Executor,
-  by: RoleActor,
-  bootstrapAdmins: readonly string[],
+  ctx: RequestContext<RoleActor>,
 ): Promise<{ ok: false; error: RoleError } | null> {
-  if (by.type === "cli") return null;
-  const roles = await rolesOf({ db, slackUserId: by.userId, bootstrapAdmins });
-  return may(roles, "manage_roles") ? null : roleError("roles.not_allowed", refusal("manage_roles"));
+  if (ctx.actor.type === "cli") return null;
+  return may(await ctx.roles(), "manage_roles")
+    ? null
+    : roleError("roles.not_allowed", refusal("manage_roles"));
 }
 
 /** The role's body, found by code or name as typed; required for body roles, forbidden for admin. */

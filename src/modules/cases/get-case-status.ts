@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.js";
-import { rolesOf } from "../access/roles.js";
+import type { UserRoles } from "../access/roles.js";
 import { type IdentifierParseError, parseIdentifier } from "../identifiers/parse-identifier.js";
+import type { RequestContext } from "../shared/context.js";
 import { audienceFor, personReading } from "./audience.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 import {
@@ -25,16 +26,30 @@ export type CaseStatusResult =
 
 const MAX_SUGGESTIONS = 3;
 
-/** `status <identifier>`: a dnr or a document series number, as officials type it. */
-export async function getCaseStatus({
+/**
+ * `status <identifier>`: a dnr or a document series number, as officials type it. A Slack user sees a
+ * restricted case as their roles allow; the terminal is trusted and sees everything.
+ */
+export async function getCaseStatus(
+  ctx: Pick<RequestContext, "db" | "actor" | "roles">,
+  { query }: { query: string },
+): Promise<CaseStatusResult> {
+  return findCaseStatus({
+    db: ctx.db,
+    query,
+    viewer: ctx.actor.type === "slack_user" ? ctx.roles : undefined,
+  });
+}
+
+/** The lookup for callers that decide access themselves: every found case counts as fully visible. */
+export async function findCaseStatus({
   db,
   query,
   viewer,
 }: {
   db: Database;
   query: string;
-  /** Who asks, in Slack; the terminal names no one and sees everything. */
-  viewer?: { slackUserId: string; bootstrapAdmins: readonly string[] };
+  viewer?: () => Promise<UserRoles>;
 }): Promise<CaseStatusResult> {
   const parsed = parseIdentifier(query);
   if (!parsed.ok) return { type: "invalid", error: parsed.error };
@@ -46,7 +61,7 @@ export async function getCaseStatus({
       : await findCaseIdsByIdentifierKey(db, identifier.key);
   if (ids.length > 0) {
     const cases = await loadCaseDetails(db, ids);
-    return { type: "found", cases, fullAccess: await fullAccessOf(db, cases, viewer) };
+    return { type: "found", cases, fullAccess: await fullAccessOf(cases, viewer) };
   }
 
   return {
@@ -69,16 +84,13 @@ export async function getCaseById({
 
 /** Roles are looked up only when a restricted case is among the found, which is rare. */
 async function fullAccessOf(
-  db: Database,
   cases: CaseDetails[],
-  viewer: { slackUserId: string; bootstrapAdmins: readonly string[] } | undefined,
+  viewer: (() => Promise<UserRoles>) | undefined,
 ): Promise<ReadonlySet<number>> {
   const open = cases.filter((details) => !details.restricted).map((details) => details.id);
   const restricted = cases.filter((details) => details.restricted);
   if (restricted.length === 0 || viewer === undefined) return new Set(cases.map((details) => details.id));
-  const reader = personReading(
-    await rolesOf({ db, slackUserId: viewer.slackUserId, bootstrapAdmins: viewer.bootstrapAdmins }),
-  );
+  const reader = personReading(await viewer());
   return new Set([
     ...open,
     ...restricted.filter((details) => audienceFor(reader, details) === "full").map((details) => details.id),

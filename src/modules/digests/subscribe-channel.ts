@@ -1,10 +1,7 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findBodies } from "../bodies/find-bodies.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import {
   bodyLookupError,
   type DigestError,
@@ -48,23 +45,12 @@ const FIELDS = [
  * settings (what is left out takes the default) and reactivates an ended one. Only those allowed to
  * configure digests may; a refusal or an unknown body writes nothing.
  */
-export async function subscribeChannel({
-  db,
-  clock,
-  admins,
-  channelId,
-  by,
-  settings,
-}: {
-  db: Database;
-  clock: Clock;
-  /** ARENDE_ADMINS: admins without a stored role. */
-  admins: readonly string[];
-  channelId: string;
-  by: SlackUser;
-  settings: DigestSettingsInput;
-}): Promise<SubscribeResult> {
-  const roles = await rolesOf({ db, slackUserId: by.userId, bootstrapAdmins: admins });
+export async function subscribeChannel(
+  ctx: RequestContext<SlackActor>,
+  { channelId, settings }: { channelId: string; settings: DigestSettingsInput },
+): Promise<SubscribeResult> {
+  const { db, clock, actor } = ctx;
+  const roles = await ctx.roles();
   if (!may(roles, "configure_digests"))
     return digestError("digests.not_allowed", refusal("configure_digests"));
 
@@ -78,7 +64,6 @@ export async function subscribeChannel({
     bodyIds: settings.bodies ? lookup.bodies.map((body) => body.id) : null,
     postWhenEmpty: settings.postWhenEmpty,
   };
-  const actor: Actor = { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) };
   const at = clock.now();
 
   return db.transaction(async (tx) => {
@@ -87,7 +72,7 @@ export async function subscribeChannel({
       const created = await insertSubscriptionIfAbsent(
         tx,
         channelId,
-        { ...values, createdBySlackUserId: by.userId },
+        { ...values, createdBySlackUserId: actor.userId },
         at,
       );
       if (created) {
@@ -134,7 +119,7 @@ export async function subscribeChannel({
       tx,
       previous.id,
       // An ended subscription started again belongs to whoever started it.
-      { ...values, active: true, ...(previous.active ? {} : { createdBySlackUserId: by.userId }) },
+      { ...values, active: true, ...(previous.active ? {} : { createdBySlackUserId: actor.userId }) },
       at,
     );
     await recordAudit(tx, {

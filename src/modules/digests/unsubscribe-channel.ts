@@ -1,16 +1,13 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import {
   type DigestError,
   type DigestSettings,
   describeSubscription,
   digestError,
 } from "./digest-settings.js";
-import { type SlackUser, snapshot } from "./subscribe-channel.js";
+import { snapshot } from "./subscribe-channel.js";
 import { deactivateSubscription } from "./subscriptions.repository.js";
 
 export type UnsubscribeResult = { ok: true; ended: DigestSettings } | { ok: false; error: DigestError };
@@ -22,24 +19,14 @@ export const NOT_SUBSCRIBED_MESSAGE =
  * `/arende digest avsluta`: ends the channel's subscription; the row stays, inactive, for the audit
  * trail and for a later `prenumerera`. Two at once end it once; the other learns it was not subscribed.
  */
-export async function unsubscribeChannel({
-  db,
-  clock,
-  admins,
-  channelId,
-  by,
-}: {
-  db: Database;
-  clock: Clock;
-  /** ARENDE_ADMINS: admins without a stored role. */
-  admins: readonly string[];
-  channelId: string;
-  by: SlackUser;
-}): Promise<UnsubscribeResult> {
-  const roles = await rolesOf({ db, slackUserId: by.userId, bootstrapAdmins: admins });
+export async function unsubscribeChannel(
+  ctx: RequestContext<SlackActor>,
+  { channelId }: { channelId: string },
+): Promise<UnsubscribeResult> {
+  const { db, clock, actor } = ctx;
+  const roles = await ctx.roles();
   if (!may(roles, "configure_digests"))
     return digestError("digests.not_allowed", refusal("configure_digests"));
-  const actor: Actor = { type: "slack_user", userId: by.userId, ...(by.name ? { name: by.name } : {}) };
   const at = clock.now();
 
   return db.transaction(async (tx) => {

@@ -1,9 +1,9 @@
 import type { Database } from "../../db/client.js";
-import { rolesOf } from "../access/roles.js";
 import { canSeeRestrictedCase } from "../cases/case-access.js";
 import type { CaseDetails, CaseSummary } from "../cases/case-details.js";
-import { getCaseById, getCaseStatus } from "../cases/get-case-status.js";
+import { findCaseStatus, getCaseById } from "../cases/get-case-status.js";
 import type { IdentifierParseError } from "../identifiers/parse-identifier.js";
+import type { RequestContext } from "../shared/context.js";
 import { countHistoryEvents, findHistoryEvents, loadHistoryContext } from "./history.repository.js";
 import type { HistoryContext, HistoryEvent } from "./history-event.js";
 
@@ -40,21 +40,18 @@ export type CaseHistoryResult =
  * it. Who may see a restricted case in full is decided by the same rule as the case card
  * (canSeeRestrictedCase); the terminal names no viewer and sees everything.
  */
-export async function getCaseHistory({
-  db,
-  viewer,
-  page = 1,
-  pageSize = HISTORY_PAGE_SIZE,
-  ...target
-}: {
-  db: Database;
-  viewer?: { slackUserId: string; bootstrapAdmins: readonly string[] };
-  page?: number;
-  pageSize?: number;
-} & ({ query: string } | { caseId: number })): Promise<CaseHistoryResult> {
+export async function getCaseHistory(
+  ctx: Pick<RequestContext, "db" | "actor" | "roles">,
+  {
+    page = 1,
+    pageSize = HISTORY_PAGE_SIZE,
+    ...target
+  }: { page?: number; pageSize?: number } & ({ query: string } | { caseId: number }),
+): Promise<CaseHistoryResult> {
+  const { db } = ctx;
   let found: CaseDetails[];
   if ("query" in target) {
-    const result = await getCaseStatus({ db, query: target.query });
+    const result = await findCaseStatus({ db, query: target.query });
     if (result.type !== "found") return result;
     found = result.cases;
   } else {
@@ -62,7 +59,7 @@ export async function getCaseHistory({
     if (!details) return { type: "gone" };
     found = [details];
   }
-  const mayViewFull = await fullAccessOf(db, found, viewer);
+  const mayViewFull = await fullAccessOf(ctx, found);
   const size = clamp(Math.trunc(pageSize), 1, HISTORY_MAX_PAGE_SIZE);
   const histories = await Promise.all(
     found.map((details) =>
@@ -90,16 +87,11 @@ async function historyOf(
 
 /** Roles are looked up only when a restricted case is among those found, which is rare. */
 async function fullAccessOf(
-  db: Database,
+  ctx: Pick<RequestContext, "actor" | "roles">,
   cases: CaseDetails[],
-  viewer: { slackUserId: string; bootstrapAdmins: readonly string[] } | undefined,
 ): Promise<(details: CaseDetails) => boolean> {
-  if (viewer === undefined || !cases.some((details) => details.restricted)) return () => true;
-  const roles = await rolesOf({
-    db,
-    slackUserId: viewer.slackUserId,
-    bootstrapAdmins: viewer.bootstrapAdmins,
-  });
+  if (ctx.actor.type !== "slack_user" || !cases.some((details) => details.restricted)) return () => true;
+  const roles = await ctx.roles();
   return (details) => canSeeRestrictedCase(roles, details);
 }
 

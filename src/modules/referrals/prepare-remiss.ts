@@ -1,9 +1,8 @@
-import type { Database } from "../../db/client.js";
 import { may, mayForSomeBody, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import { type CaseStatusResult, getCaseStatus } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import { REFERRAL_ERRORS } from "./referral-errors.js";
 import { findOpenReferralBodyIds, listRemissBodies } from "./referrals.repository.js";
 
@@ -22,22 +21,16 @@ export type RemissForm =
  * who is a registrator nowhere is refused before the case is looked up. The title is the one the
  * sender may read (audienceFor).
  */
-export async function prepareRemiss({
-  db,
-  bootstrapAdmins,
-  slackUserId,
-  query,
-}: {
-  db: Database;
-  bootstrapAdmins: readonly string[];
-  slackUserId: string;
-  query: string;
-}): Promise<RemissForm> {
-  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
+export async function prepareRemiss(
+  ctx: RequestContext<SlackActor>,
+  { query }: { query: string },
+): Promise<RemissForm> {
+  const { db } = ctx;
+  const roles = await ctx.roles();
   if (!mayForSomeBody(roles, "send_on_remiss")) {
     return { type: "refused", code: REFERRAL_ERRORS.notAllowed, message: refusal("send_on_remiss") };
   }
-  const result = await getCaseStatus({ db, query, viewer: { slackUserId, bootstrapAdmins } });
+  const result = await getCaseStatus(ctx, { query });
   if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
     return { type: "lookup", result };
   }

@@ -1,8 +1,5 @@
-import type { Clock } from "../../clock.js";
 import { today as todayOf } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { may, mayForSomeBody, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { getCaseById } from "../cases/get-case-status.js";
@@ -14,7 +11,7 @@ import {
   presentCase,
 } from "../cases/present-case.js";
 import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
 import {
   findCaseResponsibleBody,
@@ -86,20 +83,12 @@ class AlreadyOpen extends Error {
  * be today or later in Stockholm; a body may have only one open remiss per case, and a concurrent
  * submit that loses that race writes nothing.
  */
-export async function sendOnRemiss({
-  db,
-  clock,
-  bootstrapAdmins,
-  actor,
-  request,
-}: {
-  db: Database;
-  clock: Clock;
-  bootstrapAdmins: readonly string[];
-  actor: Extract<Actor, { type: "slack_user" }>;
-  request: RemissRequest;
-}): Promise<SendOnRemissResult> {
-  const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
+export async function sendOnRemiss(
+  ctx: RequestContext<SlackActor>,
+  { request }: { request: RemissRequest },
+): Promise<SendOnRemissResult> {
+  const { db, clock, actor } = ctx;
+  const roles = await ctx.roles();
   if (!mayForSomeBody(roles, "send_on_remiss")) {
     return {
       ok: false,

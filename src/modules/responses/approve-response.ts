@@ -1,10 +1,8 @@
-import type { Clock } from "../../clock.js";
 import { today as todayOf } from "../../clock.js";
-import type { Database, Executor } from "../../db/client.js";
+import type { Executor } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import { DECISION_ERRORS } from "./decision-errors.js";
 import {
   closeOpenReferral,
@@ -43,8 +41,6 @@ export type Decision = {
   at: Date | null;
   reason: string | null;
 };
-
-export type SlackActor = Extract<Actor, { type: "slack_user" }>;
 
 export type DecisionRefusal =
   | { ok: false; type: "refused"; code: typeof DECISION_ERRORS.notAllowed; message: string }
@@ -94,20 +90,12 @@ class ReferralNotOpen extends Error {
  * alone even when every referral is now answered: the stage sentence ("alla remissvar har kommit in")
  * derives from the referrals, and moving the case on is the registrator's decision.
  */
-export async function approveResponse({
-  db,
-  clock,
-  bootstrapAdmins,
-  actor,
-  responseId,
-}: {
-  db: Database;
-  clock: Clock;
-  bootstrapAdmins: readonly string[];
-  actor: SlackActor;
-  responseId: number;
-}): Promise<ApproveResponseResult> {
-  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId: actor.userId, responseId });
+export async function approveResponse(
+  ctx: RequestContext<SlackActor>,
+  { responseId }: { responseId: number },
+): Promise<ApproveResponseResult> {
+  const { db, clock, actor, admins: bootstrapAdmins } = ctx;
+  const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
   const { context } = checked;
   const at = clock.now();
@@ -193,24 +181,16 @@ export async function approveResponse({
  * godkännare of the referral's body. The value of a button is never trusted; a forged id naming
  * another body's response is refused here.
  */
-export async function checkDecider({
-  db,
-  bootstrapAdmins,
-  slackUserId,
-  responseId,
-}: {
-  db: Database;
-  bootstrapAdmins: readonly string[];
-  slackUserId: string;
-  responseId: number;
-}): Promise<
+export async function checkDecider(
+  ctx: Pick<RequestContext, "db" | "roles">,
+  responseId: number,
+): Promise<
   { ok: true; context: DecisionContext } | Extract<DecisionRefusal, { type: "refused" | "not_found" }>
 > {
-  const context = await findDecisionContext(db, responseId);
+  const context = await findDecisionContext(ctx.db, responseId);
   if (!context)
     return { ok: false, type: "not_found", code: DECISION_ERRORS.notFound, message: NOT_FOUND_MESSAGE };
-  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
-  if (!may(roles, "approve_response", context.bodyId)) {
+  if (!may(await ctx.roles(), "approve_response", context.bodyId)) {
     return {
       ok: false,
       type: "refused",

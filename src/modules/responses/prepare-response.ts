@@ -1,10 +1,10 @@
-import type { Database } from "../../db/client.js";
+import { today as todayOf } from "../../clock.js";
 import { may, mayForSomeBody, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import type { CaseDetails } from "../cases/case-details.js";
-import { type CaseStatusResult, getCaseById, getCaseStatus } from "../cases/get-case-status.js";
+import { type CaseStatusResult, findCaseStatus, getCaseById } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import { RESPONSE_ERRORS } from "./response-errors.js";
 import { findOpenReferralsOfCase } from "./responses.repository.js";
 
@@ -33,25 +33,19 @@ export type ResponseForm =
  * (handläggare or registrator of the body). Someone with no such role anywhere is refused before
  * the case is looked up.
  */
-export async function prepareResponse({
-  db,
-  bootstrapAdmins,
-  slackUserId,
-  today,
-  ...target
-}: {
-  db: Database;
-  bootstrapAdmins: readonly string[];
-  slackUserId: string;
-  today: string;
-} & ({ query: string } | { caseId: number })): Promise<ResponseForm> {
-  const roles = await rolesOf({ db, slackUserId, bootstrapAdmins });
+export async function prepareResponse(
+  ctx: RequestContext<SlackActor>,
+  target: { query: string } | { caseId: number },
+): Promise<ResponseForm> {
+  const { db } = ctx;
+  const today = todayOf(ctx.clock);
+  const roles = await ctx.roles();
   if (!mayForSomeBody(roles, "record_response")) {
     return { type: "refused", code: RESPONSE_ERRORS.notAllowed, message: refusal("record_response") };
   }
   let details: CaseDetails | null;
   if ("query" in target) {
-    const result = await getCaseStatus({ db, query: target.query });
+    const result = await findCaseStatus({ db, query: target.query });
     if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
       return { type: "lookup", result };
     }

@@ -1,7 +1,5 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext } from "../shared/context.js";
 import { insertApprovalMessages, responseExists } from "./responses.repository.js";
 
 export type PostedApprovalMessage = {
@@ -17,19 +15,10 @@ export type PostedApprovalMessage = {
  * transaction with the audit event `referral_response.approval_requested`; a copy stored before (a
  * retry) is not stored twice.
  */
-export async function recordApprovalMessages({
-  db,
-  clock,
-  actor,
-  responseId,
-  messages,
-}: {
-  db: Database;
-  clock: Clock;
-  actor: Actor;
-  responseId: number;
-  messages: readonly PostedApprovalMessage[];
-}): Promise<{ stored: number }> {
+export async function recordApprovalMessages(
+  { db, clock, actor }: Pick<RequestContext, "db" | "clock" | "actor">,
+  { responseId, messages }: { responseId: number; messages: readonly PostedApprovalMessage[] },
+): Promise<{ stored: number }> {
   if (messages.length === 0 || !(await responseExists(db, responseId))) return { stored: 0 };
   const at = clock.now();
   return db.transaction(async (tx) => {

@@ -1,11 +1,8 @@
-import type { Clock } from "../../clock.js";
 import { today as todayOf } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
-import { rolesOf } from "../access/roles.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { formatSwedishDate } from "../cases/present-case.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import { findDecisionContext } from "./decisions.repository.js";
 import { listApprovers } from "./list-approvers.js";
 import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
@@ -75,20 +72,12 @@ class Conflict extends Error {
  * than today in Stockholm. The approval request comes back as each godkännare of the body may read it,
  * and as the body's channel may.
  */
-export async function recordResponse({
-  db,
-  clock,
-  bootstrapAdmins,
-  actor,
-  request,
-}: {
-  db: Database;
-  clock: Clock;
-  bootstrapAdmins: readonly string[];
-  actor: Extract<Actor, { type: "slack_user" }>;
-  request: ResponseRequest;
-}): Promise<RecordResponseResult> {
-  const roles = await rolesOf({ db, slackUserId: actor.userId, bootstrapAdmins });
+export async function recordResponse(
+  ctx: RequestContext<SlackActor>,
+  { request }: { request: ResponseRequest },
+): Promise<RecordResponseResult> {
+  const { db, clock, actor } = ctx;
+  const roles = await ctx.roles();
   const errors: ResponseFieldError[] = [];
 
   let referral: AnswerableReferral | null = null;
@@ -213,7 +202,7 @@ export async function recordResponse({
       listApprovers({ db, bodyId: chosen.body.id }),
     ]);
     if (!context) throw new Error(`referral response ${responseId} vanished after it was stored`);
-    const readers = { db, bootstrapAdmins };
+    const readers = { db, bootstrapAdmins: ctx.admins };
     const requests: RecordedResponse["requests"] = [];
     for (const slackUserId of approvers) {
       requests.push({

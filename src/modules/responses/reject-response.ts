@@ -1,13 +1,11 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import type { RequestContext, SlackActor } from "../shared/context.js";
 import {
   alreadyDecided,
   checkDecider,
   type Decision,
   type DecisionRefusal,
   type DecisionSubject,
-  type SlackActor,
   subjectOf,
 } from "./approve-response.js";
 import { DECISION_ERRORS, DECISION_LIMITS } from "./decision-errors.js";
@@ -31,20 +29,14 @@ export type RejectionForm = { ok: true; view: ResponseView } | DecisionRefusal;
  * Before Avslå opens its form: the same checks as the rejection itself (the user's right, and a
  * request still pending), read-only and quick, since the modal must open within Slack's 3 seconds.
  */
-export async function prepareRejection({
-  db,
-  bootstrapAdmins,
-  slackUserId,
-  responseId,
-}: {
-  db: Database;
-  bootstrapAdmins: readonly string[];
-  slackUserId: string;
-  responseId: number;
-}): Promise<RejectionForm> {
-  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId, responseId });
+export async function prepareRejection(
+  ctx: RequestContext<SlackActor>,
+  { responseId }: { responseId: number },
+): Promise<RejectionForm> {
+  const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
-  const readers = { db, bootstrapAdmins };
+  const slackUserId = ctx.actor.userId;
+  const readers = { db: ctx.db, bootstrapAdmins: ctx.admins };
   if (checked.context.approvalState !== "pending") return alreadyDecided(readers, checked.context);
   return {
     ok: true,
@@ -58,22 +50,12 @@ export async function prepareRejection({
  * a request already decided stays as it is; the referral stays open for a new response. Audited with
  * the reason and the Slack user, in the same transaction.
  */
-export async function rejectResponse({
-  db,
-  clock,
-  bootstrapAdmins,
-  actor,
-  responseId,
-  reason,
-}: {
-  db: Database;
-  clock: Clock;
-  bootstrapAdmins: readonly string[];
-  actor: SlackActor;
-  responseId: number;
-  reason: string;
-}): Promise<RejectResponseResult> {
-  const checked = await checkDecider({ db, bootstrapAdmins, slackUserId: actor.userId, responseId });
+export async function rejectResponse(
+  ctx: RequestContext<SlackActor>,
+  { responseId, reason }: { responseId: number; reason: string },
+): Promise<RejectResponseResult> {
+  const { db, clock, actor, admins: bootstrapAdmins } = ctx;
+  const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
   const why = reason.trim();
   if (why === "") {

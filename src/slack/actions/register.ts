@@ -6,11 +6,10 @@ import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { createWebPoster } from "../web-poster.js";
 import { approveResponseAction } from "./approve-response.js";
-import { openCaseHistory } from "./open-case-history.js";
 import { openResponseModal } from "./open-response-modal.js";
-import { pageCaseHistory } from "./page-case-history.js";
 import { rejectResponseAction } from "./reject-response.js";
 import { shareCaseCard } from "./share-case-card.js";
+import { showCaseHistory } from "./show-case-history.js";
 
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(SHARE_CASE_ACTION, shareCaseCard(deps));
@@ -18,8 +17,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
   const poster = deps.poster ?? createWebPoster({ client: app.client });
   app.action<BlockButtonAction>(APPROVE_RESPONSE_ACTION, approveResponseAction({ ...deps, poster }));
   app.action<BlockButtonAction>(REJECT_RESPONSE_ACTION, rejectResponseAction(deps));
-  app.action<BlockButtonAction>(OPEN_HISTORY_ACTION, openCaseHistory(deps));
-  const paging = pageCaseHistory(deps);
+  app.action<BlockButtonAction>(OPEN_HISTORY_ACTION, showCaseHistory(deps, { replacing: false }));
+  const paging = showCaseHistory(deps, { replacing: true });
   app.action<BlockButtonAction>(OLDER_HISTORY_ACTION, paging);
   app.action<BlockButtonAction>(NEWER_HISTORY_ACTION, paging);
 }

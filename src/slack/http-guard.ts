@@ -104,9 +104,9 @@ function isObjectPayload(body: Buffer, contentType: string | undefined): boolean
   }
 }
 
-/** Answers and closes the connection, so an unread body is never taken in. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, _reason: string): void {
+/** Answers with the reason and closes the connection, so an unread body is never taken in. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, reason: string): void {
   res.writeHead(status, { connection: "close", "content-type": "text/plain; charset=utf-8" });
-  res.end(status === 413 ? "payload too large\n" : status === 400 ? "bad request\n" : "unauthorized\n");
+  res.end(`${reason}\n`);
   res.once("finish", () => req.socket.destroy());
 }

@@ -6,6 +6,7 @@ import { caseCardMessage } from "../../src/slack/blocks/case-card.js";
 import { historyButtonValue, OPEN_HISTORY_ACTION } from "../../src/slack/blocks/history-ids.js";
 import type { SlackMessage } from "../../src/slack/blocks/message.js";
 import { helpMessage } from "../../src/slack/blocks/replies.js";
+import { caseDetails } from "../support/case-details.js";
 
 const TODAY = "2017-04-03";
 const APPROVER = "U0GODK001";
@@ -40,33 +41,8 @@ function referral(responses: ResponseDetails[], overrides: Partial<ReferralDetai
   };
 }
 
-function caseWith(referrals: ReferralDetails[], overrides: Partial<CaseDetails> = {}): CaseDetails {
-  return {
-    id: 4711,
-    registry: { code: "stockholm-ks", name: "Stockholms stad, kommunstyrelsen" },
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    restricted: false,
-    summary: null,
-    raisedBy: [],
-    raisedOn: "2016-10-26",
-    receivedOn: null,
-    closedOn: null,
-    addressedTo: null,
-    responsibleBody: null,
-    officerName: null,
-    officerSlackUserId: null,
-    status: "in_progress",
-    outcome: null,
-    identifiers: [],
-    referrals,
-    deadlines: [],
-    timeline: [],
-    ...overrides,
-  };
-}
+const caseWith = (referrals: ReferralDetails[], overrides: Partial<CaseDetails> = {}): CaseDetails =>
+  caseDetails({ id: 4711, raisedOn: "2016-10-26", status: "in_progress", referrals, ...overrides });
 
 const sectionText = (message: SlackMessage) =>
   message.blocks.flatMap((block) => (block.type === "section" ? [block.text?.text ?? ""] : [])).join("\n");

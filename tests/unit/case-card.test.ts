@@ -4,36 +4,18 @@ import type { BodyRef, CaseDetails, ReferralDetails } from "../../src/modules/ca
 import { type CasePresentation, presentCase } from "../../src/modules/cases/present-case.js";
 import { caseCardMessage, SHARE_CASE_ACTION } from "../../src/slack/blocks/case-card.js";
 import type { SlackMessage } from "../../src/slack/blocks/message.js";
+import { caseDetails as baseCase } from "../support/case-details.js";
 
 const TODAY = "2017-04-03";
 
-function caseDetails(overrides: Partial<CaseDetails> = {}): CaseDetails {
-  return {
-    id: 42,
-    registry: { code: "stockholm-ks", name: "Stockholms stad, kommunstyrelsen" },
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    restricted: false,
-    summary: null,
+const caseDetails = (overrides: Partial<CaseDetails> = {}): CaseDetails =>
+  baseCase({
     raisedBy: [{ name: "Lotta Edholm", party: "L" }],
     raisedOn: "2016-10-26",
-    receivedOn: null,
-    closedOn: null,
-    addressedTo: null,
-    responsibleBody: null,
-    officerName: null,
-    officerSlackUserId: null,
     status: "in_progress",
-    outcome: null,
     identifiers: ["PM 2017:95 RVI+VIII"],
-    referrals: [],
-    deadlines: [],
-    timeline: [],
     ...overrides,
-  };
-}
+  });
 
 const body = (index: number, name: string): BodyRef => ({ id: index, code: `b${index}`, name });
 

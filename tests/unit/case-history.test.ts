@@ -18,6 +18,7 @@ import {
 } from "../../src/slack/blocks/history-ids.js";
 import type { SlackMessage } from "../../src/slack/blocks/message.js";
 import { richMrkdwn } from "../../src/slack/blocks/rich-text.js";
+import { caseDetails } from "../support/case-details.js";
 
 const REGISTRATOR = "U0REG0001";
 const OFFICER = "U0HANDL01";
@@ -550,31 +551,8 @@ describe("what the public sees of a restricted case's history", () => {
   });
 });
 
-const details = (overrides: Partial<CaseDetails> = {}): CaseDetails => ({
-  id: 7,
-  registry: { code: "stockholm-ks", name: "Stockholms stad" },
-  dnr: "108-1642/2017",
-  kind: "skrivelse",
-  title: "Bristerna inom socialtjänsten",
-  publicTitle: "Bristerna inom socialtjänsten",
-  restricted: false,
-  summary: null,
-  raisedBy: [],
-  raisedOn: null,
-  receivedOn: null,
-  closedOn: null,
-  addressedTo: null,
-  responsibleBody: null,
-  officerName: null,
-  officerSlackUserId: null,
-  status: "open",
-  outcome: null,
-  identifiers: [],
-  referrals: [],
-  deadlines: [],
-  timeline: [],
-  ...overrides,
-});
+const details = (overrides: Partial<CaseDetails> = {}): CaseDetails =>
+  caseDetails({ id: 7, registry: { code: "stockholm-ks", name: "Stockholms stad" }, ...overrides });
 
 function history(overrides: Partial<CaseHistory> = {}): CaseHistory {
   const events = overrides.events ?? [rejected(), submitted(), sent()];

@@ -15,6 +15,7 @@ import {
   presentCase,
   RESTRICTED_NOTICE,
 } from "../../src/modules/cases/present-case.js";
+import { caseDetails } from "../support/case-details.js";
 
 let nextId = 1;
 const body = (name: string): BodyRef => ({ id: nextId++, code: name.toLowerCase(), name });
@@ -25,34 +26,6 @@ const bromma = body("Bromma stadsdelsnämnd");
 const hagersten = body("Hägersten-Liljeholmens stadsdelsnämnd");
 const slk = body("stadsledningskontoret");
 const borgarradsberedningen = body("borgarrådsberedningen");
-
-function caseDetails(overrides: Partial<CaseDetails> = {}): CaseDetails {
-  return {
-    id: 42,
-    registry: { code: "stockholm-ks", name: "Stockholms stad, kommunstyrelsen" },
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    restricted: false,
-    summary: null,
-    raisedBy: [],
-    raisedOn: null,
-    receivedOn: null,
-    closedOn: null,
-    addressedTo: null,
-    responsibleBody: null,
-    officerName: null,
-    officerSlackUserId: null,
-    status: "open",
-    outcome: null,
-    identifiers: [],
-    referrals: [],
-    deadlines: [],
-    timeline: [],
-    ...overrides,
-  };
-}
 
 function referral(to: BodyRef, overrides: Partial<ReferralDetails> = {}): ReferralDetails {
   return {

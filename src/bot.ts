@@ -33,7 +33,7 @@ export async function startBot({
   logger?: Logger;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
-  const services = createServices({
+  const servicesFor = createServices({
     db: database.db,
     clock,
     admins: config.admins,
@@ -65,7 +65,7 @@ export async function startBot({
     port: config.port,
     maxBodyBytes: config.limits.maxBodyBytes,
     logger,
-    deps: { services, poster: posting.poster },
+    deps: { servicesFor, poster: posting.poster },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
   const postingJobs: Job[] = [

@@ -12,11 +12,7 @@ import type { DigestSettings } from "./modules/digests/digest-settings.js";
 import { getDigestSettings } from "./modules/digests/get-digest-settings.js";
 import type { DigestSettingsInput } from "./modules/digests/parse-digest-command.js";
 import { type DigestPreview, previewDigest } from "./modules/digests/preview-digest.js";
-import {
-  type SlackUser,
-  type SubscribeResult,
-  subscribeChannel,
-} from "./modules/digests/subscribe-channel.js";
+import { type SubscribeResult, subscribeChannel } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
 import { prepareRemiss, type RemissForm } from "./modules/referrals/prepare-remiss.js";
@@ -43,59 +39,52 @@ import {
   rejectResponse,
 } from "./modules/responses/reject-response.js";
 import { type RegistryLimits, withinLimits } from "./modules/shared/availability.js";
-import { createContext, slackActor } from "./modules/shared/context.js";
-import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
+import { createContext, type RequestContext, type SlackActor, slackActor } from "./modules/shared/context.js";
+import { claimSlackDelivery } from "./modules/slack-receipts/claim-delivery.js";
+
+/** The Slack user a request comes from, as Slack names them; the audit trail keeps the name. */
+export type SlackUser = { userId: string; name?: string | undefined };
 
 /**
- * What the Slack layer may do, bound to a database and a clock. Slack listeners receive this and
- * nothing else, so they cannot reach the database directly.
+ * What the Slack layer may do for one request, bound to a database, a clock and the Slack user who
+ * sent it. Slack listeners receive this and nothing else, so they cannot reach the database directly,
+ * and cannot act as anyone but the sender.
  */
 export type Services = {
   today(): string;
   now(): Date;
-  /** `viewer` is the asking Slack user: whether they may see a restricted case in full. */
-  caseStatus(query: string, viewer: string): Promise<CaseStatusResult>;
+  /** The sender's roles decide whether a restricted case shows in full. */
+  caseStatus(query: string): Promise<CaseStatusResult>;
   caseById(caseId: number): Promise<CaseDetails | null>;
-  /** A page of the case's history (1 is the newest); `viewer` decides what of a restricted case shows. */
+  /** A page of the case's history (1 is the newest); the sender's roles decide what of a restricted case shows. */
   caseHistory(
-    request: { viewer: string; page?: number } & ({ query: string } | { caseId: number }),
+    request: { page?: number } & ({ query: string } | { caseId: number }),
   ): Promise<CaseHistoryResult>;
   claimSlackDelivery(keys: string[]): Promise<boolean>;
   digestSettings(channelId: string): Promise<DigestSettings | null>;
-  subscribeChannel(request: {
-    channelId: string;
-    by: SlackUser;
-    settings: DigestSettingsInput;
-  }): Promise<SubscribeResult>;
-  unsubscribeChannel(request: { channelId: string; by: SlackUser }): Promise<UnsubscribeResult>;
+  subscribeChannel(request: { channelId: string; settings: DigestSettingsInput }): Promise<SubscribeResult>;
+  unsubscribeChannel(request: { channelId: string }): Promise<UnsubscribeResult>;
   previewDigest(channelId: string): Promise<DigestPreview>;
   /** `/arende roll ge|ta`: only admins may; `body` as typed, null for admin. */
-  grantRole(request: RoleChangeRequest): Promise<RoleChangeResult>;
-  revokeRole(request: RoleChangeRequest): Promise<RoleChangeResult>;
+  grantRole(request: RoleChange): Promise<RoleChangeResult>;
+  revokeRole(request: RoleChange): Promise<RoleChangeResult>;
   listRoles(filter: RoleListFilterInput): Promise<ListRolesResult>;
   /** The form of `/arende remittera`: the sender's right, the case and the bodies to choose from. */
-  prepareRemiss(request: { slackUserId: string; query: string }): Promise<RemissForm>;
+  prepareRemiss(query: string): Promise<RemissForm>;
   /** Sends a case on remiss (referrals, deadlines and audit in one transaction). */
-  sendOnRemiss(request: { by: SlackUser; remiss: RemissRequest }): Promise<SendOnRemissResult>;
+  sendOnRemiss(remiss: RemissRequest): Promise<SendOnRemissResult>;
   /** Godkänn on an approval request: decides once (a lost race answers who decided first). */
-  approveResponse(request: { by: SlackUser; responseId: number }): Promise<ApproveResponseResult>;
-  /** Avslå, before its form opens: the user's right and a request still pending. */
-  prepareRejection(request: { slackUserId: string; responseId: number }): Promise<RejectionForm>;
+  approveResponse(responseId: number): Promise<ApproveResponseResult>;
+  /** Avslå, before its form opens: the sender's right and a request still pending. */
+  prepareRejection(responseId: number): Promise<RejectionForm>;
   /** Avslå with a reason; the referral stays open. */
-  rejectResponse(request: {
-    by: SlackUser;
-    responseId: number;
-    reason: string;
-  }): Promise<RejectResponseResult>;
-  /** The remissvar form: the user's right, the case and its open referrals they may answer for. */
-  prepareResponse(
-    request: { slackUserId: string } & ({ query: string } | { caseId: number }),
-  ): Promise<ResponseForm>;
+  rejectResponse(request: { responseId: number; reason: string }): Promise<RejectResponseResult>;
+  /** The remissvar form: the sender's right, the case and its open referrals they may answer for. */
+  prepareResponse(target: { query: string } | { caseId: number }): Promise<ResponseForm>;
   /** Records a remissvar as pending approval (response and audit in one transaction). */
-  recordResponse(request: { by: SlackUser; response: ResponseRequest }): Promise<RecordResponseResult>;
+  recordResponse(response: ResponseRequest): Promise<RecordResponseResult>;
   /** Stores where a response's approval request was posted, so a decision can update it. */
   recordApprovalMessages(request: {
-    by: SlackUser;
     responseId: number;
     messages: readonly PostedApprovalMessage[];
   }): Promise<{ stored: number }>;
@@ -103,10 +92,16 @@ export type Services = {
   deadlineRules: DeadlineRules;
 };
 
-export type RoleChangeRequest = { by: SlackUser } & RoleChange;
+/**
+ * The services for one Slack request, made once per request by its listener. One context per request:
+ * the sender's roles are loaded at most once however many checks and calls the request makes.
+ */
+export type ServicesFor = (sender: SlackUser) => Services;
 
 /** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100, concurrency: 4 };
+
+type SlackContext = RequestContext<SlackActor>;
 
 export function createServices({
   db,
@@ -122,30 +117,67 @@ export function createServices({
   deadlineRules?: DeadlineRules;
   /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
   limits?: RegistryLimits;
-}): Services {
-  // One context per call: the roles it loads are the asking user's, kept for that call only.
-  const as = (by: SlackUser) => createContext({ db, clock, admins, actor: slackActor(by) });
-  const viewer = (slackUserId: string) => as({ userId: slackUserId });
-  const calls: Omit<Services, "today" | "now" | "deadlineRules"> = {
-    caseStatus: (query, slackUserId) => getCaseStatus(viewer(slackUserId), { query }),
-    caseById: (caseId) => getCaseById({ db, caseId }),
-    caseHistory: ({ viewer: slackUserId, ...request }) => getCaseHistory(viewer(slackUserId), request),
-    claimSlackDelivery: (keys) => claimReceipts(db, keys, clock.now()),
-    digestSettings: (channelId) => getDigestSettings({ db, channelId }),
-    subscribeChannel: ({ by, ...request }) => subscribeChannel(as(by), request),
-    unsubscribeChannel: ({ by, ...request }) => unsubscribeChannel(as(by), request),
-    previewDigest: (channelId) => previewDigest({ db, channelId, today: today(clock) }),
-    grantRole: ({ by, ...request }) => grantRole(as(by), request),
-    revokeRole: ({ by, ...request }) => revokeRole(as(by), request),
-    listRoles: (filter) => listRoles({ db, admins }, { filter }),
-    prepareRemiss: ({ slackUserId, query }) => prepareRemiss(viewer(slackUserId), { query }),
-    sendOnRemiss: ({ by, remiss }) => sendOnRemiss(as(by), { request: remiss }),
-    approveResponse: ({ by, responseId }) => approveResponse(as(by), { responseId }),
-    prepareRejection: ({ slackUserId, responseId }) => prepareRejection(viewer(slackUserId), { responseId }),
-    rejectResponse: ({ by, ...request }) => rejectResponse(as(by), request),
-    prepareResponse: ({ slackUserId, ...target }) => prepareResponse(viewer(slackUserId), target),
-    recordResponse: ({ by, response }) => recordResponse(as(by), { request: response }),
-    recordApprovalMessages: ({ by, ...request }) => recordApprovalMessages(as(by), request),
+}): ServicesFor {
+  // Admission control is shared by every request (it counts what waits for the database), so the
+  // calls are guarded once, with the request's context as their first argument.
+  const calls = withinLimits(
+    {
+      caseStatus: (ctx: SlackContext, query: string) => getCaseStatus(ctx, { query }),
+      caseById: (ctx: SlackContext, caseId: number) => getCaseById(ctx, { caseId }),
+      caseHistory: (ctx: SlackContext, request: Parameters<Services["caseHistory"]>[0]) =>
+        getCaseHistory(ctx, request),
+      claimSlackDelivery: (ctx: SlackContext, keys: string[]) => claimSlackDelivery(ctx, { keys }),
+      digestSettings: (ctx: SlackContext, channelId: string) => getDigestSettings(ctx, { channelId }),
+      subscribeChannel: (ctx: SlackContext, request: Parameters<Services["subscribeChannel"]>[0]) =>
+        subscribeChannel(ctx, request),
+      unsubscribeChannel: (ctx: SlackContext, request: { channelId: string }) =>
+        unsubscribeChannel(ctx, request),
+      previewDigest: (ctx: SlackContext, channelId: string) => previewDigest(ctx, { channelId }),
+      grantRole: (ctx: SlackContext, request: RoleChange) => grantRole(ctx, request),
+      revokeRole: (ctx: SlackContext, request: RoleChange) => revokeRole(ctx, request),
+      listRoles: (ctx: SlackContext, filter: RoleListFilterInput) => listRoles(ctx, { filter }),
+      prepareRemiss: (ctx: SlackContext, query: string) => prepareRemiss(ctx, { query }),
+      sendOnRemiss: (ctx: SlackContext, remiss: RemissRequest) => sendOnRemiss(ctx, { request: remiss }),
+      approveResponse: (ctx: SlackContext, responseId: number) => approveResponse(ctx, { responseId }),
+      prepareRejection: (ctx: SlackContext, responseId: number) => prepareRejection(ctx, { responseId }),
+      rejectResponse: (ctx: SlackContext, request: { responseId: number; reason: string }) =>
+        rejectResponse(ctx, request),
+      prepareResponse: (ctx: SlackContext, target: Parameters<Services["prepareResponse"]>[0]) =>
+        prepareResponse(ctx, target),
+      recordResponse: (ctx: SlackContext, response: ResponseRequest) =>
+        recordResponse(ctx, { request: response }),
+      recordApprovalMessages: (
+        ctx: SlackContext,
+        request: Parameters<Services["recordApprovalMessages"]>[0],
+      ) => recordApprovalMessages(ctx, request),
+    },
+    limits,
+  );
+  return (sender) => {
+    const ctx = createContext({ db, clock, admins, actor: slackActor(sender) });
+    return {
+      today: () => today(clock),
+      now: () => clock.now(),
+      deadlineRules,
+      caseStatus: (query) => calls.caseStatus(ctx, query),
+      caseById: (caseId) => calls.caseById(ctx, caseId),
+      caseHistory: (request) => calls.caseHistory(ctx, request),
+      claimSlackDelivery: (keys) => calls.claimSlackDelivery(ctx, keys),
+      digestSettings: (channelId) => calls.digestSettings(ctx, channelId),
+      subscribeChannel: (request) => calls.subscribeChannel(ctx, request),
+      unsubscribeChannel: (request) => calls.unsubscribeChannel(ctx, request),
+      previewDigest: (channelId) => calls.previewDigest(ctx, channelId),
+      grantRole: (request) => calls.grantRole(ctx, request),
+      revokeRole: (request) => calls.revokeRole(ctx, request),
+      listRoles: (filter) => calls.listRoles(ctx, filter),
+      prepareRemiss: (query) => calls.prepareRemiss(ctx, query),
+      sendOnRemiss: (remiss) => calls.sendOnRemiss(ctx, remiss),
+      approveResponse: (responseId) => calls.approveResponse(ctx, responseId),
+      prepareRejection: (responseId) => calls.prepareRejection(ctx, responseId),
+      rejectResponse: (request) => calls.rejectResponse(ctx, request),
+      prepareResponse: (target) => calls.prepareResponse(ctx, target),
+      recordResponse: (response) => calls.recordResponse(ctx, response),
+      recordApprovalMessages: (request) => calls.recordApprovalMessages(ctx, request),
+    };
   };
-  return { today: () => today(clock), now: () => clock.now(), deadlineRules, ...withinLimits(calls, limits) };
 }

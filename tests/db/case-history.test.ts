@@ -317,7 +317,7 @@ describe("the demo registry, imported and corrected", () => {
     const motion = one(await getCaseHistory(terminal(), { query: "Motion 2016:114" }));
     expect(lines(motion)).toContain("3 apr. 2017 09:00 Ärendet importerat från demo.json");
 
-    const details = await getCaseById({ db: database.db, caseId: subject.caseId });
+    const details = await getCaseById(database, { caseId: subject.caseId });
     expect(details?.referrals[0]?.responses[0]).toMatchObject({
       decidedBySlackUserId: APPROVER,
       decidedByName: "godk",

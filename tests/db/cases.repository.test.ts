@@ -346,7 +346,7 @@ describe("loadCaseDetails", () => {
   it("returns nothing for no ids or unknown ids", async () => {
     expect(await loadCaseDetails(database.db, [])).toEqual([]);
     expect(await loadCaseDetails(database.db, [987654])).toEqual([]);
-    expect(await getCaseById({ db: database.db, caseId: 987654 })).toBeNull();
-    expect((await getCaseById({ db: database.db, caseId: paddedId }))?.dnr).toBe("KS/2014/0073");
+    expect(await getCaseById(database, { caseId: 987654 })).toBeNull();
+    expect((await getCaseById(database, { caseId: paddedId }))?.dnr).toBe("KS/2014/0073");
   });
 });

@@ -63,14 +63,14 @@ async function roleAudit() {
 
 describe("rolesOf", () => {
   it("makes an ARENDE_ADMINS id an admin without a stored row (bootstrap)", async () => {
-    const roles = await rolesOf({ db: database.db, slackUserId: BOOT, bootstrapAdmins });
+    const roles = await rolesOf({ db: database.db, admins: bootstrapAdmins }, BOOT);
     expect(roles).toMatchObject({ slackUserId: BOOT, isAdmin: true });
     expect(roles.byBody.size).toBe(0);
     expect(may(roles, "manage_roles")).toBe(true);
   });
 
   it("gives nobody a role for an empty user id", async () => {
-    const roles = await rolesOf({ db: database.db, slackUserId: "", bootstrapAdmins: ["", BOOT] });
+    const roles = await rolesOf({ db: database.db, admins: ["", BOOT] }, "");
     expect(roles.isAdmin).toBe(false);
   });
 });
@@ -112,7 +112,7 @@ describe("granting a role", () => {
       },
     });
 
-    const roles = await rolesOf({ db: database.db, slackUserId: "U0ANNA001", bootstrapAdmins });
+    const roles = await rolesOf({ db: database.db, admins: bootstrapAdmins }, "U0ANNA001");
     expect(roles.isAdmin).toBe(false);
     expect([...(roles.byBody.get(socialnamnden) ?? [])]).toEqual(["godkannare"]);
     expect(may(roles, "approve_response", socialnamnden)).toBe(true);
@@ -181,9 +181,7 @@ describe("granting a role", () => {
       .from(memberships)
       .where(eq(memberships.slackUserId, "U0CLIADM1"));
     expect(row).toMatchObject({ bodyId: null, grantedBy: "cli:drift" });
-    expect((await rolesOf({ db: database.db, slackUserId: "U0CLIADM1", bootstrapAdmins: [] })).isAdmin).toBe(
-      true,
-    );
+    expect((await rolesOf({ db: database.db, admins: [] }, "U0CLIADM1")).isAdmin).toBe(true);
   });
 });
 
@@ -254,7 +252,7 @@ describe("revoking a role", () => {
       outcome: "revoked",
       stillAdminByConfig: true,
     });
-    expect((await rolesOf({ db: database.db, slackUserId: BOOT, bootstrapAdmins })).isAdmin).toBe(true);
+    expect((await rolesOf({ db: database.db, admins: bootstrapAdmins }, BOOT)).isAdmin).toBe(true);
   });
 });
 

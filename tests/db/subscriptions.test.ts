@@ -220,14 +220,14 @@ describe("subscribing a channel", () => {
 describe("reading a channel's settings", () => {
   it("names the bodies and returns null for a channel without a subscription", async () => {
     await subscribe("C0READ", ADMIN, settings({ bodies: ["Bromma stadsdelsnämnd"] }));
-    expect(await getDigestSettings({ db: database.db, channelId: "C0READ" })).toMatchObject({
+    expect(await getDigestSettings(database, { channelId: "C0READ" })).toMatchObject({
       weekday: 1,
       time: "08:00",
       caseKinds: null,
       bodies: [{ id: bromma, name: "Bromma stadsdelsnämnd" }],
       postWhenEmpty: true,
     });
-    expect(await getDigestSettings({ db: database.db, channelId: "C0NONE" })).toBeNull();
+    expect(await getDigestSettings(database, { channelId: "C0NONE" })).toBeNull();
   });
 });
 
@@ -245,7 +245,7 @@ describe("ending a subscription", () => {
       actorId: OTHER_ADMIN.userId,
       changes: { active: { from: true, to: false }, channel_id: "C0END", case_kinds: ["motion"] },
     });
-    expect(await getDigestSettings({ db: database.db, channelId: "C0END" })).toBeNull();
+    expect(await getDigestSettings(database, { channelId: "C0END" })).toBeNull();
   });
 
   it("ending what is not subscribed is `digests.not_subscribed`, with what to type instead", async () => {
@@ -319,7 +319,7 @@ describe("previewing the digest", () => {
 
   it("uses the channel's filter as of today", async () => {
     await subscribe("C0PREVIEW", ADMIN, settings({ caseKinds: ["motion"] }));
-    const preview = await previewDigest({ db: database.db, channelId: "C0PREVIEW", today: "2017-04-03" });
+    const preview = await previewDigest({ db: database.db, clock }, { channelId: "C0PREVIEW" });
     expect(preview.settings).toMatchObject({ caseKinds: ["motion"] });
     expect(preview.digest.total).toBe(1);
     expect(preview.digest.groups.flatMap((group) => group.items.map((item) => item.label))).toEqual([
@@ -329,7 +329,7 @@ describe("previewing the digest", () => {
 
   it("covers every case for a channel without a subscription, and writes nothing", async () => {
     const before = await countRows();
-    const preview = await previewDigest({ db: database.db, channelId: "C0NOSUB", today: "2017-04-03" });
+    const preview = await previewDigest({ db: database.db, clock }, { channelId: "C0NOSUB" });
     expect(preview.settings).toBeNull();
     expect(preview.digest.total).toBe(2);
     expect(await countRows()).toEqual(before);

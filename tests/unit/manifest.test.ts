@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { App } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
-import type { Services } from "../../src/services.js";
+import type { ServicesFor } from "../../src/services.js";
 import { registerActions } from "../../src/slack/actions/register.js";
 import { registerCommands } from "../../src/slack/commands/register.js";
 import { registerEvents } from "../../src/slack/events/register.js";
@@ -19,7 +19,7 @@ function registrations() {
     },
     action: (id: string) => seen.actions.push(id),
   } as unknown as App;
-  const deps = { services: {} as Services };
+  const deps = { servicesFor: (() => ({})) as unknown as ServicesFor };
   registerCommands(app, deps);
   registerEvents(app, deps);
   registerActions(app, deps);

@@ -26,22 +26,23 @@ export type ListRolesResult =
  * and approvers are is how one asks for a right. Admins come first, then by body.
  */
 export async function listRoles(
-  { db, admins: bootstrapAdmins }: Pick<RequestContext, "db" | "admins">,
+  ctx: Pick<RequestContext, "db" | "admins">,
   { filter }: { filter: RoleListFilterInput },
 ): Promise<ListRolesResult> {
+  const { db, admins: configuredAdmins } = ctx;
   if (filter && "body" in filter) {
     const resolved = await resolveRoleBody(db, "registrator", filter.body, "ge");
     if (!resolved.ok) return resolved;
     const body = resolved.body as BodyRef;
     const rows = await listMemberships(db, { bodyId: body.id });
-    return { ok: true, filter: { body }, entries: rows.map((row) => entryOf(row, bootstrapAdmins)) };
+    return { ok: true, filter: { body }, entries: rows.map((row) => entryOf(row, configuredAdmins)) };
   }
   const userId = filter?.userId;
   const rows = await listMemberships(db, userId === undefined ? {} : { slackUserId: userId });
-  const configured = bootstrapAdmins.filter((id) => userId === undefined || id === userId);
+  const configured = configuredAdmins.filter((id) => userId === undefined || id === userId);
   const storedAdmins = new Set(rows.filter((row) => row.role === "admin").map((row) => row.slackUserId));
   const admins: RoleEntry[] = [
-    ...rows.filter((row) => row.role === "admin").map((row) => entryOf(row, bootstrapAdmins)),
+    ...rows.filter((row) => row.role === "admin").map((row) => entryOf(row, configuredAdmins)),
     ...configured
       .filter((id) => !storedAdmins.has(id))
       .map((id) => ({
@@ -53,13 +54,13 @@ export async function listRoles(
         byConfig: true,
       })),
   ];
-  const others = rows.filter((row) => row.role !== "admin").map((row) => entryOf(row, bootstrapAdmins));
+  const others = rows.filter((row) => row.role !== "admin").map((row) => entryOf(row, configuredAdmins));
   return { ok: true, filter: userId === undefined ? null : { userId }, entries: [...admins, ...others] };
 }
 
 function entryOf(
   row: Awaited<ReturnType<typeof listMemberships>>[number],
-  bootstrapAdmins: readonly string[],
+  configuredAdmins: readonly string[],
 ): RoleEntry {
   return {
     slackUserId: row.slackUserId,
@@ -67,6 +68,6 @@ function entryOf(
     body: row.body,
     grantedBy: row.grantedBy,
     grantedAt: row.grantedAt,
-    byConfig: row.role === "admin" && bootstrapAdmins.includes(row.slackUserId),
+    byConfig: row.role === "admin" && configuredAdmins.includes(row.slackUserId),
   };
 }

@@ -26,22 +26,17 @@ export type UserRoles = {
 };
 
 /** Whether a Slack user id is an admin through ARENDE_ADMINS, with or without a stored row. */
-export function isBootstrapAdmin(slackUserId: string, bootstrapAdmins: readonly string[]): boolean {
-  return slackUserId !== "" && bootstrapAdmins.includes(slackUserId);
+export function isBootstrapAdmin(slackUserId: string, admins: readonly string[]): boolean {
+  return slackUserId !== "" && admins.includes(slackUserId);
 }
 
 /** What a Slack user may act as. ARENDE_ADMINS ids are admins even without a stored row. */
-export async function rolesOf({
-  db,
-  slackUserId,
-  bootstrapAdmins,
-}: {
-  db: Executor;
-  slackUserId: string;
-  bootstrapAdmins: readonly string[];
-}): Promise<UserRoles> {
+export async function rolesOf(
+  { db, admins }: { db: Executor; admins: readonly string[] },
+  slackUserId: string,
+): Promise<UserRoles> {
   const byBody = new Map<number, Set<Role>>();
-  let isAdmin = isBootstrapAdmin(slackUserId, bootstrapAdmins);
+  let isAdmin = isBootstrapAdmin(slackUserId, admins);
   if (slackUserId === "") return { slackUserId, isAdmin: false, byBody };
   for (const { bodyId, role } of await membershipsOf(db, slackUserId)) {
     if (role === "admin") {

@@ -71,14 +71,15 @@ export async function findCaseStatus({
   };
 }
 
-export async function getCaseById({
-  db,
-  caseId,
-}: {
-  db: Database;
-  caseId: number;
-}): Promise<CaseDetails | null> {
-  const [details] = await loadCaseDetails(db, [caseId]);
+/**
+ * One case by its id, as a button carries it. Whoever shows it decides the audience (a shared card is
+ * read in a channel).
+ */
+export async function getCaseById(
+  ctx: Pick<RequestContext, "db">,
+  { caseId }: { caseId: number },
+): Promise<CaseDetails | null> {
+  const [details] = await loadCaseDetails(ctx.db, [caseId]);
   return details ?? null;
 }
 

@@ -1,4 +1,5 @@
-import type { Database } from "../../db/client.js";
+import { today } from "../../clock.js";
+import type { RequestContext } from "../shared/context.js";
 import { buildDigest } from "./build-digest.js";
 import { ALL_CASES, type Digest } from "./digest.js";
 import { type DigestSettings, describeSubscription, filterOf } from "./digest-settings.js";
@@ -11,22 +12,18 @@ export type DigestPreview = {
 };
 
 /**
- * `/arende digest visa`: the digest as it would be posted now, as of `today` (Stockholm), with the
- * channel's filter or, without a subscription, for every case. Reads only; anyone may ask.
+ * `/arende digest visa`: the digest as it would be posted now, as of today in Stockholm by the
+ * context's clock, with the channel's filter or, without a subscription, for every case. Reads only;
+ * anyone may ask.
  */
-export async function previewDigest({
-  db,
-  channelId,
-  today,
-}: {
-  db: Database;
-  channelId: string;
-  today: string;
-}): Promise<DigestPreview> {
+export async function previewDigest(
+  { db, clock }: Pick<RequestContext, "db" | "clock">,
+  { channelId }: { channelId: string },
+): Promise<DigestPreview> {
   const row = await findSubscriptionByChannel(db, channelId);
   const subscription = row?.active ? row : null;
   const [digest, settings] = await Promise.all([
-    buildDigest({ db, today, filter: subscription ? filterOf(subscription) : ALL_CASES }),
+    buildDigest({ db, today: today(clock), filter: subscription ? filterOf(subscription) : ALL_CASES }),
     subscription ? describeSubscription(db, subscription) : Promise.resolve(null),
   ]);
   return { digest, settings };

@@ -55,7 +55,7 @@ export async function getCaseHistory(
     if (result.type !== "found") return result;
     found = result.cases;
   } else {
-    const details = await getCaseById({ db, caseId: target.caseId });
+    const details = await getCaseById(ctx, { caseId: target.caseId });
     if (!details) return { type: "gone" };
     found = [details];
   }

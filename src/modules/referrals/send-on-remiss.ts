@@ -223,7 +223,7 @@ export async function sendOnRemiss(
       });
       return sent;
     });
-    const details = await getCaseById({ db, caseId: request.caseId });
+    const details = await getCaseById(ctx, { caseId: request.caseId });
     return {
       ok: true,
       caseId: request.caseId,

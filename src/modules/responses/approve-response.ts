@@ -1,5 +1,4 @@
 import { today as todayOf } from "../../clock.js";
-import type { Executor } from "../../db/client.js";
 import { may, refusal } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
@@ -13,7 +12,7 @@ import {
   findDecisionContext,
   meetReferralDeadline,
 } from "./decisions.repository.js";
-import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
+import { caseLabelOf, type ResponseReaders, type ResponseView, viewResponseFor } from "./present-response.js";
 
 /**
  * Who is told what of a decision, each as the audience rule (audienceFor) allows: the godkännare
@@ -94,7 +93,7 @@ export async function approveResponse(
   ctx: RequestContext<SlackActor>,
   { responseId }: { responseId: number },
 ): Promise<ApproveResponseResult> {
-  const { db, clock, actor, admins: bootstrapAdmins } = ctx;
+  const { db, clock, actor } = ctx;
   const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
   const { context } = checked;
@@ -111,7 +110,7 @@ export async function approveResponse(
         at,
         reason: null,
       });
-      if (!won) return alreadyDecided({ db: tx, bootstrapAdmins }, context);
+      if (!won) return alreadyDecided({ ...ctx, db: tx }, context);
       if (
         !(await closeOpenReferral(tx, { referralId: context.referralId, state: referralState, answeredOn }))
       )
@@ -152,7 +151,7 @@ export async function approveResponse(
       });
       return {
         ok: true,
-        subject: await subjectOf({ db: tx, bootstrapAdmins }, context),
+        subject: await subjectOf({ ...ctx, db: tx }, context),
         decision: {
           state: "approved",
           bySlackUserId: actor.userId,
@@ -171,7 +170,7 @@ export async function approveResponse(
       type: "expired",
       code: DECISION_ERRORS.expired,
       message: EXPIRED_MESSAGE,
-      subject: await subjectOf({ db, bootstrapAdmins }, context),
+      subject: await subjectOf(ctx, context),
     };
   }
 }
@@ -203,7 +202,7 @@ export async function checkDecider(
 
 /** The lost race, or a request decided long ago: who decided and when, read after the winner committed. */
 export async function alreadyDecided(
-  readers: { db: Executor; bootstrapAdmins: readonly string[] },
+  readers: ResponseReaders,
   context: DecisionContext,
 ): Promise<Extract<DecisionRefusal, { type: "already_decided" }>> {
   const stored = await findDecision(readers.db, context.responseId);
@@ -224,7 +223,7 @@ export async function alreadyDecided(
 
 /** Each reader of the decision with the view the audience rule gives them. */
 export async function subjectOf(
-  readers: { db: Executor; bootstrapAdmins: readonly string[] },
+  readers: ResponseReaders,
   context: DecisionContext,
 ): Promise<DecisionSubject> {
   // One after the other: `readers.db` may be the deciding transaction.

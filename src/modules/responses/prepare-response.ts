@@ -51,7 +51,7 @@ export async function prepareResponse(
     }
     details = result.cases[0];
   } else {
-    details = await getCaseById({ db, caseId: target.caseId });
+    details = await getCaseById(ctx, { caseId: target.caseId });
     if (!details) {
       return {
         type: "case_not_found",

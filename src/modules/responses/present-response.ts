@@ -1,5 +1,3 @@
-import type { Executor } from "../../db/client.js";
-import { rolesOf } from "../access/roles.js";
 import {
   type Audience,
   type AudienceSubject,
@@ -9,6 +7,7 @@ import {
   titleFor,
 } from "../cases/audience.js";
 import { caseLabel } from "../cases/present-case.js";
+import { type ReadingContext, rolesOfUser } from "../shared/context.js";
 import type { DecisionContext } from "./decisions.repository.js";
 
 /**
@@ -73,13 +72,19 @@ export function viewResponse(context: DecisionContext, audience: Audience): Resp
 /** Whom a text about a remissvar is for: a channel, or one Slack user. */
 export type ResponseReader = { type: "channel" } | { type: "person"; slackUserId: string };
 
-/** The view of the remissvar for `reader`, decided by the audience rule with the reader's roles. */
+/** What reading a remissvar needs: the database (or the open transaction) and who may read what. */
+export type ResponseReaders = Pick<ReadingContext, "db" | "admins" | "actor" | "roles">;
+
+/**
+ * The view of the remissvar for `reader`, decided by the audience rule with the reader's roles (the
+ * actor's own as the context already holds them).
+ */
 export async function viewResponseFor(
-  { db, bootstrapAdmins }: { db: Executor; bootstrapAdmins: readonly string[] },
+  ctx: ResponseReaders,
   context: DecisionContext,
   reader: ResponseReader,
 ): Promise<ResponseView> {
   if (reader.type === "channel") return viewResponse(context, audienceFor(IN_CHANNEL, context));
-  const roles = await rolesOf({ db, slackUserId: reader.slackUserId, bootstrapAdmins });
+  const roles = await rolesOfUser(ctx, reader.slackUserId);
   return viewResponse(context, audienceFor(personReading(roles), responseCase(context)));
 }

@@ -202,12 +202,11 @@ export async function recordResponse(
       listApprovers({ db, bodyId: chosen.body.id }),
     ]);
     if (!context) throw new Error(`referral response ${responseId} vanished after it was stored`);
-    const readers = { db, bootstrapAdmins: ctx.admins };
     const requests: RecordedResponse["requests"] = [];
     for (const slackUserId of approvers) {
       requests.push({
         slackUserId,
-        view: await viewResponseFor(readers, context, { type: "person", slackUserId }),
+        view: await viewResponseFor(ctx, context, { type: "person", slackUserId }),
       });
     }
     return {
@@ -219,7 +218,7 @@ export async function recordResponse(
       caseLabel: caseLabelOf(context),
       approvers,
       requests,
-      channelRequest: await viewResponseFor(readers, context, { type: "channel" }),
+      channelRequest: await viewResponseFor(ctx, context, { type: "channel" }),
     };
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;

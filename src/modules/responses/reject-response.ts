@@ -36,11 +36,10 @@ export async function prepareRejection(
   const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
   const slackUserId = ctx.actor.userId;
-  const readers = { db: ctx.db, bootstrapAdmins: ctx.admins };
-  if (checked.context.approvalState !== "pending") return alreadyDecided(readers, checked.context);
+  if (checked.context.approvalState !== "pending") return alreadyDecided(ctx, checked.context);
   return {
     ok: true,
-    view: await viewResponseFor(readers, checked.context, { type: "person", slackUserId }),
+    view: await viewResponseFor(ctx, checked.context, { type: "person", slackUserId }),
   };
 }
 
@@ -54,7 +53,7 @@ export async function rejectResponse(
   ctx: RequestContext<SlackActor>,
   { responseId, reason }: { responseId: number; reason: string },
 ): Promise<RejectResponseResult> {
-  const { db, clock, actor, admins: bootstrapAdmins } = ctx;
+  const { db, clock, actor } = ctx;
   const checked = await checkDecider(ctx, responseId);
   if (!checked.ok) return checked;
   const why = reason.trim();
@@ -85,7 +84,7 @@ export async function rejectResponse(
       reason: why,
     });
     const { context } = checked;
-    if (!won) return alreadyDecided({ db: tx, bootstrapAdmins }, context);
+    if (!won) return alreadyDecided({ ...ctx, db: tx }, context);
     await recordAudit(tx, {
       actor,
       at,
@@ -105,7 +104,7 @@ export async function rejectResponse(
     });
     return {
       ok: true,
-      subject: await subjectOf({ db: tx, bootstrapAdmins }, context),
+      subject: await subjectOf({ ...ctx, db: tx }, context),
       decision: {
         state: "rejected",
         bySlackUserId: actor.userId,

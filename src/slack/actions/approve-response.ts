@@ -25,8 +25,9 @@ const BROKEN_BUTTON = "Knappen gick inte att läsa. Öppna remissvaret i diariet
  * copy of the request in place, tells the submitter and the responsible body's channel; whoever
  * comes second is told privately who decided first, and the clicked copy is brought up to date.
  */
-export function approveResponseAction({ services, poster }: SlackDeps & { poster: SlackPoster }) {
+export function approveResponseAction({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
   return async ({ ack, body, action, respond, client, logger }: ActionArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
     const reply = (message: SlackMessage) =>
       respond({ response_type: "ephemeral", replace_original: false, ...message });
@@ -36,10 +37,7 @@ export function approveResponseAction({ services, poster }: SlackDeps & { poster
 
     let result: Awaited<ReturnType<typeof services.approveResponse>>;
     try {
-      result = await services.approveResponse({
-        by: { userId: body.user.id, name: body.user.name },
-        responseId: value.data.responseId,
-      });
+      result = await services.approveResponse(value.data.responseId);
     } catch (error) {
       logger.error("approving a response failed", error);
       return void (await reply(textMessage(registryProblemText(error))));

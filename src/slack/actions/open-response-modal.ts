@@ -10,7 +10,7 @@ import { safeJson } from "../payload.js";
  * case only; the clicker's right is checked again, and only their own open referrals are offered.
  * A refusal is answered privately and opens nothing.
  */
-export function openResponseModal({ services }: SlackDeps) {
+export function openResponseModal({ servicesFor }: SlackDeps) {
   return async ({
     ack,
     body,
@@ -19,6 +19,7 @@ export function openResponseModal({ services }: SlackDeps) {
     client,
     logger,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
     const answer = (message: SlackMessage) =>
       respond({ response_type: "ephemeral", replace_original: false, ...message });
@@ -29,7 +30,7 @@ export function openResponseModal({ services }: SlackDeps) {
       ));
     }
     try {
-      const form = await services.prepareResponse({ slackUserId: body.user.id, caseId: value.data.caseId });
+      const form = await services.prepareResponse({ caseId: value.data.caseId });
       if (form.type === "lookup") return void (await answer(registryUnavailableMessage()));
       if (form.type !== "ready") return void (await answer(responseFormReply(form.message)));
       const channel = body.channel?.id ?? body.container?.channel_id;

@@ -14,8 +14,9 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareAr
  * gets a private refusal and no form), the reason form opens with the trigger_id, which is valid for
  * 3 seconds. The rejection itself happens when the form is submitted.
  */
-export function rejectResponseAction({ services }: SlackDeps) {
+export function rejectResponseAction({ servicesFor }: SlackDeps) {
   return async ({ ack, body, action, respond, client, logger }: ActionArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
     const reply = (message: SlackMessage) =>
       respond({ response_type: "ephemeral", replace_original: false, ...message });
@@ -27,10 +28,7 @@ export function rejectResponseAction({ services }: SlackDeps) {
 
     let form: Awaited<ReturnType<typeof services.prepareRejection>>;
     try {
-      form = await services.prepareRejection({
-        slackUserId: body.user.id,
-        responseId: value.data.responseId,
-      });
+      form = await services.prepareRejection(value.data.responseId);
     } catch (error) {
       logger.error("checking a rejection failed", error);
       return void (await reply(textMessage(registryProblemText(error))));

@@ -11,13 +11,14 @@ import { safeJson } from "../payload.js";
 const shareValue = z.object({ caseId: z.number().int().positive() });
 
 /** "Dela i kanalen": posts the card for everyone; a restricted case is shared with public data only. */
-export function shareCaseCard({ services }: SlackDeps) {
+export function shareCaseCard({ servicesFor }: SlackDeps) {
   return async ({
     ack,
     body,
     action,
     respond,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
     const value = shareValue.safeParse(safeJson(action.value));
     if (!value.success) {

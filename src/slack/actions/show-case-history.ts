@@ -12,7 +12,7 @@ import { safeJson } from "../payload.js";
  * "Äldre händelser" and "Nyare" replace the ephemeral history they sit under, through response_url
  * (chat.update cannot edit an ephemeral message).
  */
-export function showCaseHistory({ services }: SlackDeps, { replacing }: { replacing: boolean }) {
+export function showCaseHistory({ servicesFor }: SlackDeps, { replacing }: { replacing: boolean }) {
   return async ({
     ack,
     body,
@@ -20,6 +20,7 @@ export function showCaseHistory({ services }: SlackDeps, { replacing }: { replac
     respond,
     logger,
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
     const answer = (message: SlackMessage, replace = replacing) =>
       respond({ response_type: "ephemeral", replace_original: replace, ...message });
@@ -28,7 +29,7 @@ export function showCaseHistory({ services }: SlackDeps, { replacing }: { replac
       return void (await answer(textMessage("Knappen är trasig; fråga med /arende historik.")));
     try {
       const { caseId, page } = value.data;
-      await answer(historyReply(await services.caseHistory({ caseId, page, viewer: body.user.id })));
+      await answer(historyReply(await services.caseHistory({ caseId, page })));
     } catch (error) {
       logger.error("showing the case history failed", error);
       // The history already shown stays; the problem is said beside it.

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { helpMessage, unknownCommandMessage } from "../blocks/replies.js";
-import type { SlackDeps } from "../deps.js";
+import type { RequestDeps, SlackDeps } from "../deps.js";
 import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
 import { answerInTime } from "./answer-in-time.js";
@@ -10,12 +10,7 @@ import { remissvarArguments, remissvarCommand } from "./remissvar.js";
 import { remitteraArguments, remitteraCommand } from "./remittera.js";
 import { roleArguments, roleCommand } from "./roles/role-command.js";
 
-export function arendeCommand({ services }: SlackDeps) {
-  const digest = digestCommand({ services });
-  const roles = roleCommand({ services });
-  const remittera = remitteraCommand({ services });
-  const remissvar = remissvarCommand({ services });
-  const historik = historikCommand({ services });
+export function arendeCommand({ servicesFor }: SlackDeps) {
   return async ({
     command,
     ack,
@@ -23,6 +18,13 @@ export function arendeCommand({ services }: SlackDeps) {
     logger,
     client,
   }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const services = servicesFor({ userId: command.user_id, name: command.user_name });
+    const deps: RequestDeps = { services };
+    const digest = digestCommand(deps);
+    const roles = roleCommand(deps);
+    const remittera = remitteraCommand(deps);
+    const remissvar = remissvarCommand(deps);
+    const historik = historikCommand(deps);
     const digestWords = digestArguments(command.text);
     if (digestWords !== null) return digest({ command, ack, respond, logger }, digestWords);
     const roleWords = roleArguments(command.text);
@@ -41,7 +43,7 @@ export function arendeCommand({ services }: SlackDeps) {
     await answerInTime(
       { command, ack, respond, logger },
       services
-        .caseStatus(request.query, command.user_id)
+        .caseStatus(request.query)
         .then((result) => statusReply(result, { place: "private", today: services.today() }).message),
       "status lookup",
     );

@@ -1,4 +1,4 @@
-import type { SlackDeps } from "../deps.js";
+import type { RequestDeps } from "../deps.js";
 import { historyReply } from "../history-reply.js";
 import { answerInTime, type CommandArgs } from "./answer-in-time.js";
 import { argumentsAfter } from "./subcommand.js";
@@ -7,11 +7,7 @@ import { argumentsAfter } from "./subcommand.js";
 export const historikArguments = (text: string): string | null => argumentsAfter(["historik"], text);
 
 /** `/arende historik <identifier>`: the newest page of the case's history, to the asker only. */
-export function historikCommand({ services }: SlackDeps) {
+export function historikCommand({ services }: RequestDeps) {
   return (args: CommandArgs, query: string) =>
-    answerInTime(
-      args,
-      services.caseHistory({ query, viewer: args.command.user_id }).then(historyReply),
-      "history lookup",
-    );
+    answerInTime(args, services.caseHistory({ query }).then(historyReply), "history lookup");
 }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import type { SlackMessage } from "../blocks/message.js";
 import { registryProblemMessage } from "../blocks/replies.js";
 import { responseFormReply, responseModal } from "../blocks/response-modal.js";
-import type { SlackDeps } from "../deps.js";
+import type { RequestDeps } from "../deps.js";
 import { statusReply } from "../status-reply.js";
 import { argumentsAfter } from "./subcommand.js";
 
@@ -19,13 +19,13 @@ export const remissvarArguments = (text: string): string | null => argumentsAfte
  * an unknown case or a case with nothing open to answer is answered privately and opens nothing),
  * then opens the form with the command's trigger_id, which Slack honours for 3 seconds.
  */
-export function remissvarCommand({ services }: SlackDeps) {
+export function remissvarCommand({ services }: RequestDeps) {
   return async ({ command, ack, respond, logger, client }: RemissvarArgs, query: string) => {
     await ack();
     const answer = (message: SlackMessage) =>
       respond({ response_type: "ephemeral", replace_original: false, ...message });
     try {
-      const form = await services.prepareResponse({ slackUserId: command.user_id, query });
+      const form = await services.prepareResponse({ query });
       if (form.type === "lookup") {
         const reply = statusReply(form.result, {
           place: "private",

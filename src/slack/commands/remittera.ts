@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt"
 import { type SlackMessage, textMessage } from "../blocks/message.js";
 import { nothingToChooseMessage, remissModal, selectableBodies } from "../blocks/remiss-modal.js";
 import { registryProblemMessage } from "../blocks/replies.js";
-import type { SlackDeps } from "../deps.js";
+import type { RequestDeps } from "../deps.js";
 import { statusReply } from "../status-reply.js";
 import { argumentsAfter } from "./subcommand.js";
 
@@ -19,13 +19,13 @@ export const remitteraArguments = (text: string): string | null => argumentsAfte
  * or an unknown case is answered privately and opens nothing), then opens the form with the
  * command's trigger_id, which Slack honours for 3 seconds.
  */
-export function remitteraCommand({ services }: SlackDeps) {
+export function remitteraCommand({ services }: RequestDeps) {
   return async ({ command, ack, respond, logger, client }: RemitteraArgs, query: string) => {
     await ack();
     const answer = (message: SlackMessage) =>
       respond({ response_type: "ephemeral", replace_original: false, ...message });
     try {
-      const form = await services.prepareRemiss({ slackUserId: command.user_id, query });
+      const form = await services.prepareRemiss(query);
       if (form.type === "refused") return void (await answer(textMessage(form.message)));
       if (form.type === "lookup") {
         const reply = statusReply(form.result, {

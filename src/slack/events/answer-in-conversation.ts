@@ -21,12 +21,13 @@ export type Conversation = {
  * and by channel and ts (a mention can also arrive as a message), so only one replica answers once.
  */
 export async function answerInConversation(
-  { services }: SlackDeps,
+  { servicesFor }: SlackDeps,
   client: WebClient,
   logger: Logger,
   conversation: Conversation,
 ): Promise<void> {
   const { channel, threadTs, user } = conversation;
+  const services = servicesFor({ userId: user });
   const post = (message: SlackMessage) =>
     client.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks });
 
@@ -49,7 +50,7 @@ export async function answerInConversation(
 
   let reply: ReturnType<typeof statusReply>;
   try {
-    const result = await services.caseStatus(request.query, user);
+    const result = await services.caseStatus(request.query);
     reply = statusReply(result, { place: "channel", today: services.today() });
   } catch (error) {
     logger.error("status lookup failed", error);

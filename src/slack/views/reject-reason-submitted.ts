@@ -24,8 +24,9 @@ const errors = (message: string) =>
  * the form, updates every copy of the request and tells the submitter why. A request someone else
  * decided first keeps the form open with who it was.
  */
-export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster: SlackPoster }) {
+export function rejectReasonSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
   return async ({ ack, body, view, client, logger }: ViewArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const metadata = approvalButtonValue.safeParse(safeJson(view.private_metadata));
     const typed = typedText.safeParse(view.state?.values?.[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT] ?? {});
     if (!metadata.success || !typed.success)
@@ -36,7 +37,6 @@ export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster
     let result: Awaited<ReturnType<typeof services.rejectResponse>>;
     try {
       result = await services.rejectResponse({
-        by: { userId: body.user.id, name: body.user.name },
         responseId: metadata.data.responseId,
         reason,
       });

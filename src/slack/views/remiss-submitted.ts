@@ -81,8 +81,9 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * again with a warning when the due date is not a working day); a sent remiss closes it, then the
  * case card goes to each body's channel and the sender is told where it went.
  */
-export function remissSubmitted({ services, poster }: SlackDeps & { poster: SlackPoster }) {
+export function remissSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
   return async ({ ack, body, view, client, logger }: ViewArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const submission = readRemissView(view);
     if (!submission.ok) return ack({ response_action: "errors", errors: submission.errors });
     const { metadata, remiss } = submission;
@@ -90,7 +91,7 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
 
     let result: Awaited<ReturnType<typeof services.sendOnRemiss>>;
     try {
-      result = await services.sendOnRemiss({ by: { userId: user, name: body.user.name }, remiss });
+      result = await services.sendOnRemiss(remiss);
     } catch (error) {
       logger.error("sending on remiss failed", error);
       return ack({

@@ -94,17 +94,17 @@ type Recorded = Extract<RecordResponseResult, { ok: true }>;
  * DM to each godkännare of the body (or, with none, to the body's channel), where it was posted is
  * stored, and the submitter is told who was asked.
  */
-export function responseSubmitted({ services, poster }: SlackDeps & { poster: SlackPoster }) {
+export function responseSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
   return async ({ ack, body, view, client, logger }: ViewArgs) => {
+    const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const submission = readResponseView(view);
     if (!submission.ok) return ack({ response_action: "errors", errors: submission.errors });
     const { metadata, response } = submission;
     const user = body.user.id;
-    const by = { userId: user, name: body.user.name };
 
     let result: RecordResponseResult;
     try {
-      result = await services.recordResponse({ by, response });
+      result = await services.recordResponse(response);
     } catch (error) {
       logger.error("recording a referral response failed", error);
       return ack({
@@ -127,7 +127,6 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
     if (delivery.posted.length > 0) {
       try {
         await services.recordApprovalMessages({
-          by,
           responseId: result.responseId,
           messages: delivery.posted,
         });

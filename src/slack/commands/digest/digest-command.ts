@@ -1,6 +1,6 @@
 import { parseDigestCommand } from "../../../modules/digests/parse-digest-command.js";
 import { digestErrorMessage, digestHelpMessage } from "../../blocks/digest-subscription.js";
-import type { SlackDeps } from "../../deps.js";
+import type { RequestDeps } from "../../deps.js";
 import type { CommandArgs } from "../answer-in-time.js";
 import { argumentsAfter } from "../subcommand.js";
 import { previewCommand } from "./preview.js";
@@ -12,7 +12,7 @@ import { unsubscribeCommand } from "./unsubscribe.js";
 export const digestArguments = (text: string): string | null => argumentsAfter(["digest"], text);
 
 /** `/arende digest …`: parses, then hands over to one small listener per subcommand. */
-export function digestCommand(deps: SlackDeps) {
+export function digestCommand(deps: RequestDeps) {
   return async (args: CommandArgs, words: string): Promise<void> => {
     const request = parseDigestCommand(words);
     switch (request.type) {

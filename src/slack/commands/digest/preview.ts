@@ -1,7 +1,7 @@
 import { previewMessages } from "../../blocks/digest-subscription.js";
 import type { SlackMessage } from "../../blocks/message.js";
 import { textMessage } from "../../blocks/message.js";
-import type { SlackDeps } from "../../deps.js";
+import type { RequestDeps } from "../../deps.js";
 import { answerInTime, type CommandArgs } from "../answer-in-time.js";
 
 /** Slack accepts five messages through one response_url. */
@@ -11,7 +11,7 @@ const RESPONSE_URL_USES = 5;
  * `/arende digest visa`: the digest as of today with the channel's filter, to the asker only. The
  * first message answers the command; the others follow as further private messages.
  */
-export async function previewCommand({ services }: SlackDeps, args: CommandArgs): Promise<void> {
+export async function previewCommand({ services }: RequestDeps, args: CommandArgs): Promise<void> {
   const messages: Promise<SlackMessage[]> = services
     .previewDigest(args.command.channel_id)
     .then(({ digest, settings }) => previewMessages(digest, settings, services.deadlineRules));

@@ -5,7 +5,7 @@ import {
   subscribedMessage,
   subscriptionNotice,
 } from "../../blocks/digest-subscription.js";
-import type { SlackDeps } from "../../deps.js";
+import type { RequestDeps } from "../../deps.js";
 import { answerInTime, type CommandArgs, postNotice } from "../answer-in-time.js";
 
 /**
@@ -13,14 +13,13 @@ import { answerInTime, type CommandArgs, postNotice } from "../answer-in-time.js
  * the channel gets one visible line naming who changed it.
  */
 export async function subscribeCommand(
-  { services }: SlackDeps,
+  { services }: RequestDeps,
   args: CommandArgs,
   settings: DigestSettingsInput,
 ): Promise<void> {
   const { command } = args;
   const result = services.subscribeChannel({
     channelId: command.channel_id,
-    by: { userId: command.user_id, name: command.user_name },
     settings,
   });
   await answerInTime(

@@ -3,16 +3,13 @@ import {
   subscriptionNotice,
   unsubscribedMessage,
 } from "../../blocks/digest-subscription.js";
-import type { SlackDeps } from "../../deps.js";
+import type { RequestDeps } from "../../deps.js";
 import { answerInTime, type CommandArgs, postNotice } from "../answer-in-time.js";
 
 /** `/arende digest avsluta`: the asker gets a private confirmation; the channel one visible line. */
-export async function unsubscribeCommand({ services }: SlackDeps, args: CommandArgs): Promise<void> {
+export async function unsubscribeCommand({ services }: RequestDeps, args: CommandArgs): Promise<void> {
   const { command } = args;
-  const result = services.unsubscribeChannel({
-    channelId: command.channel_id,
-    by: { userId: command.user_id, name: command.user_name },
-  });
+  const result = services.unsubscribeChannel({ channelId: command.channel_id });
   await answerInTime(
     args,
     result.then((outcome) => (outcome.ok ? unsubscribedMessage() : digestErrorMessage(outcome.error))),

@@ -1,6 +1,6 @@
 import { parseRoleCommand } from "../../../modules/access/parse-role-command.js";
 import { roleErrorMessage, roleHelpMessage } from "../../blocks/roles.js";
-import type { SlackDeps } from "../../deps.js";
+import type { RequestDeps } from "../../deps.js";
 import type { CommandArgs } from "../answer-in-time.js";
 import { argumentsAfter } from "../subcommand.js";
 import { grantCommand } from "./grant.js";
@@ -11,7 +11,7 @@ import { revokeCommand } from "./revoke.js";
 export const roleArguments = (text: string): string | null => argumentsAfter(["roll", "roller"], text);
 
 /** `/arende roll …`: parses, then hands over to one small listener per subcommand. */
-export function roleCommand(deps: SlackDeps) {
+export function roleCommand(deps: RequestDeps) {
   return async (args: CommandArgs, words: string): Promise<void> => {
     const request = parseRoleCommand(words);
     switch (request.type) {

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { runImportCommand } from "../src/cli/import-command.js";
+import { importActor, runImportCommand } from "../src/cli/import-command.js";
 import { systemClock } from "../src/clock.js";
 import { type DatabaseHandle, openDatabase, openPostgres } from "../src/db/client.js";
 import { cases } from "../src/db/schema.js";
+import { createContext } from "../src/modules/shared/context.js";
 
 /** A migrated database holding the generated cases, ready for bench/serve-bot.ts. */
 export type BenchRegistry = {
@@ -81,9 +82,8 @@ async function importCsv(database: DatabaseHandle, file: string): Promise<void> 
     },
   });
   const code = await runImportCommand({
+    ctx: createContext({ db: database.db, clock: systemClock, actor: importActor(file) }),
     file,
-    db: database.db,
-    clock: systemClock,
     out,
     err: out,
     interactive: false,

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
+import { createContext, systemActor } from "./modules/shared/context.js";
 import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
 import { boltLogger, createLogger, type Logger, secretsOf } from "./observability/logger.js";
 import { createServices } from "./services.js";
@@ -15,6 +16,7 @@ import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
 export type RunningBot = { stop(): Promise<void> };
 
 const READY_TIMEOUT_MS = 2_000;
+const FORGET_RECEIPTS_JOB = "slack-receipts.forget-old";
 
 /**
  * Serves Slack on a migrated database. `npm start` and the end-to-end tests both start the bot
@@ -46,9 +48,10 @@ export async function startBot({
   });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
+  // Each run of a job acts with a context of its own, naming the job as the actor of what it writes.
+  const jobContext = (job: string) =>
+    createContext({ db: database.db, clock, admins: config.admins, actor: systemActor(job) });
   const posting = {
-    db: database.db,
-    clock,
     instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     poster: createWebPoster({
       client: createPostingClient({
@@ -72,12 +75,16 @@ export async function startBot({
     {
       name: DIGEST_JOB,
       cron: "* * * * *",
-      run: singleFlight(() => runDueDigests({ ...posting, deadlineRules: config.deadlines })),
+      run: singleFlight(() =>
+        runDueDigests(jobContext(DIGEST_JOB), { ...posting, deadlineRules: config.deadlines }),
+      ),
     },
     {
       name: REMINDER_JOB,
       cron: "* * * * *",
-      run: singleFlight(() => runDueReminders({ ...posting, reminderDays: config.reminderDays })),
+      run: singleFlight(() =>
+        runDueReminders(jobContext(REMINDER_JOB), { ...posting, reminderDays: config.reminderDays }),
+      ),
     },
   ];
   const onError = (job: Job, error: unknown) =>
@@ -85,9 +92,9 @@ export async function startBot({
   const schedules = startSchedules(
     [
       {
-        name: "slack-receipts.forget-old",
+        name: FORGET_RECEIPTS_JOB,
         cron: "17 3 * * *",
-        run: () => forgetOldReceipts({ db: database.db, clock }),
+        run: () => forgetOldReceipts(jobContext(FORGET_RECEIPTS_JOB)),
       },
       ...postingJobs,
     ],

@@ -1,26 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
-import type { Database } from "../db/client.js";
-import { findBodies } from "../modules/bodies/find-bodies.js";
-import { buildDigest } from "../modules/digests/build-digest.js";
 import { ALL_CASES, type DigestFilter } from "../modules/digests/digest.js";
-import { bodyLookupError, filterOf } from "../modules/digests/digest-settings.js";
-import { DEFAULT_DIGEST_SETTINGS, parseDigestCommand } from "../modules/digests/parse-digest-command.js";
-import { findSubscriptionByChannel } from "../modules/digests/subscriptions.repository.js";
+import { getChannelDigestFilter, getDigest, readDigestFilter } from "../modules/digests/get-digest.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
-import type { Actor } from "../modules/shared/actor.js";
+import type { CliActor, RequestContext } from "../modules/shared/context.js";
 import { digestMessages } from "../slack/blocks/digest.js";
 import { createPostingClient, createWebPoster, type SlackPoster } from "../slack/web-poster.js";
-import { cliUser } from "./cli-user.js";
 import { renderDigestText } from "./render-digest-text.js";
 
 export type DigestCommandOptions = {
-  db: Database;
+  /** The operator at the terminal; leases of the post's claim run on its clock. */
+  ctx: RequestContext<CliActor>;
   config: Pick<Config, "slack" | "deadlines" | "logLevel">;
-  /** Leases of the post's claim run on this clock; the digest is counted as of `today`. */
-  clock: Clock;
+  /** The day the digest is counted as of ("YYYY-MM-DD"). */
   today: string;
   /** Filter words as in `/arende digest prenumerera`, e.g. ["motioner", "organ:socialnämnden"]. */
   filter?: string[] | undefined;
@@ -30,8 +23,6 @@ export type DigestCommandOptions = {
   err: NodeJS.WritableStream;
   /** Tests pass one; otherwise it is built from SLACK_BOT_TOKEN and SLACK_API_URL. */
   poster?: SlackPoster;
-  /** Who is at the terminal, for the audit event; the login name when left out. */
-  user?: string;
 };
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
@@ -45,7 +36,7 @@ const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
  * 2 bad arguments or missing configuration.
  */
 export async function runDigestCommand(options: DigestCommandOptions): Promise<number> {
-  const { db, config, out, err, today } = options;
+  const { ctx, config, out, err, today } = options;
   if (options.send && !options.channel) {
     err.write("--send behöver en kanal: lägg till --channel C… (kanalens id, t.ex. C0123ABCDEF).\n");
     return 2;
@@ -65,20 +56,21 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
     return 2;
   }
 
-  const subscription = options.channel ? await findSubscriptionByChannel(db, options.channel) : null;
-  const activeSubscription = subscription?.active ? subscription : null;
-  let filter: DigestFilter = activeSubscription ? filterOf(activeSubscription) : ALL_CASES;
+  const subscription = options.channel
+    ? await getChannelDigestFilter(ctx, { channelId: options.channel })
+    : null;
+  let filter: DigestFilter = subscription?.filter ?? ALL_CASES;
   if (options.filter && options.filter.length > 0) {
-    const parsed = await readFilter(db, options.filter);
+    const parsed = await readDigestFilter(ctx, { words: options.filter });
     if (!parsed.ok) {
-      err.write(`${parsed.message}\n`);
+      err.write(`${stripMarkdown(parsed.message)}\n`);
       return 2;
     }
     if (parsed.ignored) err.write(`${parsed.ignored}\n`);
     filter = parsed.filter;
   }
 
-  const digest = await buildDigest({ db, today, filter });
+  const digest = await getDigest(ctx, { filter, asOf: today });
   if (!options.send || !options.channel) {
     out.write(`${renderDigestText(digest, { rules: config.deadlines })}\n`);
     return 0;
@@ -95,18 +87,14 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
       }),
       log: (line) => err.write(`${line}\n`),
     });
-  const actor: Actor = { type: "cli", user: options.user ?? cliUser() };
   const key = `digest:cli:${channelId}:${today}`;
-  const outcome = await postOnce({
-    db,
-    clock: options.clock,
+  const outcome = await postOnce(ctx, {
     poster,
     instanceId: `cli:${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
-    actor,
     key,
     kind: "digest",
     // The channel's subscription when it has one; 0 marks a digest sent by hand to a channel without.
-    subjectId: activeSubscription?.id ?? 0,
+    subjectId: subscription?.subscriptionId ?? 0,
     period: today,
     channelId,
     late: false,
@@ -150,33 +138,6 @@ function report(
       );
       return 1;
   }
-}
-
-type ReadFilter = { ok: true; filter: DigestFilter; ignored: string | null } | { ok: false; message: string };
-
-/** The filter words of `/arende digest prenumerera`; a weekday, a time or `utan-tomma` mean nothing here. */
-async function readFilter(db: Database, words: string[]): Promise<ReadFilter> {
-  const command = parseDigestCommand(`prenumerera ${words.join(" ")}`);
-  if (command.type === "invalid") return { ok: false, message: stripMarkdown(command.error.message) };
-  if (command.type !== "subscribe")
-    return { ok: false, message: `Filtret «${words.join(" ")}» går inte att läsa.` };
-  const { settings } = command;
-  const lookup = await findBodies({ db, terms: settings.bodies ?? [] });
-  if (!lookup.ok) return { ok: false, message: stripMarkdown(bodyLookupError(lookup).error.message) };
-  const schedulingWords =
-    settings.weekday !== DEFAULT_DIGEST_SETTINGS.weekday ||
-    settings.time !== DEFAULT_DIGEST_SETTINGS.time ||
-    settings.postWhenEmpty !== DEFAULT_DIGEST_SETTINGS.postWhenEmpty;
-  return {
-    ok: true,
-    filter: {
-      caseKinds: settings.caseKinds,
-      bodyIds: settings.bodies ? lookup.bodies.map((body) => body.id) : null,
-    },
-    ignored: schedulingWords
-      ? "Veckodag, tid och utan-tomma gäller prenumerationer; här används bara ärendeslag och organ."
-      : null,
-  };
 }
 
 /** The Slack command's messages use `code` marks; a terminal shows them as plain quotes. */

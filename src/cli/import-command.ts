@@ -1,7 +1,5 @@
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
-import type { Clock } from "../clock.js";
-import type { Database } from "../db/client.js";
 import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
 import {
   type Counts,
@@ -10,15 +8,16 @@ import {
   importRegistry,
 } from "../modules/import/import-registry.js";
 import { ImportFileError, readImportFile } from "../modules/import/read-import-file.js";
+import type { ImportActor, RequestContext } from "../modules/shared/context.js";
 
 /**
- * `arendebot import FILE`: imports a .json or .csv file and prints what it did.
+ * `arendebot import FILE`: imports a .json or .csv file and prints what it did, audited with the file
+ * as the actor (`importActor`).
  * Exit codes: 0 every row was written, 1 some rows were rejected, 2 the file cannot be read.
  */
 export async function runImportCommand(opts: {
+  ctx: RequestContext<ImportActor>;
   file: string;
-  db: Database;
-  clock: Clock;
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   interactive: boolean;
@@ -49,11 +48,8 @@ export async function runImportCommand(opts: {
   bar?.start(100, 0, { rows: 0 });
   let report: ImportReport;
   try {
-    report = await importRegistry({
-      db: opts.db,
+    report = await importRegistry(opts.ctx, {
       source,
-      actor: { type: "import", source: basename(opts.file) },
-      clock: opts.clock,
       ...(opts.deadlineRules ? { deadlineRules: opts.deadlineRules } : {}),
       onProgress: (progress) => bar?.update(Math.floor(progress.fraction * 100), { rows: progress.rows }),
     });
@@ -63,6 +59,11 @@ export async function runImportCommand(opts: {
 
   opts.out.write(formatReport(source.name, report));
   return report.rejected.length > 0 ? 1 : 0;
+}
+
+/** An import is audited as coming from its file, by name. */
+export function importActor(file: string): ImportActor {
+  return { type: "import", source: basename(file) };
 }
 
 const ENTITY_NAMES: Record<EntityKind, string> = {

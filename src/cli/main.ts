@@ -3,24 +3,29 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { exitOnSignals } from "../db/data-dir-lock.js";
+import type { Actor } from "../modules/shared/actor.js";
 import { type CliActor, createContext, type RequestContext } from "../modules/shared/context.js";
 import { createLogger, secretsOf, useProcessLogger } from "../observability/logger.js";
 import { explainStartupFailure } from "../startup-failure.js";
 import { cliUser } from "./cli-user.js";
 import { runDigestCommand } from "./digest-command.js";
 import { runHistoryCommand } from "./history-command.js";
-import { runImportCommand } from "./import-command.js";
+import { importActor, runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
 
 /**
- * Commander parses the arguments (help, errors and usage for free); each command is one function.
+ * Commander parses the arguments (help, errors and usage for free); each command is one function,
+ * given one context: the database opened here, the system clock and the command's actor. This file is
+ * the only one in src/cli that may import the database (biome.json exempts it from the rule that
+ * keeps src/jobs and src/cli off it): every command goes through
+ * use cases with that context.
  * Exit 2 for a bad configuration, 3 when the database cannot be opened (unreachable, or DATA_DIR in
  * use by the bot or unusable), so that a script can tell those from the command's own answers.
  */
-async function withDatabase(
-  command: { name: string; inSlack?: string },
-  work: (database: DatabaseHandle, config: Config, ctx: RequestContext<CliActor>) => Promise<number>,
+async function withContext<A extends Actor>(
+  command: { name: string; inSlack?: string | undefined; actor: A },
+  work: (ctx: RequestContext<A>, config: Config) => Promise<number>,
 ): Promise<never> {
   let config: Config;
   try {
@@ -40,12 +45,13 @@ async function withDatabase(
       opener: { what: `arendebot ${process.argv.slice(2).join(" ")}`, bot: false },
     });
     await database.migrate();
-    const actor: CliActor = { type: "cli", user: cliUser() };
-    code = await work(
-      database,
-      config,
-      createContext({ db: database.db, clock: systemClock, actor, admins: config.admins }),
-    );
+    const ctx = createContext({
+      db: database.db,
+      clock: systemClock,
+      actor: command.actor,
+      admins: config.admins,
+    });
+    code = await work(ctx, config);
   } catch (error) {
     const explained = explainStartupFailure(error, config, { inSlack: command.inSlack });
     // The failure is what the operator needs to see, not a second one from closing.
@@ -56,6 +62,11 @@ async function withDatabase(
   }
   await database.close();
   process.exit(code);
+}
+
+/** The operator at the terminal: trusted, and named in the audit trail by their login. */
+function terminal(): CliActor {
+  return { type: "cli", user: cliUser() };
 }
 
 function positiveInteger(value: string): number {
@@ -83,7 +94,7 @@ program
   .argument("<identifier...>", "a dnr or a document number such as Motion 2016:114")
   .option("--as-of <date>", "count deadlines as of this day (YYYY-MM-DD) instead of today", isoDate)
   .action(async (words: string[], options: { asOf?: string }) =>
-    withDatabase({ name: "status", inSlack: "/arende status" }, (_database, _config, ctx) =>
+    withContext({ name: "status", inSlack: "/arende status", actor: terminal() }, (ctx) =>
       runStatusCommand({
         ctx,
         query: words.join(" "),
@@ -100,7 +111,7 @@ program
   .option("--page <n>", "which page, 1 being the newest (default 1)", positiveInteger)
   .option("--limit <n>", "events per page (default 20, at most 500)", positiveInteger)
   .action(async (words: string[], options: { page?: number; limit?: number }) =>
-    withDatabase({ name: "historik", inSlack: "/arende historik" }, (_database, _config, ctx) =>
+    withContext({ name: "historik", inSlack: "/arende historik", actor: terminal() }, (ctx) =>
       runHistoryCommand({
         ctx,
         query: words.join(" "),
@@ -118,12 +129,11 @@ program
   )
   .argument("<file>", "a .csv or .json file")
   .action(async (file: string) =>
-    withDatabase({ name: "import" }, ({ db }, config) =>
+    withContext({ name: "import", actor: importActor(file) }, (ctx, config) =>
       runImportCommand({
+        ctx,
         file,
-        db,
         deadlineRules: config.deadlines,
-        clock: systemClock,
         out: process.stdout,
         err: process.stderr,
         interactive: Boolean(process.stderr.isTTY),
@@ -144,13 +154,12 @@ program
   .option("--send", "post the digest in Slack (needs SLACK_BOT_TOKEN and --channel)")
   .option("--channel <id>", "the channel's id (C…); without --filter its subscription's filter applies")
   .action(async (options: { asOf?: string; filter?: string[]; send?: boolean; channel?: string }) =>
-    withDatabase(
-      { name: "digest", inSlack: options.send ? undefined : "/arende digest visa" },
-      ({ db }, config) =>
+    withContext(
+      { name: "digest", inSlack: options.send ? undefined : "/arende digest visa", actor: terminal() },
+      (ctx, config) =>
         runDigestCommand({
-          db,
+          ctx,
           config,
-          clock: systemClock,
           today: options.asOf ?? today(systemClock),
           filter: options.filter,
           send: options.send,
@@ -176,7 +185,7 @@ for (const [verb, what] of [
     .argument("<role>", "registrator, handläggare, godkännare or admin")
     .argument("[body...]", "the body's code or name; required except for admin")
     .action(async (user: string, role: string, body: string[]) =>
-      withDatabase({ name: `roll ${verb}`, inSlack: `/arende roll ${verb}` }, (_database, _config, ctx) =>
+      withContext({ name: `roll ${verb}`, inSlack: `/arende roll ${verb}`, actor: terminal() }, (ctx) =>
         runRoleCommand({
           ctx,
           verb,
@@ -193,7 +202,7 @@ roll
   .description("list roles: all, one user's (U…) or one body's")
   .argument("[user-or-body...]", "a Slack member id or a body's code or name")
   .action(async (words: string[]) =>
-    withDatabase({ name: "roll lista", inSlack: "/arende roll lista" }, (_database, _config, ctx) =>
+    withContext({ name: "roll lista", inSlack: "/arende roll lista", actor: terminal() }, (ctx) =>
       runRoleCommand({
         ctx,
         verb: "lista",

@@ -1,24 +1,18 @@
-import { type Clock, today } from "../clock.js";
-import type { Database } from "../db/client.js";
 import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
-import { buildDigest } from "../modules/digests/build-digest.js";
-import { isLate, latestScheduledRun } from "../modules/digests/digest-schedule.js";
-import { filterOf } from "../modules/digests/digest-settings.js";
-import {
-  listActiveSubscriptions,
-  type SubscriptionRow,
-} from "../modules/digests/subscriptions.repository.js";
+import { type DueDigest, listDueDigests } from "../modules/digests/due-digests.js";
+import { getDigest } from "../modules/digests/get-digest.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
-import type { Actor } from "../modules/shared/actor.js";
+import type { RequestContext, SystemActor } from "../modules/shared/context.js";
 import { log as processLog } from "../observability/logger.js";
 import { digestMessages } from "../slack/blocks/digest.js";
 import type { SlackPoster } from "../slack/web-poster.js";
 
 export const DIGEST_JOB = "digests";
 
+/** A job run's context: the database, the clock, and the job as the actor its audit events name. */
+export type JobContext = RequestContext<SystemActor>;
+
 export type PostingJobDeps = {
-  db: Database;
-  clock: Clock;
   poster: SlackPoster;
   instanceId: string;
   log?: (line: string) => void;
@@ -27,44 +21,33 @@ export type PostingJobDeps = {
 export type RunReport = Partial<Record<PostOutcome, number>>;
 
 /**
- * Runs every minute and once at start-up. For each active subscription it asks which run is current
- * (the latest scheduled time at or before now) and posts that period's digest through postOnce, so
- * a run posts each period once whoever runs it, and a bot that was down catches up on start-up, with
- * the late marker, as long as the period is current. An empty digest with "utan-tomma" is marked
- * posted without a message, so it is not rebuilt every minute.
+ * Runs every minute and once at start-up, with one context per run. For each active subscription it
+ * asks which run is current (the latest scheduled time at or before now) and posts that period's
+ * digest through postOnce, so a run posts each period once whoever runs it, and a bot that was down
+ * catches up on start-up, with the late marker, as long as the period is current. An empty digest
+ * with "utan-tomma" is marked posted without a message, so it is not rebuilt every minute.
  */
-export async function runDueDigests({
-  db,
-  clock,
-  poster,
-  instanceId,
-  deadlineRules,
-  log,
-}: PostingJobDeps & { deadlineRules?: DeadlineRules }): Promise<RunReport> {
-  const now = clock.now();
-  const subscriptions = await listActiveSubscriptions(db);
-  const actor: Actor = { type: "system", job: DIGEST_JOB };
+export async function runDueDigests(
+  ctx: JobContext,
+  { poster, instanceId, deadlineRules, log }: PostingJobDeps & { deadlineRules?: DeadlineRules },
+): Promise<RunReport> {
+  const due = await listDueDigests(ctx);
   const report: RunReport = {};
   // One subscription per channel, so digests run side by side; the poster paces each channel.
-  await inParallel(subscriptions, 4, async (subscription) => {
-    const run = latestScheduledRun(scheduleOf(subscription), now);
-    if (!run) return;
+  await inParallel(due, 4, async (run: DueDigest) => {
     try {
-      const outcome = await postOnce({
-        db,
-        clock,
+      const outcome = await postOnce(ctx, {
         poster,
         instanceId,
-        actor,
-        key: digestKey(subscription.id, run.period),
+        key: digestKey(run.subscriptionId, run.period),
         kind: "digest",
-        subjectId: subscription.id,
+        subjectId: run.subscriptionId,
         period: run.period,
-        channelId: subscription.channelId,
-        late: isLate(run.scheduledAt, now),
+        channelId: run.channelId,
+        late: run.late,
         build: async ({ late }) => {
-          const digest = await buildDigest({ db, today: today(clock), filter: filterOf(subscription) });
-          const options = { late, postWhenEmpty: subscription.postWhenEmpty };
+          const digest = await getDigest(ctx, { filter: run.filter });
+          const options = { late, postWhenEmpty: run.postWhenEmpty };
           return {
             messages: digestMessages(digest, deadlineRules ? { ...options, rules: deadlineRules } : options),
             itemCount: digest.total,
@@ -75,12 +58,8 @@ export async function runDueDigests({
       report[outcome] = (report[outcome] ?? 0) + 1;
     } catch (error) {
       // One channel's trouble (the database went away mid-post) must not stop the others.
-      if (log) log(`Digest for ${subscription.channelId} (period ${run.period}) failed: ${error}`);
-      else
-        processLog().error(
-          { err: error, channel: subscription.channelId, period: run.period },
-          "digest failed",
-        );
+      if (log) log(`Digest for ${run.channelId} (period ${run.period}) failed: ${error}`);
+      else processLog().error({ err: error, channel: run.channelId, period: run.period }, "digest failed");
       report.failed = (report.failed ?? 0) + 1;
     }
   });
@@ -89,15 +68,6 @@ export async function runDueDigests({
 
 export function digestKey(subscriptionId: number, period: string): string {
   return `digest:${subscriptionId}:${period}`;
-}
-
-/**
- * The schedule counts from the subscription's last change, not its creation: a subscription moved
- * from Monday to Tuesday on a Wednesday must not post "yesterday's" Tuesday digest at once either.
- */
-function scheduleOf(subscription: SubscriptionRow) {
-  const since = Math.max(subscription.createdAt.getTime(), subscription.updatedAt.getTime());
-  return { weekday: subscription.weekday, time: subscription.time, since: new Date(since) };
 }
 
 /** Runs `work` over `items`, at most `limit` at a time. */

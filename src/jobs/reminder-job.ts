@@ -1,12 +1,10 @@
 import { daysBetween, today } from "../clock.js";
 import { caseLabel } from "../modules/cases/present-case.js";
-import { addDays } from "../modules/deadlines/working-days.js";
 import { postOnce } from "../modules/posting/post-once.js";
-import { listReminderCandidates, type ReminderCandidate } from "../modules/reminders/reminders.repository.js";
-import type { Actor } from "../modules/shared/actor.js";
+import { listUpcomingRemisser, type ReminderCandidate } from "../modules/reminders/upcoming-remisser.js";
 import { log as processLog } from "../observability/logger.js";
 import { reminderMessage } from "../slack/blocks/reminder.js";
-import { inParallel, type PostingJobDeps, type RunReport } from "./digest-job.js";
+import { inParallel, type JobContext, type PostingJobDeps, type RunReport } from "./digest-job.js";
 
 export const REMINDER_JOB = "reminders";
 
@@ -28,25 +26,18 @@ export function reminderKey(referralId: number, threshold: number): string {
 }
 
 /**
- * Runs every minute and once at start-up: each open remiss due within the largest threshold, whose
- * answering body has a channel, gets one reminder per threshold in that channel, through postOnce.
+ * Runs every minute and once at start-up, with one context per run: each open remiss due within the
+ * largest threshold, whose answering body has a channel, gets one reminder per threshold in that
+ * channel, through postOnce.
  */
-export async function runDueReminders({
-  db,
-  clock,
-  poster,
-  instanceId,
-  reminderDays,
-  log,
-}: PostingJobDeps & { reminderDays: readonly number[] }): Promise<RunReport> {
+export async function runDueReminders(
+  ctx: JobContext,
+  { poster, instanceId, reminderDays, log }: PostingJobDeps & { reminderDays: readonly number[] },
+): Promise<RunReport> {
   const report: RunReport = {};
   if (reminderDays.length === 0) return report;
-  const day = today(clock);
-  const candidates = await listReminderCandidates(db, {
-    from: day,
-    to: addDays(day, Math.max(...reminderDays)),
-  });
-  const actor: Actor = { type: "system", job: REMINDER_JOB };
+  const day = today(ctx.clock);
+  const candidates = await listUpcomingRemisser(ctx, { withinDays: Math.max(...reminderDays) });
 
   // Several remisser may go to one channel: in order within it, channels side by side.
   const byChannel = new Map<string, ReminderCandidate[]>();
@@ -59,12 +50,9 @@ export async function runDueReminders({
       const threshold = reminderThreshold(daysLeft, reminderDays);
       if (threshold === null) continue;
       try {
-        const outcome = await postOnce({
-          db,
-          clock,
+        const outcome = await postOnce(ctx, {
           poster,
           instanceId,
-          actor,
           key: reminderKey(candidate.referralId, threshold),
           kind: "reminder",
           subjectId: candidate.referralId,

@@ -288,22 +288,30 @@ describe("who sees a restricted case's history in full", () => {
 describe("the demo registry, imported and corrected", () => {
   it("tells the import and a corrected title in Swedish, and the card knows who approved", async () => {
     const demo = await readFile(DEMO, "utf8");
-    await importRegistry({
-      db: database.db,
-      source: jsonSource(demo, "demo.json"),
-      actor: { type: "import", source: "demo.json" },
-      clock: fixedClock("2017-04-03T07:00:00Z"),
-    });
+    await importRegistry(
+      {
+        db: database.db,
+        actor: { type: "import", source: "demo.json" },
+        clock: fixedClock("2017-04-03T07:00:00Z"),
+      },
+      {
+        source: jsonSource(demo, "demo.json"),
+      },
+    );
     const corrected = demo.replace(
       '"title": "Bristerna inom socialtjänsten"',
       '"title": "Brister i socialtjänsten"',
     );
-    await importRegistry({
-      db: database.db,
-      source: jsonSource(corrected, "rattelse.json"),
-      actor: { type: "import", source: "rattelse.json" },
-      clock: fixedClock("2017-04-04T07:00:00Z"),
-    });
+    await importRegistry(
+      {
+        db: database.db,
+        actor: { type: "import", source: "rattelse.json" },
+        clock: fixedClock("2017-04-04T07:00:00Z"),
+      },
+      {
+        source: jsonSource(corrected, "rattelse.json"),
+      },
+    );
     const history = one(await getCaseHistory(terminal(), { query: "Dnr 108-1642/2017" }));
     const shown = lines(history);
     expect(shown[0]).toBe(

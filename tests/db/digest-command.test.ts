@@ -5,6 +5,7 @@ import { type DigestCommandOptions, runDigestCommand } from "../../src/cli/diges
 import { fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import { auditEvents, slackPosts } from "../../src/db/schema.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { DeadlineSeeder } from "../support/seed-deadlines.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
@@ -60,13 +61,15 @@ async function digest(options: Partial<DigestCommandOptions> & { env?: Record<st
   const { env, ...rest } = options;
   const config = parseConfig(env ?? {}, "cli");
   const code = await runDigestCommand({
-    db: database.db,
+    ctx: createContext({
+      db: database.db,
+      clock: fixedClock("2017-04-03T08:00:00Z"),
+      actor: { type: "cli", user: "registrator" },
+    }),
     config,
-    clock: fixedClock("2017-04-03T08:00:00Z"),
     today: "2017-04-03",
     out: out.stream,
     err: err.stream,
-    user: "registrator",
     ...rest,
   });
   return { code, out: out.text(), err: err.text() };

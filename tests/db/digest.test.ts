@@ -22,12 +22,16 @@ describe("the demo registry as of 3 April 2017", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const report = await importRegistry({
-      db: database.db,
-      source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
-      actor: { type: "import", source: "demo.json" },
-      clock: fixedClock("2017-04-03T08:00:00Z"),
-    });
+    const report = await importRegistry(
+      {
+        db: database.db,
+        actor: { type: "import", source: "demo.json" },
+        clock: fixedClock("2017-04-03T08:00:00Z"),
+      },
+      {
+        source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
+      },
+    );
     expect(report.rejected).toEqual([]);
   });
 

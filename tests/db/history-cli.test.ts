@@ -22,12 +22,16 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await importRegistry({
-    db: database.db,
-    source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
-    actor: { type: "import", source: "demo.json" },
-    clock: fixedClock("2017-04-03T07:00:00Z"),
-  });
+  await importRegistry(
+    {
+      db: database.db,
+      actor: { type: "import", source: "demo.json" },
+      clock: fixedClock("2017-04-03T07:00:00Z"),
+    },
+    {
+      source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
+    },
+  );
   const seed = new Seeder(database.db);
   const secret = await seed.case({
     registry: "stockholm-sekretess",
@@ -129,12 +133,16 @@ describe("the arendebot command", () => {
     const handle = await openDatabase({ kind: "pglite", dataDir });
     try {
       await handle.migrate();
-      await importRegistry({
-        db: handle.db,
-        source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
-        actor: { type: "import", source: "demo.json" },
-        clock: fixedClock("2017-04-03T07:00:00Z"),
-      });
+      await importRegistry(
+        {
+          db: handle.db,
+          actor: { type: "import", source: "demo.json" },
+          clock: fixedClock("2017-04-03T07:00:00Z"),
+        },
+        {
+          source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
+        },
+      );
     } finally {
       await handle.close();
     }

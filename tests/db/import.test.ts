@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runImportCommand } from "../../src/cli/import-command.js";
+import { importActor, runImportCommand } from "../../src/cli/import-command.js";
 import { fixedClock } from "../../src/clock.js";
 import {
   auditEvents,
@@ -21,6 +21,7 @@ import { dnrKey } from "../../src/modules/identifiers/parse-identifier.js";
 import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { csvSource } from "../../src/modules/import/read-import-file.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
@@ -48,9 +49,8 @@ async function runImport(file: string, options: { interactive?: boolean } = {}) 
   out.on("data", (chunk: Buffer) => chunks.out.push(chunk));
   err.on("data", (chunk: Buffer) => chunks.err.push(chunk));
   const code = await runImportCommand({
+    ctx: createContext({ db: database.db, clock, actor: importActor(file) }),
     file,
-    db: database.db,
-    clock,
     out,
     err,
     interactive: options.interactive ?? false,
@@ -703,19 +703,19 @@ describe("generateCasesCsv", () => {
     const source = () => csvSource(generateCasesCsv(1200, { registry: "bench", registryName: "Benchmark" }));
     const actor = { type: "import", source: "generated.csv" } as const;
     const progress: number[] = [];
-    const first = await importRegistry({
-      db: database.db,
-      source: await source(),
-      actor,
-      clock,
-      batchSize: 500,
-      onProgress: (update) => progress.push(update.rows),
-    });
+    const first = await importRegistry(
+      { db: database.db, actor, clock },
+      {
+        source: await source(),
+        batchSize: 500,
+        onProgress: (update) => progress.push(update.rows),
+      },
+    );
     expect(first).toMatchObject({ rows: 1200, created: 1200, updated: 0, unchanged: 0, rejected: [] });
     expect(progress).toContain(500);
     expect(progress.at(-1)).toBe(1200);
     const audit = await auditCount();
-    const second = await importRegistry({ db: database.db, source: await source(), actor, clock });
+    const second = await importRegistry({ db: database.db, actor, clock }, { source: await source() });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1200, rejected: [] });
     expect(await auditCount()).toBe(audit);
   });

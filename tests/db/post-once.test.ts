@@ -6,6 +6,7 @@ import {
   type BuiltPost,
   MAX_POST_ATTEMPTS,
   POST_LEASE_MS,
+  type PostingContext,
   type PostOnceRequest,
   postOnce,
 } from "../../src/modules/posting/post-once.js";
@@ -57,9 +58,10 @@ const parts = (count: number, label = "del"): BuiltPost => ({
 });
 
 let keyCounter = 0;
-function request(
-  overrides: Partial<PostOnceRequest> & Pick<PostOnceRequest, "clock" | "poster">,
-): PostOnceRequest {
+/** A request with the context it is posted in: the test's database, its clock, the digest job. */
+type Posting = PostOnceRequest & PostingContext;
+
+function request(overrides: Partial<Posting> & Pick<Posting, "clock" | "poster">): Posting {
   keyCounter += 1;
   return {
     db: database.db,
@@ -88,6 +90,8 @@ async function auditActions(key: string) {
   return rows.map((event) => ({ action: event.action, actor: `${event.actorType}:${event.actorId}` }));
 }
 
+const post = (posting: Posting) => postOnce(posting, posting);
+
 describe("posting a scheduled message exactly once", () => {
   it("posts once when many instances run the same key at the same time", async () => {
     const clock = movableClock("2026-11-23T07:00:00Z");
@@ -95,7 +99,7 @@ describe("posting a scheduled message exactly once", () => {
     const base = request({ clock, poster: poster.as("x") });
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        postOnce({ ...base, instanceId: `instance-${index}`, poster: poster.as(`instance-${index}`) }),
+        post({ ...base, instanceId: `instance-${index}`, poster: poster.as(`instance-${index}`) }),
       ),
     );
     expect(outcomes.filter((outcome) => outcome === "posted")).toHaveLength(1);
@@ -113,7 +117,7 @@ describe("posting a scheduled message exactly once", () => {
     expect(stored).toMatchObject({ state: "posted", partsPosted: 3, messageTs: first?.ts, itemCount: 30 });
     expect(await auditActions(base.key)).toEqual([{ action: "digest.posted", actor: "system:digests" }]);
 
-    expect(await postOnce({ ...base, instanceId: "instance-late" })).toBe("already_posted");
+    expect(await post({ ...base, instanceId: "instance-late" })).toBe("already_posted");
     expect(poster.sent).toHaveLength(3);
   });
 
@@ -144,11 +148,11 @@ describe("posting a scheduled message exactly once", () => {
 
     // While A's lease runs, nobody else may post.
     clock.advance(60_000);
-    expect(await postOnce(base)).toBe("claimed_elsewhere");
+    expect(await post(base)).toBe("claimed_elsewhere");
     expect(poster.sent).toHaveLength(0);
 
     clock.advance(POST_LEASE_MS);
-    expect(await postOnce(base)).toBe("posted");
+    expect(await post(base)).toBe("posted");
     expect(poster.sent.map((message) => [message.text, message.threadTs])).toEqual([
       ["del 2", "1700000000.000111"],
       ["del 3", "1700000000.000111"],
@@ -182,13 +186,11 @@ describe("posting a scheduled message exactly once", () => {
     };
 
     // A posts part 1, then hangs in Slack on part 2 for longer than its lease.
-    const a = postOnce({ ...base, instanceId: "instance-a", poster: poster.as("instance-a") });
+    const a = post({ ...base, instanceId: "instance-a", poster: poster.as("instance-a") });
     await aInSlack;
     clock.advance(POST_LEASE_MS + 1_000);
     hold = false;
-    expect(await postOnce({ ...base, instanceId: "instance-b", poster: poster.as("instance-b") })).toBe(
-      "posted",
-    );
+    expect(await post({ ...base, instanceId: "instance-b", poster: poster.as("instance-b") })).toBe("posted");
     release();
     expect(await a).toBe("claimed_elsewhere");
 
@@ -209,7 +211,7 @@ describe("posting a scheduled message exactly once", () => {
     poster.failOn = (message) =>
       message.text === "del 2" ? Object.assign(new Error("HTTP 500"), { code: "http_500" }) : undefined;
 
-    expect(await postOnce(base)).toBe("failed");
+    expect(await post(base)).toBe("failed");
     expect(await row(base.key)).toMatchObject({
       state: "failed",
       attempts: 1,
@@ -219,11 +221,11 @@ describe("posting a scheduled message exactly once", () => {
 
     poster.failOn = undefined;
     clock.advance(30_000);
-    expect(await postOnce(base)).toBe("failed");
+    expect(await post(base)).toBe("failed");
     expect(poster.sent).toHaveLength(1);
 
     clock.advance(31_000);
-    expect(await postOnce({ ...base, instanceId: "instance-b" })).toBe("posted");
+    expect(await post({ ...base, instanceId: "instance-b" })).toBe("posted");
     const [first, ...rest] = poster.sent;
     expect(poster.sent.map((message) => message.text)).toEqual(["del 1", "del 2", "del 3"]);
     for (const message of rest) expect(message.threadTs).toBe(first?.ts);
@@ -246,18 +248,18 @@ describe("posting a scheduled message exactly once", () => {
     poster.failOn = () =>
       Object.assign(new Error("not_in_channel"), { code: "not_in_channel", retryable: false });
 
-    expect(await postOnce(base)).toBe("failed");
+    expect(await post(base)).toBe("failed");
     const failed = await row(base.key);
     expect(failed.leaseUntil.getTime() - clock.now().getTime()).toBe(60 * 60_000);
 
     for (let attempt = 2; attempt <= MAX_POST_ATTEMPTS; attempt += 1) {
       clock.advance(60 * 60_000);
-      expect(await postOnce(base)).toBe("failed");
+      expect(await post(base)).toBe("failed");
     }
     expect((await row(base.key)).attempts).toBe(MAX_POST_ATTEMPTS);
     poster.failOn = undefined;
     clock.advance(24 * 60 * 60_000);
-    expect(await postOnce(base)).toBe("failed");
+    expect(await post(base)).toBe("failed");
     expect(poster.sent).toHaveLength(0);
   });
 
@@ -273,8 +275,8 @@ describe("posting a scheduled message exactly once", () => {
         return { messages: [], itemCount: 0 };
       },
     });
-    expect(await postOnce(base)).toBe("nothing_to_post");
-    expect(await postOnce(base)).toBe("already_posted");
+    expect(await post(base)).toBe("nothing_to_post");
+    expect(await post(base)).toBe("already_posted");
     expect(builds).toBe(1);
     expect(poster.sent).toHaveLength(0);
     expect(await row(base.key)).toMatchObject({
@@ -299,7 +301,7 @@ describe("posting a scheduled message exactly once", () => {
         return parts(1);
       },
     });
-    expect(await postOnce(base)).toBe("posted");
+    expect(await post(base)).toBe("posted");
     expect(seen).toBe(true);
     expect(await row(base.key)).toMatchObject({ late: true });
   });

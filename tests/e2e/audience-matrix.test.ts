@@ -5,6 +5,7 @@ import { fixedClock } from "../../src/clock.js";
 import { approvalMessages, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
 import { runDueDigests } from "../../src/jobs/digest-job.js";
 import { runDueReminders } from "../../src/jobs/reminder-job.js";
+import { createContext, systemActor } from "../../src/modules/shared/context.js";
 import { createPostingClient, createWebPoster, type SlackPoster } from "../../src/slack/web-poster.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
@@ -28,6 +29,7 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 const ADMIN = "U0ADMIN01";
 // Monday 3 April 2017, 10:00 in Stockholm: the bot's clock (running-bot.ts) and the jobs'.
 const clock = fixedClock("2017-04-03T10:00:00+02:00");
+const jobContext = (job: string) => createContext({ db: database.db, clock, actor: systemActor(job) });
 
 let database: TestDatabase;
 let seed: Seeder;
@@ -722,7 +724,7 @@ const rows: Row[] = [
     readers: ["channel"],
     publicOnly: true,
     async produce(w) {
-      await runDueReminders({ db: database.db, clock, poster, instanceId: "matrix", reminderDays: [7, 1] });
+      await runDueReminders(jobContext("reminders"), { poster, instanceId: "matrix", reminderDays: [7, 1] });
       return shown((await postTo(w.channels.answering, "Påminnelse")).body);
     },
     full: (w) => [w.label, w.texts.publicTitle],
@@ -734,7 +736,7 @@ const rows: Row[] = [
     publicOnly: true,
     async produce(w) {
       await subscribeDigest(w);
-      await runDueDigests({ db: database.db, clock, poster, instanceId: "matrix" });
+      await runDueDigests(jobContext("digests"), { poster, instanceId: "matrix" });
       return shown((await postTo(w.channels.digest, w.label)).body);
     },
     full: (w) => [w.label, w.texts.publicTitle, `<@${w.people.caseOfficer}>`, w.bodies.answering],

@@ -45,12 +45,16 @@ async function audit(caseId: number, actor: Actor, at: Date, entries: Omit<Audit
 beforeAll(async () => {
   database = await createTestDatabase();
   // The demo registry, imported at 09:00: the two real cases and their bodies.
-  await importRegistry({
-    db: database.db,
-    source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
-    actor: { type: "import", source: "demo.json" },
-    clock: fixedClock(stockholm("09:00")),
-  });
+  await importRegistry(
+    {
+      db: database.db,
+      actor: { type: "import", source: "demo.json" },
+      clock: fixedClock(stockholm("09:00")),
+    },
+    {
+      source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
+    },
+  );
   const seed = new Seeder(database.db);
   const socialnamnden = await bodyIdOf("socialnamnden");
   const grantedAt = new Date("2017-01-01T00:00:00Z");

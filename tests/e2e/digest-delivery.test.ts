@@ -8,6 +8,7 @@ import { cases, deadlines, digestSubscriptions, slackPosts } from "../../src/db/
 import { runDueDigests } from "../../src/jobs/digest-job.js";
 import { LATE_NOTICE } from "../../src/modules/digests/present-digest.js";
 import { dnrKey } from "../../src/modules/identifiers/parse-identifier.js";
+import { createContext, systemActor } from "../../src/modules/shared/context.js";
 import { SLACK_LIMITS } from "../../src/slack/blocks/mrkdwn.js";
 import { ChannelPacer, createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import { FakeSlack, type RecordedCall } from "../support/fake-slack.js";
@@ -147,9 +148,7 @@ describe("weekly digests, posted exactly once", () => {
     const slack = await startedSlack();
     const clock = fixedClock("2026-11-23T07:00:30Z");
     const run = (instanceId: string) =>
-      runDueDigests({
-        db: database.db,
-        clock,
+      runDueDigests(createContext({ db: database.db, clock, actor: systemActor("digests") }), {
         instanceId,
         poster: createWebPoster({
           client: createPostingClient({ botToken: "xoxb-test", apiUrl: slack.apiUrl, logLevel: "error" }),

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runImportCommand } from "../../src/cli/import-command.js";
+import { importActor, runImportCommand } from "../../src/cli/import-command.js";
 import { fixedClock } from "../../src/clock.js";
 import { openDatabase } from "../../src/db/client.js";
 import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
+import { createContext } from "../../src/modules/shared/context.js";
 import { WORKING_TEXT } from "../../src/slack/commands/answer-in-time.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { killIfRunning, type Started, startMain, waitForOutput } from "../support/processes.js";
@@ -36,9 +37,12 @@ beforeAll(async () => {
     await writeFile(csv, generateCasesCsv(CASES));
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     const code = await runImportCommand({
+      ctx: createContext({
+        db: database.db,
+        clock: fixedClock("2026-11-30T10:00:00+01:00"),
+        actor: importActor(csv),
+      }),
       file: csv,
-      db: database.db,
-      clock: fixedClock("2026-11-30T10:00:00+01:00"),
       out: sink,
       err: sink,
       interactive: false,

@@ -7,6 +7,7 @@ import { type AuditEntry, recordAudit } from "../audit/audit.repository.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../deadlines/deadline-rules.js";
 import { syncCaseDeadlines } from "../deadlines/sync-case-deadlines.js";
 import type { Actor } from "../shared/actor.js";
+import type { RequestContext } from "../shared/context.js";
 import type { BodyRow, CaseRow, RegistryRow } from "./import.repository.js";
 import * as repository from "./import.repository.js";
 import {
@@ -59,18 +60,23 @@ export type ImportProgress = { rows: number; totalRows: number | null; fraction:
 export const DEFAULT_BATCH_SIZE = 1000;
 const AUDIT_CHUNK = 5000;
 
-export async function importRegistry(options: {
-  db: Database;
-  source: ImportSource;
-  actor: Actor;
-  clock: Clock;
-  onProgress?: (progress: ImportProgress) => void;
-  /** Cases per transaction. */
-  batchSize?: number;
-  /** The installation's deadline rules; each imported case gets its computed deadline. */
-  deadlineRules?: DeadlineRules;
-}): Promise<ImportReport> {
-  const report = await new ImportRun(options).execute();
+export async function importRegistry(
+  ctx: Pick<RequestContext, "db" | "clock" | "actor">,
+  options: {
+    source: ImportSource;
+    onProgress?: (progress: ImportProgress) => void;
+    /** Cases per transaction. */
+    batchSize?: number;
+    /** The installation's deadline rules; each imported case gets its computed deadline. */
+    deadlineRules?: DeadlineRules;
+  },
+): Promise<ImportReport> {
+  const report = await new ImportRun({
+    ...options,
+    db: ctx.db,
+    clock: ctx.clock,
+    actor: ctx.actor,
+  }).execute();
   // Counted once the import is done; `arendebot import` runs in a process of its own, whose counts
   // no /metrics shows.
   metrics.importRows("created", report.created);

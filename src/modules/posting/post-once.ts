@@ -1,11 +1,9 @@
-import type { Clock } from "../../clock.js";
-import type { Database } from "../../db/client.js";
 import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
 import type { SlackMessage } from "../../slack/blocks/message.js";
 import type { SlackPoster } from "../../slack/web-poster.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import type { Actor } from "../shared/actor.js";
+import type { RequestContext } from "../shared/context.js";
 import {
   claimPost,
   extendLease,
@@ -56,14 +54,13 @@ export type BuiltPost = {
   itemCount?: number | null;
 };
 
+/** Where a post is claimed and recorded, and the audit events' actor: the job, or the person at the terminal. */
+export type PostingContext = Pick<RequestContext, "db" | "clock" | "actor">;
+
 export type PostOnceRequest = {
-  db: Database;
-  clock: Clock;
   poster: SlackPoster;
   /** Who holds a claim: hostname, pid and a random part, unique per running process. */
   instanceId: string;
-  /** The audit event's actor: the job, or the person at the terminal. */
-  actor: Actor;
   key: string;
   kind: PostKind;
   subjectId: number;
@@ -85,9 +82,12 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
 }
 
-export async function postOnce(request: PostOnceRequest): Promise<PostOutcome> {
+/** One attempt's request together with its context. */
+type Posting = PostOnceRequest & PostingContext;
+
+export async function postOnce(ctx: PostingContext, request: PostOnceRequest): Promise<PostOutcome> {
   try {
-    const outcome = await attempt(request);
+    const outcome = await attempt({ ...request, db: ctx.db, clock: ctx.clock, actor: ctx.actor });
     metrics.scheduledPost(request.kind, outcome);
     return outcome;
   } catch (error) {
@@ -96,7 +96,7 @@ export async function postOnce(request: PostOnceRequest): Promise<PostOutcome> {
   }
 }
 
-async function attempt(request: PostOnceRequest): Promise<PostOutcome> {
+async function attempt(request: Posting): Promise<PostOutcome> {
   const { db, clock, poster, instanceId, key, channelId } = request;
   const log = request.log ?? ((line: string) => processLog().warn({ key, kind: request.kind }, line));
 
@@ -197,7 +197,7 @@ function outcomeOf(row: PostRow): PostOutcome {
 
 /** Marks the post done and records who posted what, in one transaction. False if the claim was lost. */
 async function finish(
-  request: PostOnceRequest,
+  request: Posting,
   row: PostRow,
   { action, itemCount, parts }: { action: string; itemCount: number | null; parts: number },
 ): Promise<boolean> {
@@ -232,7 +232,7 @@ async function finish(
 }
 
 async function fail(
-  request: PostOnceRequest,
+  request: Posting,
   row: PostRow,
   error: unknown,
   log: (line: string) => void,

@@ -41,7 +41,9 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-beforeEach(() => vi.mocked(membershipsOf).mockClear());
+beforeEach(() => {
+  vi.mocked(membershipsOf).mockClear();
+});
 
 /** How often the roles of `slackUserId` were read from the registry since the test began. */
 const roleLoads = (slackUserId: string) =>

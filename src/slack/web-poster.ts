@@ -1,19 +1,10 @@
 import type { Logger } from "@slack/bolt";
-import type { KnownBlock } from "@slack/types";
 import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
+import type { OutgoingMessage, SlackPoster } from "../modules/posting/poster.js";
 import { log as processLog } from "../observability/logger.js";
 import { metrics } from "../observability/metrics.js";
 
-/** One message to post; `threadTs` puts it in the thread under an earlier message. */
-export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string };
-
-/**
- * Posts a message and answers its ts, or throws a SlackPostError. The scheduled posts depend only on this.
- * `channel` is the conversation Slack posted in: for a DM (posted to a user id) the D… channel id.
- */
-export interface SlackPoster {
-  post(message: OutgoingMessage): Promise<{ ts: string; channel?: string }>;
-}
+export type { OutgoingMessage, SlackPoster };
 
 export class SlackPostError extends Error {
   constructor(

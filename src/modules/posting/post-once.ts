@@ -1,9 +1,8 @@
 import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
-import type { SlackMessage } from "../../slack/blocks/message.js";
-import type { SlackPoster } from "../../slack/web-poster.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext } from "../shared/context.js";
+import type { SlackMessage, SlackPoster } from "./poster.js";
 import {
   claimPost,
   extendLease,

@@ -18,8 +18,6 @@ import {
   updateSubscription,
 } from "./subscriptions.repository.js";
 
-export type SlackUser = { userId: string; name?: string };
-
 export type SubscribeResult =
   | {
       ok: true;

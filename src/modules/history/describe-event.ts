@@ -1,6 +1,6 @@
 import type { Person } from "../../db/schema.js";
 import { formatPeople, kindLabels, statusLabels, timelineLabels } from "../cases/present-case.js";
-import { DECLINED_SUMMARY } from "../responses/response-errors.js";
+import { DECLINED_SUMMARY } from "../responses/errors.js";
 import type { PersonRef, RichText } from "../shared/rich-text.js";
 import { formatCalendarDay } from "../shared/swedish-time.js";
 import type { HistoryContext, HistoryEvent } from "./history-event.js";

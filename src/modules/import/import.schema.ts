@@ -8,6 +8,7 @@ import {
   responseKind,
   timelineKind,
 } from "../../db/schema.js";
+import { say } from "../../messages/sv.js";
 import { parseIdentifier } from "../identifiers/parse-identifier.js";
 
 /**
@@ -391,7 +392,7 @@ const identifierItem = storableString(expectedText)
       context.issues.push({
         code: "custom",
         input: text,
-        message: message(parsed.error.message, "not a registry or document number"),
+        message: message(say(parsed.error), "not a registry or document number"),
       });
       return z.NEVER;
     }

@@ -1,4 +1,3 @@
-import { daysBetween } from "../../clock.js";
 import type { Person } from "../../db/schema.js";
 import {
   DEFAULT_DEADLINE_RULES,
@@ -7,6 +6,7 @@ import {
   planCaseDeadline,
   statedDueDateWarning,
 } from "../deadlines/deadline-rules.js";
+import { daysBetween } from "../shared/calendar.js";
 import type { RichText } from "../shared/rich-text.js";
 import { formatCalendarDay, formatStockholmDay } from "../shared/swedish-time.js";
 import type {

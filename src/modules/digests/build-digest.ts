@@ -1,8 +1,7 @@
-import { daysBetween } from "../../clock.js";
 import type { Executor } from "../../db/client.js";
 import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { caseLabel } from "../cases/present-case.js";
-import { addDays } from "../deadlines/working-days.js";
+import { addDays, daysBetween } from "../shared/calendar.js";
 import type { Digest, DigestFilter, DigestGroup, DigestItem, OverdueKind } from "./digest.js";
 import { countOverdueOnDays, findOverdueDeadlines, type OverdueRow } from "./digest.repository.js";
 

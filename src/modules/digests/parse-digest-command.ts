@@ -1,5 +1,7 @@
 import type { CaseKind } from "../cases/case-details.js";
+import type { IsoWeekday } from "../shared/calendar.js";
 import { closest, decodeSlackEntities } from "../shared/command-words.js";
+import { swedishWeekday } from "../shared/swedish-time.js";
 import { DIGEST_ERRORS, type DigestError } from "./errors.js";
 
 /**
@@ -12,7 +14,7 @@ import { DIGEST_ERRORS, type DigestError } from "./errors.js";
  */
 
 /** ISO weekday: 1 Monday … 7 Sunday. */
-export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type Weekday = IsoWeekday;
 
 export type DigestSettingsInput = {
   weekday: Weekday;
@@ -62,13 +64,13 @@ export const SKIP_EMPTY_WORD = "utan-tomma";
 export const POST_EMPTY_WORD = "med-tomma";
 
 export const WEEKDAY_NAMES: Record<Weekday, string> = {
-  1: "måndag",
-  2: "tisdag",
-  3: "onsdag",
-  4: "torsdag",
-  5: "fredag",
-  6: "lördag",
-  7: "söndag",
+  1: swedishWeekday(1),
+  2: swedishWeekday(2),
+  3: swedishWeekday(3),
+  4: swedishWeekday(4),
+  5: swedishWeekday(5),
+  6: swedishWeekday(6),
+  7: swedishWeekday(7),
 };
 
 const SUBCOMMANDS = {

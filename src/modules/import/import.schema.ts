@@ -10,6 +10,7 @@ import {
 } from "../../db/schema.js";
 import { say } from "../../messages/sv.js";
 import { parseIdentifier } from "../identifiers/parse-identifier.js";
+import { isCalendarDay } from "../shared/calendar.js";
 
 /**
  * The import format, validated field by field. Every message is Swedish first, with the English in
@@ -258,14 +259,6 @@ const codeField = requiredText("Koden saknas", "code is required").regex(CODE_PA
 /** A reference to a body by code; whether the body exists is checked against the database. */
 const bodyReference = optionalText;
 
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** "YYYY-MM-DD" or null; a date the source does not give is null, never guessed. */
 export const dateField = storableString((issue) =>
   message(
@@ -276,7 +269,7 @@ export const dateField = storableString((issue) =>
   .trim()
   .transform((text, context) => {
     if (text === "") return null;
-    if (!isCalendarDate(text)) {
+    if (!isCalendarDay(text)) {
       context.issues.push({
         code: "custom",
         input: text,

@@ -6,6 +6,7 @@ import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { getCaseById } from "../cases/get-case-status.js";
 import { type CasePresentation, caseLabel, formatSwedishDate, presentCase } from "../cases/present-case.js";
 import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
+import { isCalendarDay } from "../shared/calendar.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
 import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./errors.js";
 import {
@@ -53,14 +54,13 @@ export type SendOnRemissResult =
   | ({ ok: false; type: "refused" } & Coded<typeof REFERRAL_ERRORS.notAllowed>)
   | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound }
   | { ok: false; type: "invalid"; errors: FieldError[] }
-  | ({
+  | {
       ok: false;
       type: "confirm_due_date";
+      code: typeof REFERRAL_ERRORS.dueOnNonWorkingDay;
       dueOn: string;
       warning: string;
-    } & Coded<typeof REFERRAL_ERRORS.dueOnNonWorkingDay>);
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+    };
 
 /** A lost race on the one-open-remiss index: rolls the transaction back and names the bodies. */
 class AlreadyOpen extends Error {
@@ -159,7 +159,6 @@ export async function sendOnRemiss(
       code: REFERRAL_ERRORS.dueOnNonWorkingDay,
       dueOn,
       warning: dueDateWarning,
-      params: { date: dueOn, warning: dueDateWarning },
     };
   }
 
@@ -244,10 +243,4 @@ function alreadyOpenError(bodies: readonly RemissBody[]): FieldError {
     code: REFERRAL_ERRORS.alreadyOpen,
     params: { bodies: bodies.map((body) => body.name) },
   };
-}
-
-function isCalendarDay(text: string): boolean {
-  if (!ISO_DAY.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }

@@ -2,6 +2,7 @@ import { today as todayOf } from "../../clock.js";
 import type { Coded } from "../../messages/sv.js";
 import { may } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
+import { isCalendarDay } from "../shared/calendar.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
 import { findDecisionContext } from "./decisions.repository.js";
 import { DECLINED_SUMMARY, RESPONSE_ERRORS, RESPONSE_LIMITS, type ResponseFieldError } from "./errors.js";
@@ -49,8 +50,6 @@ export type RecordResponseResult =
   | ({ ok: true } & RecordedResponse)
   | ({ ok: false; type: "refused" } & Coded<typeof RESPONSE_ERRORS.notAllowed>)
   | { ok: false; type: "invalid"; errors: ResponseFieldError[] };
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A submit that lost the race on the referral's row lock, or whose referral closed meanwhile. */
 class Conflict extends Error {
@@ -212,12 +211,6 @@ function closedError(bodyName: string): ResponseFieldError {
     code: RESPONSE_ERRORS.referralClosed,
     params: { body: bodyName },
   };
-}
-
-function isCalendarDay(text: string): boolean {
-  if (!ISO_DAY.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 function isWebLink(text: string): boolean {

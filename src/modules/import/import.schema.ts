@@ -9,6 +9,7 @@ import {
   timelineKind,
 } from "../../db/schema.js";
 import { say } from "../../messages/sv.js";
+import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
 import { parseIdentifier } from "../identifiers/parse-identifier.js";
 import { isCalendarDay } from "../shared/calendar.js";
 
@@ -20,8 +21,7 @@ import { isCalendarDay } from "../shared/calendar.js";
  * database, empty for a new row), while null is "not known" (stored as null). See docs/import-format.md.
  */
 
-export type CaseKind = (typeof caseKind.enumValues)[number];
-export type CaseStatus = (typeof caseStatus.enumValues)[number];
+export type { CaseKind, CaseStatus };
 export type BodyKind = (typeof bodyKind.enumValues)[number];
 export type ReferralState = (typeof referralState.enumValues)[number];
 export type ResponseKind = (typeof responseKind.enumValues)[number];

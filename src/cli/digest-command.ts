@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config.js";
+import { say } from "../messages/sv.js";
 import { ALL_CASES, type DigestFilter } from "../modules/digests/digest.js";
 import { getChannelDigestFilter, getDigest, readDigestFilter } from "../modules/digests/get-digest.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
@@ -63,7 +64,8 @@ export async function runDigestCommand(options: DigestCommandOptions): Promise<n
   if (options.filter && options.filter.length > 0) {
     const parsed = await readDigestFilter(ctx, { words: options.filter });
     if (!parsed.ok) {
-      err.write(`${stripMarkdown(parsed.message)}\n`);
+      const message = parsed.error ? say(parsed.error) : `Filtret «${parsed.words}» går inte att läsa.`;
+      err.write(`${stripMarkdown(message)}\n`);
       return 2;
     }
     if (parsed.ignored) err.write(`${parsed.ignored}\n`);

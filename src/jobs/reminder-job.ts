@@ -1,7 +1,8 @@
-import { daysBetween, today } from "../clock.js";
+import { today } from "../clock.js";
 import { caseLabel } from "../modules/cases/present-case.js";
 import { postOnce } from "../modules/posting/post-once.js";
 import { listUpcomingRemisser, type ReminderCandidate } from "../modules/reminders/upcoming-remisser.js";
+import { daysBetween } from "../modules/shared/calendar.js";
 import { log as processLog } from "../observability/logger.js";
 import { reminderMessage } from "../slack/blocks/reminder.js";
 import { inParallel, type JobContext, type PostingJobDeps, type RunReport } from "./digest-job.js";

@@ -4,6 +4,7 @@ import type { RequestContext } from "../shared/context.js";
 import { buildDigest } from "./build-digest.js";
 import type { Digest, DigestFilter } from "./digest.js";
 import { bodyLookupError, filterOf } from "./digest-settings.js";
+import type { DigestError } from "./errors.js";
 import { DEFAULT_DIGEST_SETTINGS, parseDigestCommand } from "./parse-digest-command.js";
 import { findSubscriptionByChannel } from "./subscriptions.repository.js";
 
@@ -26,24 +27,24 @@ export async function getChannelDigestFilter(
 
 export type ReadDigestFilter =
   | { ok: true; filter: DigestFilter; ignored: string | null }
-  | { ok: false; message: string };
+  /** `error` has Swedish words in messages/sv.ts; words that do not read as a filter at all have none. */
+  | { ok: false; error: DigestError | null; words: string };
 
 /**
  * The filter words of `/arende digest prenumerera` (kinds and `organ:` bodies), read on their own, as
  * `arendebot digest --filter` takes them; a weekday, a time or `utan-tomma` mean nothing here and are
- * named in `ignored`. Messages are Swedish and may hold Slack's `code` marks.
+ * named in `ignored` (in Swedish).
  */
 export async function readDigestFilter(
   ctx: Pick<RequestContext, "db">,
   { words }: { words: readonly string[] },
 ): Promise<ReadDigestFilter> {
   const command = parseDigestCommand(`prenumerera ${words.join(" ")}`);
-  if (command.type === "invalid") return { ok: false, message: command.error.message };
-  if (command.type !== "subscribe")
-    return { ok: false, message: `Filtret «${words.join(" ")}» går inte att läsa.` };
+  if (command.type === "invalid") return { ok: false, error: command.error, words: words.join(" ") };
+  if (command.type !== "subscribe") return { ok: false, error: null, words: words.join(" ") };
   const { settings } = command;
   const lookup = await findBodies({ db: ctx.db, terms: settings.bodies ?? [] });
-  if (!lookup.ok) return { ok: false, message: bodyLookupError(lookup).error.message };
+  if (!lookup.ok) return { ok: false, error: bodyLookupError(lookup).error, words: words.join(" ") };
   const schedulingWords =
     settings.weekday !== DEFAULT_DIGEST_SETTINGS.weekday ||
     settings.time !== DEFAULT_DIGEST_SETTINGS.time ||

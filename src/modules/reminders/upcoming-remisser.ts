@@ -1,5 +1,5 @@
 import { today } from "../../clock.js";
-import { addDays } from "../deadlines/working-days.js";
+import { addDays } from "../shared/calendar.js";
 import type { RequestContext } from "../shared/context.js";
 import { listReminderCandidates, type ReminderCandidate } from "./reminders.repository.js";
 

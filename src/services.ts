@@ -19,19 +19,28 @@ import {
 } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
+import type { Posting } from "./modules/posting/post-copies.js";
+import {
+  deliverRemissNotices,
+  type RemissDelivery,
+  type SentRemiss,
+} from "./modules/referrals/deliver-remiss-notices.js";
 import { prepareRemiss, type RemissForm } from "./modules/referrals/prepare-remiss.js";
 import {
   type RemissRequest,
   type SendOnRemissResult,
   sendOnRemiss,
 } from "./modules/referrals/send-on-remiss.js";
-import { type ApproveResponseResult, approveResponse } from "./modules/responses/approve-response.js";
+import { announceDecision, type MessageRef, showDecision } from "./modules/responses/announce-decision.js";
+import {
+  type ApproveResponseResult,
+  approveResponse,
+  type Decision,
+  type DecisionSubject,
+} from "./modules/responses/approve-response.js";
 import { prepareResponse, type ResponseForm } from "./modules/responses/prepare-response.js";
 import {
-  type PostedApprovalMessage,
-  recordApprovalMessages,
-} from "./modules/responses/record-approval-messages.js";
-import {
+  type RecordedResponse,
   type RecordResponseResult,
   type ResponseRequest,
   recordResponse,
@@ -42,7 +51,8 @@ import {
   type RejectResponseResult,
   rejectResponse,
 } from "./modules/responses/reject-response.js";
-import { type RegistryLimits, withinLimits } from "./modules/shared/availability.js";
+import { type ApprovalDelivery, requestApproval } from "./modules/responses/request-approval.js";
+import { type RegistryLimits, registryAdmission, withinLimits } from "./modules/shared/availability.js";
 import { createContext, slackActor } from "./modules/shared/context.js";
 import { claimReceipts } from "./modules/slack-receipts/receipts.repository.js";
 
@@ -77,6 +87,12 @@ export type Services = {
   prepareRemiss(request: { slackUserId: string; query: string }): Promise<RemissForm>;
   /** Sends a case on remiss (referrals, deadlines and audit in one transaction). */
   sendOnRemiss(request: { by: SlackUser; remiss: RemissRequest }): Promise<SendOnRemissResult>;
+  /** After a sent remiss has been answered for: the notice to each body's channel, once, stored where it went. */
+  deliverRemissNotices(request: {
+    by: SlackUser;
+    remiss: SentRemiss;
+    message: string | null;
+  }): Promise<RemissDelivery>;
   /** Godkänn on an approval request: decides once (a lost race answers who decided first). */
   approveResponse(request: { by: SlackUser; responseId: number }): Promise<ApproveResponseResult>;
   /** Avslå, before its form opens: the user's right and a request still pending. */
@@ -93,17 +109,23 @@ export type Services = {
   ): Promise<ResponseForm>;
   /** Records a remissvar as pending approval (response and audit in one transaction). */
   recordResponse(request: { by: SlackUser; response: ResponseRequest }): Promise<RecordResponseResult>;
-  /** Stores where a response's approval request was posted, so a decision can update it. */
-  recordApprovalMessages(request: {
-    by: SlackUser;
-    responseId: number;
-    messages: readonly PostedApprovalMessage[];
-  }): Promise<{ stored: number }>;
+  /** After a recorded response has been answered for: the approval request to each godkännare, once, stored. */
+  requestApproval(request: { by: SlackUser; recorded: RecordedResponse }): Promise<ApprovalDelivery>;
+  /** A decision's winner: every copy of the request updated, the submitter (and after an approval the channel) told. */
+  announceDecision(request: DecisionAnnouncement): Promise<void>;
+  /** Whoever lost the race: the copies (and the one clicked) brought up to date. */
+  showDecision(request: DecisionAnnouncement): Promise<void>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
 };
 
 export type RoleChangeRequest = { by: SlackUser } & RoleChange;
+
+export type DecisionAnnouncement = {
+  subject: DecisionSubject;
+  decision: Decision;
+  clicked?: MessageRef | null;
+};
 
 /** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100, concurrency: 4 };
@@ -114,6 +136,7 @@ export function createServices({
   admins = [],
   deadlineRules = DEFAULT_DEADLINE_RULES,
   limits = DEFAULT_REGISTRY_LIMITS,
+  posting,
 }: {
   db: Database;
   clock: Clock;
@@ -122,11 +145,26 @@ export function createServices({
   deadlineRules?: DeadlineRules;
   /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
   limits?: RegistryLimits;
+  /** The posting port and the builders of the messages the use cases send. */
+  posting: Omit<Posting, "admit">;
 }): Services {
   // One context per call: the roles it loads are the asking user's, kept for that call only.
   const as = (by: SlackUser) => createContext({ db, clock, admins, actor: slackActor(by) });
   const viewer = (slackUserId: string) => as({ userId: slackUserId });
-  const calls: Omit<Services, "today" | "now" | "deadlineRules"> = {
+  // One admission control for every database step: those Slack waits for, and the claims and
+  // records of what is posted after Slack has had its answer.
+  const admit = registryAdmission(limits);
+  const posts = (by: SlackUser) => ({ ...as(by), posting: { ...posting, admit } });
+  const calls: Omit<
+    Services,
+    | "today"
+    | "now"
+    | "deadlineRules"
+    | "deliverRemissNotices"
+    | "requestApproval"
+    | "announceDecision"
+    | "showDecision"
+  > = {
     caseStatus: (query, slackUserId) => getCaseStatus(viewer(slackUserId), { query }),
     caseById: (caseId) => getCaseById({ db, caseId }),
     caseHistory: ({ viewer: slackUserId, ...request }) => getCaseHistory(viewer(slackUserId), request),
@@ -145,7 +183,22 @@ export function createServices({
     rejectResponse: ({ by, ...request }) => rejectResponse(as(by), request),
     prepareResponse: ({ slackUserId, ...target }) => prepareResponse(viewer(slackUserId), target),
     recordResponse: ({ by, response }) => recordResponse(as(by), { request: response }),
-    recordApprovalMessages: ({ by, ...request }) => recordApprovalMessages(as(by), request),
   };
-  return { today: () => today(clock), now: () => clock.now(), deadlineRules, ...withinLimits(calls, limits) };
+  // Posting waits for Slack, so these are not admitted whole: only their database steps are.
+  const delivering: Pick<
+    Services,
+    "deliverRemissNotices" | "requestApproval" | "announceDecision" | "showDecision"
+  > = {
+    deliverRemissNotices: ({ by, ...request }) => deliverRemissNotices(posts(by), request),
+    requestApproval: ({ by, recorded }) => requestApproval(posts(by), { recorded }),
+    announceDecision: (request) => announceDecision({ posting }, request),
+    showDecision: (request) => showDecision({ posting }, request),
+  };
+  return {
+    today: () => today(clock),
+    now: () => clock.now(),
+    deadlineRules,
+    ...withinLimits(calls, admit),
+    ...delivering,
+  };
 }

@@ -10,9 +10,10 @@ import { bodyLookupError, filterOf } from "../modules/digests/digest-settings.js
 import { DEFAULT_DIGEST_SETTINGS, parseDigestCommand } from "../modules/digests/parse-digest-command.js";
 import { findSubscriptionByChannel } from "../modules/digests/subscriptions.repository.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
+import type { Poster } from "../modules/posting/poster.js";
 import type { Actor } from "../modules/shared/actor.js";
 import { digestMessages } from "../slack/blocks/digest.js";
-import { createPostingClient, createWebPoster, type SlackPoster } from "../slack/web-poster.js";
+import { createPostingClient, createWebPoster } from "../slack/web-poster.js";
 import { cliUser } from "./cli-user.js";
 import { renderDigestText } from "./render-digest-text.js";
 
@@ -29,7 +30,7 @@ export type DigestCommandOptions = {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   /** Tests pass one; otherwise it is built from SLACK_BOT_TOKEN and SLACK_API_URL. */
-  poster?: SlackPoster;
+  poster?: Poster;
   /** Who is at the terminal, for the audit event; the login name when left out. */
   user?: string;
 };

@@ -9,17 +9,17 @@ import {
   type SubscriptionRow,
 } from "../modules/digests/subscriptions.repository.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
+import type { Poster } from "../modules/posting/poster.js";
 import type { Actor } from "../modules/shared/actor.js";
 import { log as processLog } from "../observability/logger.js";
 import { digestMessages } from "../slack/blocks/digest.js";
-import type { SlackPoster } from "../slack/web-poster.js";
 
 export const DIGEST_JOB = "digests";
 
 export type PostingJobDeps = {
   db: Database;
   clock: Clock;
-  poster: SlackPoster;
+  poster: Poster;
   instanceId: string;
   log?: (line: string) => void;
 };

@@ -5,7 +5,8 @@ import { fixedClock } from "../../src/clock.js";
 import { approvalMessages, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
 import { runDueDigests } from "../../src/jobs/digest-job.js";
 import { runDueReminders } from "../../src/jobs/reminder-job.js";
-import { createPostingClient, createWebPoster, type SlackPoster } from "../../src/slack/web-poster.js";
+import type { Poster } from "../../src/modules/posting/poster.js";
+import { createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -32,7 +33,7 @@ const clock = fixedClock("2017-04-03T10:00:00+02:00");
 let database: TestDatabase;
 let seed: Seeder;
 let bot: BotUnderTest;
-let poster: SlackPoster;
+let poster: Poster;
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -2,10 +2,9 @@ import type { Clock } from "../../clock.js";
 import type { Database } from "../../db/client.js";
 import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
-import type { SlackMessage } from "../../slack/blocks/message.js";
-import type { SlackPoster } from "../../slack/web-poster.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { Actor } from "../shared/actor.js";
+import type { Poster, SlackMessage } from "./poster.js";
 import {
   claimPost,
   extendLease,
@@ -59,7 +58,7 @@ export type BuiltPost = {
 export type PostOnceRequest = {
   db: Database;
   clock: Clock;
-  poster: SlackPoster;
+  poster: Poster;
   /** Who holds a claim: hostname, pid and a random part, unique per running process. */
   instanceId: string;
   /** The audit event's actor: the job, or the person at the terminal. */

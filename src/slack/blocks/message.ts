@@ -1,7 +1,6 @@
-import type { KnownBlock } from "@slack/types";
+import type { SlackMessage } from "../../modules/posting/poster.js";
 
-/** A Slack message: blocks plus the plain `text` that notifications and screen readers use. */
-export type SlackMessage = { text: string; blocks: KnownBlock[] };
+export type { SlackMessage };
 
 export function textMessage(text: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };

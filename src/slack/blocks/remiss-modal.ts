@@ -2,6 +2,7 @@ import type { Block, KnownBlock, ModalView, PlainTextOption } from "@slack/types
 import { z } from "zod";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
 import { formatSwedishDate, joinSwedish } from "../../modules/cases/present-case.js";
+import type { RemissDelivery } from "../../modules/referrals/deliver-remiss-notices.js";
 import type { RemissChoice } from "../../modules/referrals/prepare-remiss.js";
 import { REMISS_LIMITS } from "../../modules/referrals/referral-errors.js";
 import { caseCardMessage } from "./case-card.js";
@@ -240,12 +241,6 @@ export function remissReceivedMessage(
     blocks: [...blocks, ...cardMessage.blocks.slice(0, room), recordResponseActions(card.caseId)],
   };
 }
-
-export type RemissDelivery = {
-  posted: { bodyName: string; channelId: string }[];
-  failed: { bodyName: string; channelId: string; code: string }[];
-  withoutChannel: string[];
-};
 
 /** The sender's confirmation: where the remiss went, and which channels could not be reached. */
 export function remissSentMessage({

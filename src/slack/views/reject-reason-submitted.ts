@@ -1,6 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
-import { showDecision, tellSubmitter } from "../actions/approve-response.js";
 import {
   alreadyDecidedError,
   REJECT_REASON_BLOCK,
@@ -10,7 +9,6 @@ import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
-import type { SlackPoster } from "../web-poster.js";
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -24,8 +22,8 @@ const errors = (message: string) =>
  * the form, updates every copy of the request and tells the submitter why. A request someone else
  * decided first keeps the form open with who it was.
  */
-export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster: SlackPoster }) {
-  return async ({ ack, body, view, client, logger }: ViewArgs) => {
+export function rejectReasonSubmitted({ services }: SlackDeps) {
+  return async ({ ack, body, view, logger }: ViewArgs) => {
     const metadata = approvalButtonValue.safeParse(safeJson(view.private_metadata));
     const typed = typedText.safeParse(view.state?.values?.[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT] ?? {});
     if (!metadata.success || !typed.success)
@@ -52,12 +50,11 @@ export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster
           return ack(errors(result.message));
         case "already_decided":
           await ack(errors(alreadyDecidedError(result.decision, services.now())));
-          await showDecision({ client, logger }, result.subject, result.decision);
+          await services.showDecision({ subject: result.subject, decision: result.decision });
           return;
       }
     }
     await ack();
-    await showDecision({ client, logger }, result.subject, result.decision);
-    await tellSubmitter({ poster, logger }, result.subject, result.decision);
+    await services.announceDecision({ subject: result.subject, decision: result.decision });
   };
 }

@@ -285,7 +285,26 @@ describe("deliverRemissNotices", () => {
     expect(slack.postsTo("C0SOCIAL")).toEqual(["notice to Socialnämnden, public, «Hemligt meddelande»"]);
   });
 
-  it("when the registry turns the claims away, nothing is posted and every body is reported", async () => {
+  it("a registry busy for a moment delays the notices; it does not lose them", async () => {
+    const slack = new FakeSlack();
+    const remiss = await sent(await newCase(), [body.social]);
+    let refusals = 0;
+    const busyOnce: Admit = (name, step) => {
+      if (refusals < 2) {
+        refusals += 1;
+        return Promise.reject(new RegistryBusyError(100));
+      }
+      return roomy(name, step);
+    };
+    const delivery = await deliverRemissNotices(as(REGISTRATOR, slack, { admit: busyOnce }), {
+      remiss,
+      message: null,
+    });
+    expect(delivery.posted).toEqual([{ bodyName: "Socialnämnden", channelId: "C0SOCIAL" }]);
+    expect(slack.postsTo("C0SOCIAL")).toHaveLength(1);
+  });
+
+  it("when the registry stays busy, nothing is posted and every body is reported", async () => {
     const slack = new FakeSlack();
     const remiss = await sent(await newCase(), [body.social, body.bromma]);
     const busy: Admit = () => Promise.reject(new RegistryBusyError(100));

@@ -2,7 +2,7 @@ import type { Executor } from "../../db/client.js";
 import { currentLogger, log as processLog } from "../../observability/logger.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { Actor } from "../shared/actor.js";
-import type { Admit } from "../shared/availability.js";
+import { type Admit, isRegistryBusy } from "../shared/availability.js";
 import type { RequestContext } from "../shared/context.js";
 import type { MessageRenderers } from "./messages.js";
 import { MAX_POST_ATTEMPTS, POST_LEASE_MS } from "./post-once.js";
@@ -65,7 +65,7 @@ export async function claimCopies(
 ): Promise<{ held: Held[]; settled: CopyOutcome[] }> {
   if (copies.length === 0) return { held: [], settled: [] };
   const { db, clock, posting } = ctx;
-  const claiming = posting.admit("posting.claim", () =>
+  const claiming = admitted(posting, "posting.claim", () =>
     db.transaction(async (tx) => {
       const held: Held[] = [];
       const settled: CopyOutcome[] = [];
@@ -130,7 +130,7 @@ export async function recordCopies(
 ): Promise<CopyOutcome[]> {
   if (sent.length === 0) return [];
   const { db, clock, actor, posting } = ctx;
-  const recording = posting.admit("posting.record", () =>
+  const recording = admitted(posting, "posting.record", () =>
     db.transaction(async (tx) => {
       const at = clock.now();
       const outcomes: CopyOutcome[] = [];
@@ -202,6 +202,27 @@ function settledOutcome(copy: Copy, row: PostRow): CopyOutcome {
       return { state: "failed", copy, now: false, code: row.lastError ?? "unknown" };
     case "claimed":
       return { state: "in_flight", copy };
+  }
+}
+
+/** How often, and after how long, a step the registry turned away as busy is offered again. */
+const BUSY_RETRIES = 3;
+const BUSY_BACKOFF_MS = 200;
+
+/**
+ * A step under the registry's admission control. "Busy" is a refusal before the database was
+ * touched, and nobody waits on this answer the way Slack does, so the step is offered again a few
+ * times (0.2, 0.4, 0.8 s) rather than leave a notice unsent. "Unavailable" is not: the step may have
+ * run.
+ */
+async function admitted<R>(posting: Posting, name: string, step: () => Promise<R>): Promise<R> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await posting.admit(name, step);
+    } catch (error) {
+      if (!isRegistryBusy(error) || attempt >= BUSY_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_BACKOFF_MS * 2 ** attempt));
+    }
   }
 }
 

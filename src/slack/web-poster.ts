@@ -155,8 +155,10 @@ export type WebPosterOptions = {
 };
 
 /**
- * The posting port over the Web API. Posts and updates keep to the channel's pace, wait out Slack's
- * Retry-After (a few times, briefly) and fail with a PostError carrying Slack's code.
+ * The posting port over the Web API. Posts keep to the channel's pace (chat.postMessage's limit is
+ * about one message per second per channel; chat.update has no such limit, so an update goes at
+ * once); both wait out Slack's Retry-After (a few times, briefly) and fail with a PostError carrying
+ * Slack's code.
  */
 export function createWebPoster({
   client,
@@ -165,9 +167,9 @@ export function createWebPoster({
   maxRetryAfterSeconds = 30,
   log = (line) => processLog().warn(line),
 }: WebPosterOptions): Poster {
-  async function paced<R>(channel: string, verb: string, call: () => Promise<R>): Promise<R> {
+  async function paced<R>(channel: string, verb: "post" | "update", call: () => Promise<R>): Promise<R> {
     for (let waits = 0; ; waits += 1) {
-      await pacer.wait(channel);
+      if (verb === "post" || waits > 0) await pacer.wait(channel);
       try {
         return await call();
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { say } from "../../messages/sv.js";
 import type { MessageRef } from "../../modules/responses/announce-decision.js";
 import { alreadyDecidedNotice } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
@@ -40,7 +41,7 @@ export function approveResponseAction({ services }: SlackDeps) {
         case "refused":
         case "not_found":
         case "expired":
-          return void (await reply(textMessage(result.message)));
+          return void (await reply(textMessage(say(result))));
         case "already_decided":
           await reply(alreadyDecidedNotice(result.decision, services.now()));
           await services.showDecision({ subject: result.subject, decision: result.decision, clicked });

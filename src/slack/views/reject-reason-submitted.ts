@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
+import { say } from "../../messages/sv.js";
+import { RESPONSE_ERRORS } from "../../modules/responses/errors.js";
 import {
   alreadyDecidedError,
   REJECT_REASON_BLOCK,
@@ -29,7 +31,7 @@ export function rejectReasonSubmitted({ services }: SlackDeps) {
     if (!metadata.success || !typed.success)
       return ack(errors("Formuläret gick inte att läsa. Stäng det och klicka på Avslå igen."));
     const reason = typed.data.value ?? "";
-    if (reason.trim() === "") return ack(errors("Skriv varför svaret avslås."));
+    if (reason.trim() === "") return ack(errors(say({ code: RESPONSE_ERRORS.reasonRequired })));
 
     let result: Awaited<ReturnType<typeof services.rejectResponse>>;
     try {
@@ -47,7 +49,7 @@ export function rejectReasonSubmitted({ services }: SlackDeps) {
         case "invalid":
         case "refused":
         case "not_found":
-          return ack(errors(result.message));
+          return ack(errors(say(result)));
         case "already_decided":
           await ack(errors(alreadyDecidedError(result.decision, services.now())));
           await services.showDecision({ subject: result.subject, decision: result.decision });

@@ -11,6 +11,7 @@ import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.
 import { boltLogger, createLogger, type Logger, secretsOf } from "./observability/logger.js";
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
+import { slackRenderers } from "./slack/blocks/outgoing.js";
 import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
 
 export type RunningBot = { stop(): Promise<void> };
@@ -35,22 +36,11 @@ export async function startBot({
   logger?: Logger;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
-  const servicesFor = createServices({
-    db: database.db,
-    clock,
-    admins: config.admins,
-    deadlineRules: config.deadlines,
-    limits: {
-      timeoutMs: config.limits.registryTimeoutMs,
-      maxInFlight: config.limits.maxInFlight,
-      concurrency: database.concurrency,
-    },
-  });
-  // Digests and reminders: every minute each job asks what is due now and posts it exactly once
-  // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
   // Each run of a job acts with a context of its own, naming the job as the actor of what it writes.
   const jobContext = (job: string) =>
     createContext({ db: database.db, clock, admins: config.admins, actor: systemActor(job) });
+  // Everything the bot posts (digests, reminders, remiss notices, approval requests and decisions)
+  // goes through one paced posting client; claims on posts name this process.
   const posting = {
     instanceId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     poster: createWebPoster({
@@ -62,15 +52,28 @@ export async function startBot({
       log: (line) => logger.warn(line),
     }),
   };
-  // Listeners post to channels (a remiss to each body) through the same paced client as the jobs.
+  const servicesFor = createServices({
+    db: database.db,
+    clock,
+    admins: config.admins,
+    deadlineRules: config.deadlines,
+    limits: {
+      timeoutMs: config.limits.registryTimeoutMs,
+      maxInFlight: config.limits.maxInFlight,
+      concurrency: database.concurrency,
+    },
+    posting: { poster: posting.poster, instanceId: posting.instanceId, render: slackRenderers },
+  });
   const slackApp = await startSlackApp({
     slack: config.slack,
     port: config.port,
     maxBodyBytes: config.limits.maxBodyBytes,
     logger,
-    deps: { servicesFor, poster: posting.poster },
+    deps: { servicesFor },
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
+  // Digests and reminders: every minute each job asks what is due now and posts it exactly once
+  // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
   const postingJobs: Job[] = [
     {
       name: DIGEST_JOB,

@@ -15,19 +15,28 @@ import { type DigestPreview, previewDigest } from "./modules/digests/preview-dig
 import { type SubscribeResult, subscribeChannel } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
+import type { Posting } from "./modules/posting/post-copies.js";
+import {
+  deliverRemissNotices,
+  type RemissDelivery,
+  type SentRemiss,
+} from "./modules/referrals/deliver-remiss-notices.js";
 import { prepareRemiss, type RemissForm } from "./modules/referrals/prepare-remiss.js";
 import {
   type RemissRequest,
   type SendOnRemissResult,
   sendOnRemiss,
 } from "./modules/referrals/send-on-remiss.js";
-import { type ApproveResponseResult, approveResponse } from "./modules/responses/approve-response.js";
+import { announceDecision, type MessageRef, showDecision } from "./modules/responses/announce-decision.js";
+import {
+  type ApproveResponseResult,
+  approveResponse,
+  type Decision,
+  type DecisionSubject,
+} from "./modules/responses/approve-response.js";
 import { prepareResponse, type ResponseForm } from "./modules/responses/prepare-response.js";
 import {
-  type PostedApprovalMessage,
-  recordApprovalMessages,
-} from "./modules/responses/record-approval-messages.js";
-import {
+  type RecordedResponse,
   type RecordResponseResult,
   type ResponseRequest,
   recordResponse,
@@ -38,7 +47,8 @@ import {
   type RejectResponseResult,
   rejectResponse,
 } from "./modules/responses/reject-response.js";
-import { type RegistryLimits, withinLimits } from "./modules/shared/availability.js";
+import { type ApprovalDelivery, requestApproval } from "./modules/responses/request-approval.js";
+import { type RegistryLimits, registryAdmission, withinLimits } from "./modules/shared/availability.js";
 import { createContext, type RequestContext, type SlackActor, slackActor } from "./modules/shared/context.js";
 import { claimSlackDelivery } from "./modules/slack-receipts/claim-delivery.js";
 
@@ -73,6 +83,8 @@ export type Services = {
   prepareRemiss(query: string): Promise<RemissForm>;
   /** Sends a case on remiss (referrals, deadlines and audit in one transaction). */
   sendOnRemiss(remiss: RemissRequest): Promise<SendOnRemissResult>;
+  /** After a sent remiss has been answered for: the notice to each body's channel, once, stored where it went. */
+  deliverRemissNotices(request: { remiss: SentRemiss; message: string | null }): Promise<RemissDelivery>;
   /** Godkänn on an approval request: decides once (a lost race answers who decided first). */
   approveResponse(responseId: number): Promise<ApproveResponseResult>;
   /** Avslå, before its form opens: the sender's right and a request still pending. */
@@ -83,11 +95,12 @@ export type Services = {
   prepareResponse(target: { query: string } | { caseId: number }): Promise<ResponseForm>;
   /** Records a remissvar as pending approval (response and audit in one transaction). */
   recordResponse(response: ResponseRequest): Promise<RecordResponseResult>;
-  /** Stores where a response's approval request was posted, so a decision can update it. */
-  recordApprovalMessages(request: {
-    responseId: number;
-    messages: readonly PostedApprovalMessage[];
-  }): Promise<{ stored: number }>;
+  /** After a recorded response has been answered for: the approval request to each godkännare, once, stored. */
+  requestApproval(request: { recorded: RecordedResponse }): Promise<ApprovalDelivery>;
+  /** A decision's winner: every copy of the request updated, the submitter (and after an approval the channel) told. */
+  announceDecision(request: DecisionAnnouncement): Promise<void>;
+  /** Whoever lost the race: the copies (and the one clicked) brought up to date. */
+  showDecision(request: DecisionAnnouncement): Promise<void>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
 };
@@ -97,6 +110,12 @@ export type Services = {
  * the sender's roles are loaded at most once however many checks and calls the request makes.
  */
 export type ServicesFor = (sender: SlackUser) => Services;
+
+export type DecisionAnnouncement = {
+  subject: DecisionSubject;
+  decision: Decision;
+  clicked?: MessageRef | null;
+};
 
 /** Generous enough for a test or a CLI; the bot passes the limits from its configuration. */
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { timeoutMs: 2_000, maxInFlight: 100, concurrency: 4 };
@@ -109,6 +128,7 @@ export function createServices({
   admins = [],
   deadlineRules = DEFAULT_DEADLINE_RULES,
   limits = DEFAULT_REGISTRY_LIMITS,
+  posting,
 }: {
   db: Database;
   clock: Clock;
@@ -117,9 +137,13 @@ export function createServices({
   deadlineRules?: DeadlineRules;
   /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
   limits?: RegistryLimits;
+  /** The posting port and the builders of the messages the use cases send. */
+  posting: Omit<Posting, "admit">;
 }): ServicesFor {
-  // Admission control is shared by every request (it counts what waits for the database), so the
-  // calls are guarded once, with the request's context as their first argument.
+  // One admission control, shared by every request (it counts what waits for the database): for the
+  // calls Slack waits for, and for the claims and records of what is posted after Slack has its answer.
+  const admit = registryAdmission(limits);
+  // The calls are guarded once, with the request's context as their first argument.
   const calls = withinLimits(
     {
       caseStatus: (ctx: SlackContext, query: string) => getCaseStatus(ctx, { query }),
@@ -146,15 +170,13 @@ export function createServices({
         prepareResponse(ctx, target),
       recordResponse: (ctx: SlackContext, response: ResponseRequest) =>
         recordResponse(ctx, { request: response }),
-      recordApprovalMessages: (
-        ctx: SlackContext,
-        request: Parameters<Services["recordApprovalMessages"]>[0],
-      ) => recordApprovalMessages(ctx, request),
     },
-    limits,
+    admit,
   );
   return (sender) => {
     const ctx = createContext({ db, clock, admins, actor: slackActor(sender) });
+    // Posting waits for Slack, so these are not admitted whole: only their database steps are.
+    const posts = { ...ctx, posting: { ...posting, admit } };
     return {
       today: () => today(clock),
       now: () => clock.now(),
@@ -177,7 +199,10 @@ export function createServices({
       rejectResponse: (request) => calls.rejectResponse(ctx, request),
       prepareResponse: (target) => calls.prepareResponse(ctx, target),
       recordResponse: (response) => calls.recordResponse(ctx, response),
-      recordApprovalMessages: (request) => calls.recordApprovalMessages(ctx, request),
+      deliverRemissNotices: (request) => deliverRemissNotices(posts, request),
+      requestApproval: ({ recorded }) => requestApproval(posts, { recorded }),
+      announceDecision: (request) => announceDecision({ posting }, request),
+      showDecision: (request) => showDecision({ posting }, request),
     };
   };
 }

@@ -5,9 +5,10 @@ import { say } from "../messages/sv.js";
 import { ALL_CASES, type DigestFilter } from "../modules/digests/digest.js";
 import { getChannelDigestFilter, getDigest, readDigestFilter } from "../modules/digests/get-digest.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
+import type { Poster } from "../modules/posting/poster.js";
 import type { CliActor, RequestContext } from "../modules/shared/context.js";
 import { digestMessages } from "../slack/blocks/digest.js";
-import { createPostingClient, createWebPoster, type SlackPoster } from "../slack/web-poster.js";
+import { createPostingClient, createWebPoster } from "../slack/web-poster.js";
 import { renderDigestText } from "./render-digest-text.js";
 
 export type DigestCommandOptions = {
@@ -23,7 +24,7 @@ export type DigestCommandOptions = {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   /** Tests pass one; otherwise it is built from SLACK_BOT_TOKEN and SLACK_API_URL. */
-  poster?: SlackPoster;
+  poster?: Poster;
 };
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;

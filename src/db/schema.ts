@@ -300,10 +300,14 @@ export const digestSubscriptions = pgTable("digest_subscriptions", {
 });
 
 export const postState = pgEnum("post_state", ["claimed", "posted", "failed"]);
-export const postKind = pgEnum("post_kind", ["digest", "reminder"]);
+/**
+ * Digests and reminders are scheduled; a remiss notice (one per referral) and an approval request
+ * (one per godkännare, or the body's channel) are posted once after the mutation they announce.
+ */
+export const postKind = pgEnum("post_kind", ["digest", "reminder", "remiss_notice", "approval_request"]);
 
 /**
- * Scheduled posts, claimed before they are sent: the unique key (e.g. "digest:12:2026-11-23") makes
+ * Posts claimed before they are sent: the unique key (e.g. "digest:12:2026-11-23") makes
  * two replicas post once, and a lease lets another replica finish a claim whose holder died.
  */
 export const slackPosts = pgTable(
@@ -312,9 +316,12 @@ export const slackPosts = pgTable(
     id: id(),
     key: text("key").notNull().unique(),
     kind: postKind("kind").notNull(),
-    /** The subscription of a digest, the referral of a reminder. */
+    /** The subscription of a digest, the referral of a reminder or remiss notice, the response of an approval request. */
     subjectId: integer("subject_id").notNull(),
-    /** The digest's scheduled day, or a reminder's threshold, as written in the key. */
+    /**
+     * The digest's scheduled day, a reminder's threshold, or whom a copy is for (a godkännare's user id,
+     * a channel), as written in the key.
+     */
     period: text("period").notNull(),
     channelId: text("channel_id").notNull(),
     state: postState("state").notNull().default("claimed"),

@@ -2,10 +2,10 @@ import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
 import { type DueDigest, listDueDigests } from "../modules/digests/due-digests.js";
 import { getDigest } from "../modules/digests/get-digest.js";
 import { type PostOutcome, postOnce } from "../modules/posting/post-once.js";
+import type { Poster } from "../modules/posting/poster.js";
 import type { RequestContext, SystemActor } from "../modules/shared/context.js";
 import { log as processLog } from "../observability/logger.js";
 import { digestMessages } from "../slack/blocks/digest.js";
-import type { SlackPoster } from "../slack/web-poster.js";
 
 export const DIGEST_JOB = "digests";
 
@@ -13,7 +13,7 @@ export const DIGEST_JOB = "digests";
 export type JobContext = RequestContext<SystemActor>;
 
 export type PostingJobDeps = {
-  poster: SlackPoster;
+  poster: Poster;
   instanceId: string;
   log?: (line: string) => void;
 };

@@ -1,23 +1,13 @@
 import type { Logger } from "@slack/bolt";
 import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
-import type { OutgoingMessage, SlackPoster } from "../modules/posting/poster.js";
+import {
+  type MessageUpdate,
+  type OutgoingMessage,
+  PostError,
+  type Poster,
+} from "../modules/posting/poster.js";
 import { log as processLog } from "../observability/logger.js";
 import { metrics } from "../observability/metrics.js";
-
-export type { OutgoingMessage, SlackPoster };
-
-export class SlackPostError extends Error {
-  constructor(
-    message: string,
-    /** Slack's error ("channel_not_found"), or http_500, request_error, rate_limited. */
-    readonly code: string,
-    /** False when trying again cannot help until someone changes something (invite the bot, fix the token). */
-    readonly retryable: boolean,
-  ) {
-    super(message);
-    this.name = "SlackPostError";
-  }
-}
 
 /**
  * Retries of an HTTP error or a failed request, inside one post: about 1, 2 and 4 seconds apart
@@ -164,52 +154,66 @@ export type WebPosterOptions = {
   log?: (line: string) => void;
 };
 
+/**
+ * The posting port over the Web API. Posts keep to the channel's pace (chat.postMessage's limit is
+ * about one message per second per channel; chat.update has no such limit, so an update goes at
+ * once); both wait out Slack's Retry-After (a few times, briefly) and fail with a PostError carrying
+ * Slack's code.
+ */
 export function createWebPoster({
   client,
   pacer = new ChannelPacer(),
   maxRateLimitWaits = 4,
   maxRetryAfterSeconds = 30,
   log = (line) => processLog().warn(line),
-}: WebPosterOptions): SlackPoster {
-  return {
-    async post({ channel, text, blocks, threadTs }) {
-      for (let waits = 0; ; waits += 1) {
-        await pacer.wait(channel);
-        try {
-          const result = await client.chat.postMessage({
-            channel,
-            text,
-            ...(blocks ? { blocks } : {}),
-            ...(threadTs ? { thread_ts: threadTs } : {}),
-            unfurl_links: false,
-            unfurl_media: false,
-          });
-          if (!result.ts)
-            throw new SlackPostError("Slack accepted the message but gave no ts", "no_ts", true);
-          return { ts: result.ts, ...(result.channel ? { channel: result.channel } : {}) };
-        } catch (error) {
-          const retryAfter = rateLimitDelay(error);
-          if (retryAfter !== undefined) {
-            if (waits < maxRateLimitWaits && retryAfter <= maxRetryAfterSeconds) {
-              pacer.holdOff(channel, retryAfter * 1000);
-              metrics.apiRetry("posting");
-              continue;
-            }
-            throw new SlackPostError(
-              `Slack kept rate-limiting posts to ${channel} (Retry-After ${retryAfter} s)`,
-              "rate_limited",
-              true,
-            );
+}: WebPosterOptions): Poster {
+  async function paced<R>(channel: string, verb: "post" | "update", call: () => Promise<R>): Promise<R> {
+    for (let waits = 0; ; waits += 1) {
+      if (verb === "post" || waits > 0) await pacer.wait(channel);
+      try {
+        return await call();
+      } catch (error) {
+        const retryAfter = rateLimitDelay(error);
+        if (retryAfter !== undefined) {
+          if (waits < maxRateLimitWaits && retryAfter <= maxRetryAfterSeconds) {
+            pacer.holdOff(channel, retryAfter * 1000);
+            metrics.apiRetry("posting");
+            continue;
           }
-          const failure = toPostError(error);
-          if (!failure.retryable) {
-            const hint = hints[failure.code];
-            log(`Slack refused a post to channel ${channel}: ${failure.code}${hint ? ` (${hint})` : ""}`);
-          }
-          throw failure;
+          throw new PostError(
+            `Slack kept rate-limiting ${verb}s to ${channel} (Retry-After ${retryAfter} s)`,
+            "rate_limited",
+            true,
+          );
         }
+        const failure = toPostError(error);
+        if (!failure.retryable) {
+          const hint = hints[failure.code];
+          log(`Slack refused a ${verb} to channel ${channel}: ${failure.code}${hint ? ` (${hint})` : ""}`);
+        }
+        throw failure;
       }
-    },
+    }
+  }
+
+  return {
+    post: ({ channel, text, blocks, threadTs }: OutgoingMessage) =>
+      paced(channel, "post", async () => {
+        const result = await client.chat.postMessage({
+          channel,
+          text,
+          ...(blocks ? { blocks } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!result.ts) throw new PostError("Slack accepted the message but gave no ts", "no_ts", true);
+        return { ts: result.ts, ...(result.channel ? { channel: result.channel } : {}) };
+      }),
+    update: ({ channel, ts, text, blocks }: MessageUpdate) =>
+      paced(channel, "update", async () => {
+        await client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) });
+      }),
   };
 }
 
@@ -219,25 +223,25 @@ function rateLimitDelay(error: unknown): number | undefined {
   return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
 }
 
-function toPostError(error: unknown): SlackPostError {
-  if (error instanceof SlackPostError) return error;
+function toPostError(error: unknown): PostError {
+  if (error instanceof PostError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  if (!isCoded(error)) return new SlackPostError(message, "unknown", true);
+  if (!isCoded(error)) return new PostError(message, "unknown", true);
   switch (error.code) {
     case ErrorCode.PlatformError: {
       const slackError = String((error as { data?: { error?: unknown } }).data?.error ?? "unknown_error");
-      return new SlackPostError(message, slackError, TRANSIENT_SLACK_ERRORS.has(slackError));
+      return new PostError(message, slackError, TRANSIENT_SLACK_ERRORS.has(slackError));
     }
     case ErrorCode.HTTPError:
-      return new SlackPostError(
+      return new PostError(
         message,
         `http_${(error as { statusCode?: unknown }).statusCode ?? "error"}`,
         true,
       );
     case ErrorCode.RequestError:
-      return new SlackPostError(message, "request_error", true);
+      return new PostError(message, "request_error", true);
     default:
-      return new SlackPostError(message, String(error.code), true);
+      return new PostError(message, String(error.code), true);
   }
 }
 

@@ -10,9 +10,9 @@ import {
   type PostOnceRequest,
   postOnce,
 } from "../../src/modules/posting/post-once.js";
+import type { OutgoingMessage, Poster } from "../../src/modules/posting/poster.js";
 import { claimPost, recordPartPosted } from "../../src/modules/posting/posts.repository.js";
 import { textMessage } from "../../src/slack/blocks/message.js";
-import type { OutgoingMessage, SlackPoster } from "../../src/slack/web-poster.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 let database: TestDatabase;
@@ -36,7 +36,7 @@ class RecordingPoster {
   failOn: ((message: OutgoingMessage) => Error | undefined) | undefined;
   gate: ((message: OutgoingMessage) => Promise<void> | undefined) | undefined;
 
-  as(by: string): SlackPoster {
+  as(by: string): Poster {
     return {
       post: async (message) => {
         await new Promise((resolve) => setTimeout(resolve, 2));
@@ -47,6 +47,9 @@ class RecordingPoster {
         const ts = `1800000000.${String(this.counter).padStart(6, "0")}`;
         this.sent.push({ ...message, ts, by });
         return { ts };
+      },
+      update: async () => {
+        throw new Error("a scheduled post is never updated");
       },
     };
   }

@@ -1,19 +1,12 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import {
-  approvalMessages,
-  auditEvents,
-  memberships,
-  referralResponses,
-  referrals,
-} from "../../src/db/schema.js";
+import { auditEvents, memberships, referralResponses, referrals } from "../../src/db/schema.js";
 import { say } from "../../src/messages/sv.js";
 import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 import { listApprovers } from "../../src/modules/responses/list-approvers.js";
 import { prepareResponse } from "../../src/modules/responses/prepare-response.js";
 import { SUMMARY_WITHHELD_NOTICE } from "../../src/modules/responses/present-response.js";
-import { recordApprovalMessages } from "../../src/modules/responses/record-approval-messages.js";
 import { type ResponseRequest, recordResponse } from "../../src/modules/responses/record-response.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -327,46 +320,11 @@ describe("recordResponse", () => {
   });
 });
 
-describe("listApprovers and recordApprovalMessages", () => {
+describe("listApprovers", () => {
   it("lists the body's godkännare only", async () => {
     expect((await listApprovers({ db: database.db, bodyId: socialnamnden })).sort()).toEqual(
       [APPROVER, OUTSIDER.userId].sort(),
     );
     expect(await listApprovers({ db: database.db, bodyId: bromma })).toEqual([]);
-  });
-
-  it("stores each posted copy once, with an audit event", async () => {
-    const { caseId, social } = await referredCase();
-    const result = await record({ caseId, referralId: social });
-    if (!result.ok) throw new Error("expected ok");
-    const messages = [
-      { channelId: "D0GODK001", messageTs: "1700000000.000001", recipientSlackUserId: APPROVER },
-      { channelId: "D0OUTSIDE", messageTs: "1700000000.000002", recipientSlackUserId: OUTSIDER.userId },
-      { channelId: "C0SOCIAL", messageTs: "1700000000.000003", recipientSlackUserId: null },
-    ];
-    const ctx = createContext({ db: database.db, clock, actor: OFFICER });
-    const args = { responseId: result.responseId, messages };
-    expect(await recordApprovalMessages(ctx, args)).toEqual({ stored: 3 });
-    expect(await recordApprovalMessages(ctx, args)).toEqual({ stored: 0 });
-    const rows = await database.db
-      .select()
-      .from(approvalMessages)
-      .where(eq(approvalMessages.responseId, result.responseId));
-    // Whose each direct message is, so a decision can update each copy for its reader.
-    expect(rows.map((row) => [row.channelId, row.recipientSlackUserId]).sort()).toEqual([
-      ["C0SOCIAL", null],
-      ["D0GODK001", APPROVER],
-      ["D0OUTSIDE", OUTSIDER.userId],
-    ]);
-    const audit = await database.db
-      .select()
-      .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.action, "referral_response.approval_requested"),
-          eq(auditEvents.entityId, String(result.responseId)),
-        ),
-      );
-    expect(audit).toHaveLength(1);
   });
 });

@@ -5,8 +5,9 @@ import { fixedClock } from "../../src/clock.js";
 import { approvalMessages, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
 import { runDueDigests } from "../../src/jobs/digest-job.js";
 import { runDueReminders } from "../../src/jobs/reminder-job.js";
+import type { Poster } from "../../src/modules/posting/poster.js";
 import { createContext, systemActor } from "../../src/modules/shared/context.js";
-import { createPostingClient, createWebPoster, type SlackPoster } from "../../src/slack/web-poster.js";
+import { createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -34,7 +35,7 @@ const jobContext = (job: string) => createContext({ db: database.db, clock, acto
 let database: TestDatabase;
 let seed: Seeder;
 let bot: BotUnderTest;
-let poster: SlackPoster;
+let poster: Poster;
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -87,8 +87,8 @@ function said(item: HistoryEvent, audience: Audience = "full") {
   };
 }
 
-// Payloads exactly as the writers store them (send-on-remiss, record-response, approve/reject,
-// record-approval-messages, import-registry, sync-case-deadlines).
+// Payloads exactly as the writers store them (send-on-remiss, deliver-remiss-notices, record-response,
+// approve/reject, request-approval, import-registry, sync-case-deadlines).
 const sent = () =>
   event(
     "referral.sent",
@@ -167,6 +167,19 @@ describe("each kind of event in plain Swedish", () => {
       `Remiss skickad till Bromma stadsdelsnämnd av <@${REGISTRATOR}>, svar senast 29 april 2017 (svarsdatumet infaller på en lördag)`,
     );
     expect(details).toEqual(["Meddelande: «Svara gärna före påsk.»"]);
+  });
+
+  it("the remiss notice in the body's channel, to those who see the case and to the public", () => {
+    const notice = event(
+      "referral.notice_posted",
+      ["referral", 12],
+      { case_id: 7, channel_id: "C0BROMMA", message_ts: "1.2" },
+      slackUser(REGISTRATOR),
+    );
+    expect(said(notice).slack).toBe(
+      `Remissen till Bromma stadsdelsnämnd meddelad i remissinstansens kanal (av <@${REGISTRATOR}>)`,
+    );
+    expect(said(notice, "public").all).toBe("Remissen meddelad i remissinstansens kanal (i Slack)");
   });
 
   it("a remissvar registered in Slack: who, for which body, its date, summary and link", () => {

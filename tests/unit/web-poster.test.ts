@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  ChannelPacer,
-  createPostingClient,
-  createWebPoster,
-  SlackPostError,
-} from "../../src/slack/web-poster.js";
+import { PostError } from "../../src/modules/posting/poster.js";
+import { ChannelPacer, createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import { FakeSlack } from "../support/fake-slack.js";
 
 let slack: FakeSlack;
@@ -88,7 +84,7 @@ describe("posting through the Web API", () => {
     const failure = await poster()
       .post({ channel: "CGONE", text: "hej" })
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(SlackPostError);
+    expect(failure).toBeInstanceOf(PostError);
     expect(failure).toMatchObject({ code: "not_in_channel", retryable: false });
     expect(posts("CGONE")).toHaveLength(1);
     expect(logged).toEqual([expect.stringMatching(/CGONE: not_in_channel \(.*invite/)]);
@@ -105,6 +101,32 @@ describe("posting through the Web API", () => {
       retryable: true,
     });
     expect(posts("CSLOW")).toHaveLength(1);
+  });
+
+  it("updates a message in place, waiting out Retry-After, and fails with Slack's code", async () => {
+    let limited = false;
+    slack.respondWith((call) => {
+      if (call.method !== "chat.update" || call.body.channel !== "CUPD" || limited) return undefined;
+      limited = true;
+      return { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } };
+    });
+    slack.respondWith((call) =>
+      call.method === "chat.update" && call.body.channel === "COLD"
+        ? { body: { ok: false, error: "message_not_found" } }
+        : undefined,
+    );
+    await poster().update({ channel: "CUPD", ts: "1.000001", text: "beslutat" });
+    const updates = slack.calls.filter(
+      (call) => call.method === "chat.update" && call.body.channel === "CUPD",
+    );
+    expect(updates.map((call) => [call.body.ts, call.body.text])).toEqual([
+      ["1.000001", "beslutat"],
+      ["1.000001", "beslutat"],
+    ]);
+    await expect(poster().update({ channel: "COLD", ts: "1.2", text: "beslutat" })).rejects.toMatchObject({
+      code: "message_not_found",
+      retryable: false,
+    });
   });
 
   it("keeps about a second between messages to one channel", async () => {

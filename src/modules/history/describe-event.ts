@@ -118,6 +118,8 @@ const DESCRIBERS: Record<string, (ctx: Ctx, changes: Changes) => DescribedEvent>
   },
   "referral.updated": (ctx, changes) =>
     updated(ctx, changes, REFERRAL_FIELDS, { text: referralSubject(ctx), participle: "ändrad" }),
+  "referral.notice_posted": (ctx) =>
+    line([...referralSubject(ctx), " meddelad i remissinstansens kanal", ...ctx.suffix]),
   "referral.answered": (ctx, changes) => {
     const on = day(changes.answered_on);
     return line([...referralSubject(ctx), " besvarad", on ? ` ${on}` : "", ...ctx.suffix]);

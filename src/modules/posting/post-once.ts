@@ -2,7 +2,7 @@ import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext } from "../shared/context.js";
-import type { SlackMessage, SlackPoster } from "./poster.js";
+import type { Poster, SlackMessage } from "./poster.js";
 import {
   claimPost,
   extendLease,
@@ -57,7 +57,7 @@ export type BuiltPost = {
 export type PostingContext = Pick<RequestContext, "db" | "clock" | "actor">;
 
 export type PostOnceRequest = {
-  poster: SlackPoster;
+  poster: Poster;
   /** Who holds a claim: hostname, pid and a random part, unique per running process. */
   instanceId: string;
   key: string;

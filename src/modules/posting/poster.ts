@@ -1,8 +1,9 @@
 import type { KnownBlock } from "@slack/types";
 
 /**
- * The posting port: what scheduled posts send through, and all they know of Slack. src/slack
- * implements it over the Web API (web-poster.ts) and re-exports these types for its own code.
+ * The posting port: what use cases and scheduled jobs send through, and all they know of Slack.
+ * Block Kit blocks are plain data here; the builders that make them are injected by whoever
+ * composes the use cases (see MessageRenderers), and src/slack implements the port over the Web API.
  */
 
 /** A message: blocks plus the plain `text` that notifications and screen readers use. */
@@ -11,10 +12,33 @@ export type SlackMessage = { text: string; blocks: KnownBlock[] };
 /** One message to post; `threadTs` puts it in the thread under an earlier message. */
 export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlock[]; threadTs?: string };
 
-/**
- * Posts a message and answers its ts, or throws a SlackPostError. The scheduled posts depend only on this.
- * `channel` is the conversation Slack posted in: for a DM (posted to a user id) the D… channel id.
- */
-export interface SlackPoster {
+/** A message already posted, replaced in place (`ts` as Slack answered it when it was posted). */
+export type MessageUpdate = { channel: string; ts: string; text: string; blocks?: KnownBlock[] };
+
+export interface Poster {
+  /**
+   * Posts a message and answers its ts, or throws a PostError. `channel` is the conversation Slack
+   * posted in: for a direct message (posted to a user id) the D… channel id.
+   */
   post(message: OutgoingMessage): Promise<{ ts: string; channel?: string }>;
+  /** Replaces a posted message, or throws a PostError. */
+  update(message: MessageUpdate): Promise<void>;
+}
+
+export class PostError extends Error {
+  constructor(
+    message: string,
+    /** Slack's error ("channel_not_found"), or http_500, request_error, rate_limited. */
+    readonly code: string,
+    /** False when trying again cannot help until someone changes something (invite the bot, fix the token). */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = "PostError";
+  }
+}
+
+/** Slack's code for a failed post or update; "unknown" for anything that is not a PostError. */
+export function postErrorCode(error: unknown): string {
+  return error instanceof PostError ? error.code : "unknown";
 }

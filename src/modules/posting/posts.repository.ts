@@ -153,3 +153,17 @@ export async function markFailed(
     .returning();
   return row ?? null;
 }
+
+/** A copy (a single message, see post-copies.ts) is in Slack: posted, with its ts, in one step. */
+export async function markCopyPosted(
+  db: Executor,
+  holder: Holder,
+  { ts, at }: { ts: string; at: Date },
+): Promise<PostRow | null> {
+  const [row] = await db
+    .update(slackPosts)
+    .set({ state: "posted", partsPosted: 1, messageTs: ts, postedAt: at, lastError: null })
+    .where(heldBy(holder))
+    .returning();
+  return row ?? null;
+}

@@ -54,9 +54,28 @@ const QUEUE_SHARE = 0.5;
  */
 export function withinLimits<T extends AsyncCalls>(
   calls: T,
-  limits: RegistryLimits,
+  limits: RegistryLimits | Admit,
   now: () => number = () => performance.now(),
 ): T {
+  const admit = typeof limits === "function" ? limits : registryAdmission(limits, now);
+  const guarded: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, call] of Object.entries(calls))
+    guarded[name] = (...args) => admit(name, () => call(...args));
+  return guarded as T;
+}
+
+/**
+ * Runs one piece of work that reaches the database under the registry's admission control, named
+ * for the metrics. Calls made while Slack waits go through it (withinLimits), and so do the database
+ * steps of work done after Slack has had its answer (posting a remiss notice, an approval request).
+ */
+export type Admit = <R>(name: string, run: () => Promise<R>) => Promise<R>;
+
+/** One admission control; everything admitted by it shares its limits and its queue. */
+export function registryAdmission(
+  limits: RegistryLimits,
+  now: () => number = () => performance.now(),
+): Admit {
   type Queued = { start(): void; refuse(): void };
   const queue: Queued[] = [];
   let running = 0;
@@ -148,10 +167,7 @@ export function withinLimits<T extends AsyncCalls>(
     });
   };
 
-  const guarded: Record<string, (...args: never[]) => Promise<unknown>> = {};
-  for (const [name, call] of Object.entries(calls))
-    guarded[name] = (...args) => admit(name, () => call(...args));
-  return guarded as T;
+  return admit;
 }
 
 export function isRegistryBusy(error: unknown): error is RegistryBusyError {

@@ -4,7 +4,6 @@ import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
 import { NEWER_HISTORY_ACTION, OLDER_HISTORY_ACTION, OPEN_HISTORY_ACTION } from "../blocks/history-ids.js";
 import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
-import { createWebPoster } from "../web-poster.js";
 import { approveResponseAction } from "./approve-response.js";
 import { openResponseModal } from "./open-response-modal.js";
 import { rejectResponseAction } from "./reject-response.js";
@@ -14,8 +13,7 @@ import { showCaseHistory } from "./show-case-history.js";
 export function registerActions(app: App, deps: SlackDeps): void {
   app.action<BlockButtonAction>(SHARE_CASE_ACTION, shareCaseCard(deps));
   app.action<BlockButtonAction>(OPEN_RESPONSE_MODAL_ACTION, openResponseModal(deps));
-  const poster = deps.poster ?? createWebPoster({ client: app.client });
-  app.action<BlockButtonAction>(APPROVE_RESPONSE_ACTION, approveResponseAction({ ...deps, poster }));
+  app.action<BlockButtonAction>(APPROVE_RESPONSE_ACTION, approveResponseAction(deps));
   app.action<BlockButtonAction>(REJECT_RESPONSE_ACTION, rejectResponseAction(deps));
   app.action<BlockButtonAction>(OPEN_HISTORY_ACTION, showCaseHistory(deps, { replacing: false }));
   const paging = showCaseHistory(deps, { replacing: true });

@@ -6,7 +6,7 @@ import { type SlackMessage, textMessage } from "../blocks/message.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
-import { clickedMessage, showDecision } from "./approve-response.js";
+import { clickedMessage } from "./approve-response.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -41,7 +41,11 @@ export function rejectResponseAction({ servicesFor }: SlackDeps) {
           return void (await reply(textMessage(say(form))));
         case "already_decided":
           await reply(alreadyDecidedNotice(form.decision, services.now()));
-          await showDecision({ client, logger }, form.subject, form.decision, clickedMessage(body));
+          await services.showDecision({
+            subject: form.subject,
+            decision: form.decision,
+            clicked: clickedMessage(body),
+          });
           return;
       }
     }

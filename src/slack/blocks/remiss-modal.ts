@@ -3,6 +3,7 @@ import { z } from "zod";
 import { say } from "../../messages/sv.js";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
 import { formatSwedishDate, joinSwedish } from "../../modules/cases/present-case.js";
+import type { RemissDelivery } from "../../modules/referrals/deliver-remiss-notices.js";
 import { REFERRAL_ERRORS, REMISS_LIMITS } from "../../modules/referrals/errors.js";
 import type { RemissChoice } from "../../modules/referrals/prepare-remiss.js";
 import { caseCardMessage } from "./case-card.js";
@@ -241,12 +242,6 @@ export function remissReceivedMessage(
     blocks: [...blocks, ...cardMessage.blocks.slice(0, room), recordResponseActions(card.caseId)],
   };
 }
-
-export type RemissDelivery = {
-  posted: { bodyName: string; channelId: string }[];
-  failed: { bodyName: string; channelId: string; code: string }[];
-  withoutChannel: string[];
-};
 
 /** The sender's confirmation: where the remiss went, and which channels could not be reached. */
 export function remissSentMessage({

@@ -3,15 +3,13 @@ import { REJECT_REASON_VIEW } from "../blocks/approval-ids.js";
 import { REMISS_VIEW } from "../blocks/remiss-modal.js";
 import { RESPONSE_VIEW } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
-import { createWebPoster } from "../web-poster.js";
 import { rejectReasonSubmitted } from "./reject-reason-submitted.js";
 import { remissSubmitted } from "./remiss-submitted.js";
 import { responseSubmitted } from "./response-submitted.js";
 
-/** Modal submissions. Channel posts go through the paced posting client when one is given. */
+/** Modal submissions. What they send to others goes through the use cases' posting port. */
 export function registerViews(app: App, deps: SlackDeps): void {
-  const poster = deps.poster ?? createWebPoster({ client: app.client });
-  app.view(REMISS_VIEW, remissSubmitted({ ...deps, poster }));
-  app.view(RESPONSE_VIEW, responseSubmitted({ ...deps, poster }));
-  app.view(REJECT_REASON_VIEW, rejectReasonSubmitted({ ...deps, poster }));
+  app.view(REMISS_VIEW, remissSubmitted(deps));
+  app.view(RESPONSE_VIEW, responseSubmitted(deps));
+  app.view(REJECT_REASON_VIEW, rejectReasonSubmitted(deps));
 }

@@ -2,7 +2,6 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { z } from "zod";
 import { say } from "../../messages/sv.js";
 import { RESPONSE_ERRORS } from "../../modules/responses/errors.js";
-import { showDecision, tellSubmitter } from "../actions/approve-response.js";
 import {
   alreadyDecidedError,
   REJECT_REASON_BLOCK,
@@ -12,7 +11,6 @@ import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
-import type { SlackPoster } from "../web-poster.js";
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -26,8 +24,8 @@ const errors = (message: string) =>
  * the form, updates every copy of the request and tells the submitter why. A request someone else
  * decided first keeps the form open with who it was.
  */
-export function rejectReasonSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
-  return async ({ ack, body, view, client, logger }: ViewArgs) => {
+export function rejectReasonSubmitted({ servicesFor }: SlackDeps) {
+  return async ({ ack, body, view, logger }: ViewArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const metadata = approvalButtonValue.safeParse(safeJson(view.private_metadata));
     const typed = typedText.safeParse(view.state?.values?.[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT] ?? {});
@@ -54,12 +52,11 @@ export function rejectReasonSubmitted({ servicesFor, poster }: SlackDeps & { pos
           return ack(errors(say(result)));
         case "already_decided":
           await ack(errors(alreadyDecidedError(result.decision, services.now())));
-          await showDecision({ client, logger }, result.subject, result.decision);
+          await services.showDecision({ subject: result.subject, decision: result.decision });
           return;
       }
     }
     await ack();
-    await showDecision({ client, logger }, result.subject, result.decision);
-    await tellSubmitter({ poster, logger }, result.subject, result.decision);
+    await services.announceDecision({ subject: result.subject, decision: result.decision });
   };
 }

@@ -7,16 +7,13 @@ import {
   confirmDueDateModal,
   REMISS_ACTIONS,
   REMISS_BLOCKS,
-  type RemissDelivery,
   type RemissMetadata,
   remissMetadata,
-  remissReceivedMessage,
   remissSentMessage,
 } from "../blocks/remiss-modal.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson, tellPrivately } from "../payload.js";
-import { SlackPostError, type SlackPoster } from "../web-poster.js";
 
 const FIELD_BLOCKS: Record<RemissField, string> = {
   bodies: REMISS_BLOCKS.bodies,
@@ -80,9 +77,9 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 /**
  * The remiss form submitted: validation answers in the modal (`response_action: errors`, or the form
  * again with a warning when the due date is not a working day); a sent remiss closes it, then the
- * case card goes to each body's channel and the sender is told where it went.
+ * notices go to each body's channel (deliverRemissNotices) and the sender is told where they went.
  */
-export function remissSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
+export function remissSubmitted({ servicesFor }: SlackDeps) {
   return async ({ ack, body, view, client, logger }: ViewArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const submission = readRemissView(view);
@@ -120,31 +117,7 @@ export function remissSubmitted({ servicesFor, poster }: SlackDeps & { poster: S
     }
     await ack({ response_action: "clear" });
 
-    const delivery: RemissDelivery = { posted: [], failed: [], withoutChannel: [] };
-    const card = result.channelCard;
-    if (card) {
-      for (const { body: answering } of result.referrals) {
-        if (!answering.slackChannelId) {
-          delivery.withoutChannel.push(answering.name);
-          continue;
-        }
-        const message = remissReceivedMessage(card, {
-          bodyName: answering.name,
-          dueOn: result.dueOn,
-          dueDateWarning: result.dueDateWarning,
-          sentBy: user,
-          message: remiss.message?.trim() || null,
-        });
-        try {
-          await poster.post({ channel: answering.slackChannelId, ...message });
-          delivery.posted.push({ bodyName: answering.name, channelId: answering.slackChannelId });
-        } catch (error) {
-          const code = error instanceof SlackPostError ? error.code : "unknown";
-          logger.warn(`remiss notice to ${answering.slackChannelId} (${answering.name}) failed: ${code}`);
-          delivery.failed.push({ bodyName: answering.name, channelId: answering.slackChannelId, code });
-        }
-      }
-    }
+    const delivery = await services.deliverRemissNotices({ remiss: result, message: remiss.message });
     const confirmation = remissSentMessage({
       caseLabel: result.caseLabel,
       bodyNames: result.referrals.map((referral) => referral.body.name),

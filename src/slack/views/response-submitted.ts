@@ -3,8 +3,7 @@ import { z } from "zod";
 import { say } from "../../messages/sv.js";
 import type { ResponseField, ResponseFieldError } from "../../modules/responses/errors.js";
 import type { RecordResponseResult, ResponseRequest } from "../../modules/responses/record-response.js";
-import { approvalRequestMessage, responseAwaitsApprovalMessage } from "../blocks/approval-request.js";
-import type { SlackMessage } from "../blocks/message.js";
+import { responseAwaitsApprovalMessage } from "../blocks/approval-request.js";
 import { registryProblemText } from "../blocks/replies.js";
 import {
   DECLINED_VALUE,
@@ -15,7 +14,6 @@ import {
 } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson, tellPrivately } from "../payload.js";
-import { SlackPostError, type SlackPoster } from "../web-poster.js";
 
 const FIELD_BLOCKS: Record<ResponseField, string> = {
   referral: RESPONSE_BLOCKS.referral,
@@ -87,15 +85,13 @@ export function responseFieldErrors(errors: readonly ResponseFieldError[]): Reco
 }
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type Recorded = Extract<RecordResponseResult, { ok: true }>;
 
 /**
  * The remissvar form submitted: invalid input is answered in the modal (`response_action: errors`)
- * and nothing is stored; a stored pending response closes it, then the approval request goes as a
- * DM to each godkännare of the body (or, with none, to the body's channel), where it was posted is
- * stored, and the submitter is told who was asked.
+ * and nothing is stored; a stored pending response closes it, then the approval request goes to the
+ * body's godkännare (requestApproval) and the submitter is told who was asked.
  */
-export function responseSubmitted({ servicesFor, poster }: SlackDeps & { poster: SlackPoster }) {
+export function responseSubmitted({ servicesFor }: SlackDeps) {
   return async ({ ack, body, view, client, logger }: ViewArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     const submission = readResponseView(view);
@@ -124,24 +120,14 @@ export function responseSubmitted({ servicesFor, poster }: SlackDeps & { poster:
     }
     await ack({ response_action: "clear" });
 
-    const delivery = await requestApproval({ poster, logger }, result);
-    if (delivery.posted.length > 0) {
-      try {
-        await services.recordApprovalMessages({
-          responseId: result.responseId,
-          messages: delivery.posted,
-        });
-      } catch (error) {
-        logger.error(`storing the approval messages of response ${result.responseId} failed`, error);
-      }
-    }
+    const delivery = await services.requestApproval({ recorded: result });
     const confirmation = responseAwaitsApprovalMessage({
       caseLabel: result.caseLabel,
       bodyName: result.referral.body.name,
       approvers: delivery.approvers,
       channelId: delivery.channel,
       failed: delivery.failed,
-      noApprover: result.approvers.length === 0 && !result.referral.body.slackChannelId,
+      noApprover: delivery.noApprover,
     });
     await tellPrivately(
       { client, logger },
@@ -150,54 +136,4 @@ export function responseSubmitted({ servicesFor, poster }: SlackDeps & { poster:
       "response confirmation",
     );
   };
-}
-
-type Delivery = {
-  posted: { channelId: string; messageTs: string; recipientSlackUserId: string | null }[];
-  /** The godkännare the request reached. */
-  approvers: string[];
-  /** The body's channel, when the request was posted there. */
-  channel: string | null;
-  failed: { target: string; code: string }[];
-};
-
-/**
- * A DM to each godkännare, each as that godkännare may read it; with none (or none reachable), the
- * body's channel, as a channel may read it.
- */
-async function requestApproval(
-  { poster, logger }: { poster: SlackPoster; logger: ViewArgs["logger"] },
-  result: Recorded,
-): Promise<Delivery> {
-  const delivery: Delivery = { posted: [], approvers: [], channel: null, failed: [] };
-  const post = async (
-    channel: string,
-    message: SlackMessage,
-    recipientSlackUserId: string | null,
-  ): Promise<boolean> => {
-    try {
-      const posted = await poster.post({ channel, ...message });
-      delivery.posted.push({
-        channelId: posted.channel ?? channel,
-        messageTs: posted.ts,
-        recipientSlackUserId,
-      });
-      return true;
-    } catch (error) {
-      const code = error instanceof SlackPostError ? error.code : "unknown";
-      logger.warn(`approval request of response ${result.responseId} to ${channel} failed: ${code}`);
-      delivery.failed.push({ target: channel, code });
-      return false;
-    }
-  };
-
-  for (const { slackUserId, view } of result.requests) {
-    if (await post(slackUserId, approvalRequestMessage(view), slackUserId))
-      delivery.approvers.push(slackUserId);
-  }
-  const channel = result.referral.body.slackChannelId;
-  if (delivery.approvers.length === 0 && channel) {
-    if (await post(channel, approvalRequestMessage(result.channelRequest), null)) delivery.channel = channel;
-  }
-  return delivery;
 }

@@ -6,7 +6,7 @@ import { fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import { auditEvents, slackPosts } from "../../src/db/schema.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { DeadlineSeeder } from "../support/seed-deadlines.js";
+import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 let database: TestDatabase;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   slack = new FakeSlack();
   await slack.start();
-  const seed = new DeadlineSeeder(database.db);
+  const seed = new Seeder(database.db);
   const skrivelse = await seed.case({
     dnr: "108-1642/2017",
     kind: "skrivelse",

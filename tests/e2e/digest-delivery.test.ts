@@ -12,7 +12,7 @@ import { SLACK_LIMITS } from "../../src/slack/blocks/mrkdwn.js";
 import { ChannelPacer, createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import { FakeSlack, type RecordedCall } from "../support/fake-slack.js";
 import { freePort } from "../support/running-bot.js";
-import { DeadlineSeeder } from "../support/seed-deadlines.js";
+import { Seeder } from "../support/seed-rows.js";
 import { TEST_SIGNING_SECRET } from "../support/signed-request.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -24,12 +24,12 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 const PERIOD = "2026-11-23";
 
 let database: TestDatabase;
-let seed: DeadlineSeeder;
+let seed: Seeder;
 let smallBodyId: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  seed = new DeadlineSeeder(database.db);
+  seed = new Seeder(database.db);
   smallBodyId = await seed.body("Kulturnämnden");
   for (const [index, title] of [
     "Bibliotekens öppettider",

@@ -1,11 +1,14 @@
 import { createServer } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type Clock, fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import type { Logger } from "../../src/observability/logger.js";
 import { FakeSlack } from "./fake-slack.js";
+import { Seeder } from "./seed-rows.js";
 import { TEST_SIGNING_SECRET } from "./signed-request.js";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export type BotUnderTest = {
   slack: FakeSlack;
@@ -17,7 +20,7 @@ export type BotUnderTest = {
 /** Starts the real bot in HTTP mode, configured the way an operator would, against a fake Slack. */
 export async function startBotUnderTest(
   database: DatabaseHandle,
-  options: { clock?: Clock; env?: Record<string, string>; logger?: Logger } = {},
+  options: BotOptions = {},
 ): Promise<BotUnderTest> {
   const slack = new FakeSlack();
   await slack.start();
@@ -49,6 +52,60 @@ export async function startBotUnderTest(
       await slack.stop();
     },
   };
+}
+
+type BotOptions = { clock?: Clock; env?: Record<string, string>; logger?: Logger };
+
+export type BotForFile = {
+  /** The bot of this file, against its own FakeSlack; usable from the first test on. */
+  bot: BotUnderTest;
+  /** This file's fresh database. */
+  database: TestDatabase;
+  /** Typed rows for this file's database, as the tests add them. */
+  seed: Seeder;
+};
+
+/**
+ * A fresh database, seeded by `given`, and the bot started on it before the file's tests (in
+ * beforeAll, so a later beforeAll of the file sees both); stopped and dropped after them.
+ */
+export function botForThisFile(
+  options: BotOptions & { given?: (seed: Seeder, database: TestDatabase) => Promise<unknown> } = {},
+): BotForFile {
+  let started: { bot: BotUnderTest; database: TestDatabase; seed: Seeder } | undefined;
+  let database: TestDatabase | undefined;
+  let bot: BotUnderTest | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const seed = new Seeder(database.db);
+    await options.given?.(seed, database);
+    bot = await startBotUnderTest(database, options);
+    started = { bot, database, seed };
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await database?.destroy();
+  });
+  const current = () => {
+    if (!started) throw new Error("the bot is started in beforeAll: use it inside hooks and tests");
+    return started;
+  };
+  return {
+    bot: lateBound(() => current().bot),
+    database: lateBound(() => current().database),
+    seed: lateBound(() => current().seed),
+  };
+}
+
+/** An object whose properties are read from `get()` when used, so it can be named before it exists. */
+function lateBound<T extends object>(get: () => T): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const target = get();
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function freePort(): Promise<number> {

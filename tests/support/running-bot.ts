@@ -72,28 +72,27 @@ export type BotForFile = {
 export function botForThisFile(
   options: BotOptions & { given?: (seed: Seeder, database: TestDatabase) => Promise<unknown> } = {},
 ): BotForFile {
-  let started: { bot: BotUnderTest; database: TestDatabase; seed: Seeder } | undefined;
   let database: TestDatabase | undefined;
+  let seed: Seeder | undefined;
   let bot: BotUnderTest | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
-    const seed = new Seeder(database.db);
+    seed = new Seeder(database.db);
     await options.given?.(seed, database);
     bot = await startBotUnderTest(database, options);
-    started = { bot, database, seed };
   });
   afterAll(async () => {
     await bot?.stop();
     await database?.destroy();
   });
-  const current = () => {
-    if (!started) throw new Error("the bot is started in beforeAll: use it inside hooks and tests");
-    return started;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is set up in beforeAll: use it inside hooks and tests`);
+    return value;
   };
   return {
-    bot: lateBound(() => current().bot),
-    database: lateBound(() => current().database),
-    seed: lateBound(() => current().seed),
+    bot: lateBound(() => ready(bot, "the bot")),
+    database: lateBound(() => ready(database, "the database")),
+    seed: lateBound(() => ready(seed, "the seeder")),
   };
 }
 

@@ -100,6 +100,20 @@ export function buttonIn(blocks: unknown, actionId: ButtonAction): Button {
   throw new Error(`no ${actionId} button in the blocks`);
 }
 
+/** A button element as the bot built it, to click; throws when no listener answers its id. */
+export function asButton(element: ViewElement | undefined): Button {
+  if (!element) throw new Error("no such button");
+  const actionId = BUTTON_ACTIONS.find((known) => known === element.action_id);
+  if (!actionId) throw new Error(`no listener answers the button ${element.action_id}`);
+  if (element.value === undefined) throw new Error(`the ${actionId} button has no value`);
+  return {
+    actionId,
+    value: element.value,
+    ...(element.text ? { text: element.text.text } : {}),
+    ...(element.style ? { style: element.style } : {}),
+  };
+}
+
 /** The buttons of a message's actions blocks, as Slack shows them. */
 export function buttonsOf(blocks: unknown): ViewElement[] {
   return ((blocks ?? []) as ViewBlock[]).flatMap((block) =>

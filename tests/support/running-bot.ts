@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { type RunningBot, startBot } from "../../src/bot.js";
 import { type Clock, fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
@@ -47,10 +47,11 @@ export async function startBotUnderTest(
     slack,
     baseUrl,
     eventsUrl: `${baseUrl}/slack/events`,
-    stop: async () => {
+    // Once: a test may stop its bot to flush the answers in flight, and the teardown stops it again.
+    stop: once(async () => {
       await bot.stop();
       await slack.stop();
-    },
+    }),
   };
 }
 
@@ -70,30 +71,47 @@ export type BotForFile = {
  * beforeAll, so a later beforeAll of the file sees both); stopped and dropped after them.
  */
 export function botForThisFile(
-  options: BotOptions & { given?: (seed: Seeder, database: TestDatabase) => Promise<unknown> } = {},
+  options: BotOptions & {
+    given?: (seed: Seeder, database: TestDatabase) => Promise<unknown>;
+    /**
+     * A bot (and FakeSlack) of its own for each test, on the file's database: a test may then
+     * `bot.stop()` to wait for every answer in flight before asserting on what Slack received.
+     */
+    botPerTest?: boolean;
+  } = {},
 ): BotForFile {
   let database: TestDatabase | undefined;
   let seed: Seeder | undefined;
   let bot: BotUnderTest | undefined;
+  const start = async () => {
+    bot = await startBotUnderTest(ready(database, "the database"), options);
+  };
   beforeAll(async () => {
     database = await createTestDatabase();
     seed = new Seeder(database.db);
     await options.given?.(seed, database);
-    bot = await startBotUnderTest(database, options);
+    if (!options.botPerTest) await start();
   });
+  if (options.botPerTest) {
+    beforeEach(start);
+    afterEach(async () => {
+      await bot?.stop();
+    });
+  }
   afterAll(async () => {
     await bot?.stop();
     await database?.destroy();
   });
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} is set up in beforeAll: use it inside hooks and tests`);
-    return value;
-  };
   return {
     bot: lateBound(() => ready(bot, "the bot")),
     database: lateBound(() => ready(database, "the database")),
     seed: lateBound(() => ready(seed, "the seeder")),
   };
+}
+
+function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is set up in beforeAll: use it inside hooks and tests`);
+  return value;
 }
 
 /** An object whose properties are read from `get()` when used, so it can be named before it exists. */
@@ -105,6 +123,14 @@ function lateBound<T extends object>(get: () => T): T {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+function once(run: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= run();
+    return done;
+  };
 }
 
 export async function freePort(): Promise<number> {

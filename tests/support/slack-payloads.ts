@@ -139,6 +139,7 @@ export function blockActions(
     ephemeral = false,
     message,
     triggerId = `333.${next()}.trigger`,
+    responseId = `click-${next()}`,
   }: {
     user: string;
     button: Button;
@@ -148,9 +149,10 @@ export function blockActions(
     /** The message clicked in, as Slack sends it along (a DM's or a channel's). */
     message?: { text?: unknown; blocks?: unknown };
     triggerId?: string;
+    /** Names the click's response_url: Slack gives each message's buttons the same one. */
+    responseId?: string;
   },
 ): Click {
-  const responseId = `click-${next()}`;
   return {
     payload: {
       type: "block_actions",

@@ -1,37 +1,28 @@
 import { createHmac } from "node:crypto";
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { slackReceipts } from "../../src/db/schema.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { botForThisFile } from "../support/running-bot.js";
 import { formBody, interactionBody, sendSigned, TEST_SIGNING_SECRET } from "../support/signed-request.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
-let databaseOpen = false;
 let startupCalls = 0;
 
+const { bot, database } = botForThisFile({
+  given: (seed) =>
+    seed.case({
+      dnr: "108-1642/2017",
+      kind: "skrivelse",
+      title: "Bristerna inom socialtjänsten",
+      publicTitle: "Bristerna inom socialtjänsten",
+      status: "closed",
+      outcome: "Skrivelsen anses besvarad",
+    }),
+});
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  databaseOpen = true;
-  await new Seeder(database.db).case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-  });
-  bot = await startBotUnderTest(database);
   // Bolt checks its token once at start-up; that call is the bot's own, not a request's doing.
   await bot.slack.waitForCalls("auth.test", 1);
   startupCalls = bot.slack.calls.length;
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  if (databaseOpen) await database?.destroy();
 });
 
 const FIVE_MINUTES = 5 * 60;
@@ -202,7 +193,6 @@ describe("url_verification and health", () => {
 
   // Last in the file: it closes the database under the running bot.
   it("GET /readyz answers 503 once the database is gone, while /healthz still answers", async () => {
-    databaseOpen = false;
     await database.destroy();
     const ready = await fetch(`${bot.baseUrl}/readyz`);
     expect(ready.status).toBe(503);

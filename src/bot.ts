@@ -10,7 +10,7 @@ import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.
 import { boltLogger, createLogger, type Logger, secretsOf } from "./observability/logger.js";
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
-import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
+import { type ChannelPacer, createPostingClient, createWebPoster } from "./slack/web-poster.js";
 
 export type RunningBot = { stop(): Promise<void> };
 
@@ -25,12 +25,15 @@ export async function startBot({
   clock,
   database,
   logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) }),
+  pacer,
 }: {
   config: Config;
   clock: Clock;
   database: DatabaseHandle;
   /** The process's logger (npm start sets one up before opening the database). */
   logger?: Logger;
+  /** Paces posts to each channel (one a second, Retry-After); real time unless a test drives it. */
+  pacer?: ChannelPacer;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
   const services = createServices({
@@ -57,6 +60,7 @@ export async function startBot({
         logger: boltLogger(logger, "posting"),
       }),
       log: (line) => logger.warn(line),
+      ...(pacer ? { pacer } : {}),
     }),
   };
   // Listeners post to channels (a remiss to each body) through the same paced client as the jobs.

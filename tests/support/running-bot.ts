@@ -5,6 +5,7 @@ import { type Clock, fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import type { Logger } from "../../src/observability/logger.js";
+import { ChannelPacer } from "../../src/slack/web-poster.js";
 import { FakeSlack } from "./fake-slack.js";
 import { Seeder } from "./seed-rows.js";
 import { TEST_SIGNING_SECRET } from "./signed-request.js";
@@ -22,8 +23,9 @@ export async function startBotUnderTest(
   database: DatabaseHandle,
   options: BotOptions = {},
 ): Promise<BotUnderTest> {
-  const slack = new FakeSlack();
-  await slack.start();
+  const ownSlack = !options.slack;
+  const slack = options.slack ?? new FakeSlack();
+  if (ownSlack) await slack.start();
   const port = await freePort();
   const config = parseConfig(
     {
@@ -41,6 +43,7 @@ export async function startBotUnderTest(
     clock: options.clock ?? fixedClock("2017-04-03T10:00:00+02:00"),
     database,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.pacer ? { pacer: options.pacer } : {}),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
@@ -50,12 +53,20 @@ export async function startBotUnderTest(
     // Once: a test may stop its bot to flush the answers in flight, and the teardown stops it again.
     stop: once(async () => {
       await bot.stop();
-      await slack.stop();
+      if (ownSlack) await slack.stop();
     }),
   };
 }
 
-type BotOptions = { clock?: Clock; env?: Record<string, string>; logger?: Logger };
+type BotOptions = {
+  clock?: Clock;
+  env?: Record<string, string>;
+  logger?: Logger;
+  /** A FakeSlack the test started (and stops), e.g. one Slack for two replicas. */
+  slack?: FakeSlack;
+  /** Paces posts to a channel; `virtualPacing()` lets a test skip Slack's second between posts. */
+  pacer?: ChannelPacer;
+};
 
 export type BotForFile = {
   /** The bot of this file, against its own FakeSlack; usable from the first test on. */
@@ -123,6 +134,23 @@ function lateBound<T extends object>(get: () => T): T {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * Slack's pacing (a second between posts to a channel, Retry-After after a 429) on a virtual clock:
+ * a wait moves the clock on at once and is recorded, so a test sees the waits without sitting them out.
+ */
+export function virtualPacing() {
+  let now = 0;
+  const waits: number[] = [];
+  const pacer = new ChannelPacer({
+    now: () => now,
+    sleep: async (ms) => {
+      waits.push(ms);
+      now += ms;
+    },
+  });
+  return { pacer, waits, now: () => now };
 }
 
 function once(run: () => Promise<void>): () => Promise<void> {

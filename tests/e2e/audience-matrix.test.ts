@@ -47,19 +47,7 @@ beforeAll(() => {
     client: createPostingClient({ botToken: "xoxb-test", apiUrl: bot.slack.apiUrl, logLevel: "error" }),
     log: () => {},
   });
-  // As Slack does: a message posted to a user id lands in the DM channel, whose id is answered.
-  let dms = 0;
-  bot.slack.respondWith((call) => {
-    if (call.method !== "chat.postMessage" || !String(call.body.channel).startsWith("U")) return undefined;
-    dms += 1;
-    return {
-      body: {
-        ok: true,
-        channel: dm(String(call.body.channel)),
-        ts: `1800000000.${String(dms).padStart(6, "0")}`,
-      },
-    };
-  });
+  bot.slack.deliverDirectMessages();
   // The quiet bodies' godkännare cannot be messaged, so their requests go to the body's channel.
   bot.slack.respondWith((call) =>
     call.method === "chat.postMessage" && String(call.body.channel).startsWith("U0QG")

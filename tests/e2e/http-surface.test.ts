@@ -3,20 +3,13 @@ import { count } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { slackReceipts } from "../../src/db/schema.js";
 import { botForThisFile } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { formBody, interactionBody, sendSigned, TEST_SIGNING_SECRET } from "../support/signed-request.js";
 
 let startupCalls = 0;
 
 const { bot, database } = botForThisFile({
-  given: (seed) =>
-    seed.case({
-      dnr: "108-1642/2017",
-      kind: "skrivelse",
-      title: "Bristerna inom socialtjänsten",
-      publicTitle: "Bristerna inom socialtjänsten",
-      status: "closed",
-      outcome: "Skrivelsen anses besvarad",
-    }),
+  given: seedClosedLetter,
 });
 
 beforeAll(async () => {

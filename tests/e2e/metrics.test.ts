@@ -1,21 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { botForThisFile } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { TEST_SIGNING_SECRET } from "../support/signed-request.js";
 import { sendArende } from "../support/slash-command.js";
 
 const logLines: string[] = [];
 
 const { bot } = botForThisFile({
-  given: (seed) =>
-    seed.case({
-      dnr: "108-1642/2017",
-      kind: "skrivelse",
-      title: "Bristerna inom socialtjänsten",
-      publicTitle: "Bristerna inom socialtjänsten",
-      status: "closed",
-      outcome: "Skrivelsen anses besvarad",
-    }),
+  given: seedClosedLetter,
   logger: createLogger({
     level: "debug",
     secrets: ["xoxb-test-token", TEST_SIGNING_SECRET],

@@ -6,6 +6,7 @@ import { fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { botForThisFile, freePort } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { formBody, interactionBody, sendSigned, TEST_SIGNING_SECRET } from "../support/signed-request.js";
 import { sendArende } from "../support/slash-command.js";
 
@@ -18,14 +19,7 @@ const MAX_BODY_KB = 64;
 
 const { bot, database } = botForThisFile({
   env: { ARENDE_MAX_BODY_KB: String(MAX_BODY_KB) },
-  given: (seed) =>
-    seed.case({
-      dnr: "108-1642/2017",
-      kind: "skrivelse",
-      title: "Bristerna inom socialtjänsten",
-      publicTitle: "Bristerna inom socialtjänsten",
-      status: "closed",
-    }),
+  given: seedClosedLetter,
 });
 
 async function stillAnswers(): Promise<void> {

@@ -72,21 +72,7 @@ const { bot, database } = botForThisFile({
   },
 });
 
-beforeAll(() => {
-  // As Slack does: a message posted to a user id lands in the DM channel, whose id is answered.
-  let dms = 0;
-  bot.slack.respondWith((call) => {
-    if (call.method !== "chat.postMessage" || !String(call.body.channel).startsWith("U")) return undefined;
-    dms += 1;
-    return {
-      body: {
-        ok: true,
-        channel: `D${String(call.body.channel).slice(1)}`,
-        ts: `1800000000.${String(dms).padStart(6, "0")}`,
-      },
-    };
-  });
-});
+beforeAll(() => bot.slack.deliverDirectMessages());
 
 type View = CapturedView;
 type Message = { response_type?: string; text: string; blocks: unknown[] };

@@ -18,6 +18,18 @@ export async function seedDemoCases(db: Database, clock: Clock = fixedClock("201
   });
 }
 
+/** The demo's skrivelse, closed and answered: a case any test can ask about. */
+export function seedClosedLetter(seed: Seeder) {
+  return seed.case({
+    dnr: "108-1642/2017",
+    kind: "skrivelse",
+    title: "Bristerna inom socialtjänsten",
+    publicTitle: "Bristerna inom socialtjänsten",
+    status: "closed",
+    outcome: "Skrivelsen anses besvarad",
+  });
+}
+
 export const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
 export const SECRET_SUMMARY = "Skolan anmäler misstänkt vanvård.";
 

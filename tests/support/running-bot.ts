@@ -62,7 +62,10 @@ type BotOptions = {
   clock?: Clock;
   env?: Record<string, string>;
   logger?: Logger;
-  /** A FakeSlack the test started (and stops), e.g. one Slack for two replicas. */
+  /**
+   * A FakeSlack the test started and stops: one that must answer a call the bot makes while it
+   * starts, or one Slack for two replicas.
+   */
   slack?: FakeSlack;
   /** Paces posts to a channel; `virtualPacing()` lets a test skip Slack's second between posts. */
   pacer?: ChannelPacer;

@@ -2,7 +2,6 @@ import { asc, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client.js";
 import { auditEvents, deadlines, referralResponses, referrals } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
 import {
   APPROVE_RESPONSE_ACTION,
   REJECT_REASON_VIEW,
@@ -12,6 +11,7 @@ import type { FakeSlack, RecordedCall } from "../support/fake-slack.js";
 import { type BotUnderTest, botForThisFile, startBotUnderTest } from "../support/running-bot.js";
 import { pendingRemissvar } from "../support/scenarios.js";
 import { blockActions, type CapturedView, interact, rejectForm } from "../support/slack-payloads.js";
+import { refusal } from "../support/worded.js";
 
 const APPROVER = "U0GODK001";
 const SECOND_APPROVER = "U0GODK002";

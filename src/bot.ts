@@ -12,7 +12,7 @@ import { boltLogger, createLogger, type Logger, secretsOf } from "./observabilit
 import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
 import { slackRenderers } from "./slack/blocks/outgoing.js";
-import { createPostingClient, createWebPoster } from "./slack/web-poster.js";
+import { type ChannelPacer, createPostingClient, createWebPoster } from "./slack/web-poster.js";
 
 export type RunningBot = { stop(): Promise<void> };
 
@@ -28,12 +28,15 @@ export async function startBot({
   clock,
   database,
   logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) }),
+  pacer,
 }: {
   config: Config;
   clock: Clock;
   database: DatabaseHandle;
   /** The process's logger (npm start sets one up before opening the database). */
   logger?: Logger;
+  /** Paces posts to each channel (one a second, Retry-After); real time unless a test drives it. */
+  pacer?: ChannelPacer;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
   // Each run of a job acts with a context of its own, naming the job as the actor of what it writes.
@@ -50,6 +53,7 @@ export async function startBot({
         logger: boltLogger(logger, "posting"),
       }),
       log: (line) => logger.warn(line),
+      ...(pacer ? { pacer } : {}),
     }),
   };
   const servicesFor = createServices({

@@ -1,14 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import {
-  approvalMessages,
-  auditEvents,
-  deadlines,
-  memberships,
-  referralResponses,
-  referrals,
-} from "../../src/db/schema.js";
+import { auditEvents, deadlines, referralResponses, referrals } from "../../src/db/schema.js";
 import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
 import { buildDigest } from "../../src/modules/digests/build-digest.js";
 import { ALL_CASES } from "../../src/modules/digests/digest.js";
@@ -16,6 +9,7 @@ import { approveResponse } from "../../src/modules/responses/approve-response.js
 import { RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 import { prepareRejection, rejectResponse } from "../../src/modules/responses/reject-response.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
+import { pendingRemissvar } from "../support/scenarios.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -41,20 +35,13 @@ beforeAll(async () => {
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
   const kommunstyrelsen = await seed.body("Kommunstyrelsen", "board", "C0KS");
-  const grant = (slackUserId: string, bodyId: number, role: "godkannare" | "handlaggare") => ({
-    slackUserId,
-    bodyId,
-    role,
-    grantedBy: ADMIN.userId,
-    grantedAt: new Date("2017-01-01T00:00:00Z"),
-  });
-  await database.db.insert(memberships).values([
-    grant(APPROVER.userId, socialnamnden, "godkannare"),
-    grant(SECOND_APPROVER.userId, socialnamnden, "godkannare"),
-    grant(BROMMA_APPROVER.userId, bromma, "godkannare"),
-    grant(OFFICER.userId, socialnamnden, "handlaggare"),
+  await seed.roles([
+    { user: APPROVER.userId, role: "godkannare", body: socialnamnden },
+    { user: SECOND_APPROVER.userId, role: "godkannare", body: socialnamnden },
+    { user: BROMMA_APPROVER.userId, role: "godkannare", body: bromma },
+    { user: OFFICER.userId, role: "handlaggare", body: socialnamnden },
     // A role for the responsible body entitles SECOND_APPROVER to its restricted cases.
-    grant(SECOND_APPROVER.userId, kommunstyrelsen, "handlaggare"),
+    { user: SECOND_APPROVER.userId, role: "handlaggare", body: kommunstyrelsen },
   ]);
 });
 afterAll(() => database.destroy());
@@ -70,58 +57,16 @@ async function pendingResponse(
   restricted = false,
 ) {
   cases += 1;
-  const dnr = `108-${2000 + cases}/2017`;
-  const caseId = await seed.case({
-    dnr,
-    kind: "skrivelse",
+  return pendingRemissvar(seed, {
+    dnr: `108-${2000 + cases}/2017`,
     title: restricted ? `Hemlig skrivelse ${cases}` : `Skrivelse ${cases}`,
     publicTitle: restricted ? "Sekretess" : `Skrivelse ${cases}`,
     restricted,
-    responsibleBody: "Kommunstyrelsen",
-    status: "in_progress",
-    referrals: [
-      {
-        body,
-        sentOn: "2017-03-01",
-        dueOn: "2017-03-31",
-        dueStatement: "ska senast vara inlämnad 31 mars 2017",
-        state: "open",
-        responses: [
-          {
-            kind,
-            documentTitle: "Tjänsteutlåtande",
-            summary: "Motionen kan anses besvarad.",
-            answeredOn: "2017-03-22",
-            submittedByName: "handlaggare",
-            submittedBySlackUserId: SUBMITTER,
-            approvalState: "pending",
-          },
-        ],
-      },
-    ],
+    body,
+    kind,
+    submittedBy: SUBMITTER,
+    copies: [{ channelId: "C0SOCIAL", messageTs: `1700000100.${cases}` }],
   });
-  const [referral] = await database.db.select().from(referrals).where(eq(referrals.caseId, caseId));
-  if (!referral) throw new Error("no referral");
-  const [deadline] = await database.db
-    .insert(deadlines)
-    .values({
-      caseId,
-      referralId: referral.id,
-      kind: "referral_due",
-      dueOn: "2017-03-31",
-      basis: "Remissens svarsdatum",
-      state: "open",
-    })
-    .returning({ id: deadlines.id });
-  const [response] = await database.db
-    .select()
-    .from(referralResponses)
-    .where(eq(referralResponses.referralId, referral.id));
-  if (!response || !deadline) throw new Error("no response");
-  await database.db
-    .insert(approvalMessages)
-    .values({ responseId: response.id, channelId: "C0SOCIAL", messageTs: `1700000100.${cases}` });
-  return { caseId, dnr, referralId: referral.id, deadlineId: deadline.id, responseId: response.id };
 }
 
 async function snapshot(ids: { referralId: number; deadlineId: number; responseId: number }) {
@@ -357,7 +302,7 @@ describe("Avslå", () => {
   it("a restricted case: each reader of the decision gets the view the audience rule gives them", async () => {
     const ids = await pendingResponse("Socialnämnden", "answer", true);
     // The copy in SECOND_APPROVER's direct message; SECOND_APPROVER also works for Kommunstyrelsen.
-    await database.db.insert(approvalMessages).values([
+    await seed.approvalMessages([
       {
         responseId: ids.responseId,
         channelId: "D0GODK002",

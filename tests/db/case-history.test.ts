@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { bodies, cases, deadlines, memberships, referralResponses, referrals } from "../../src/db/schema.js";
+import { bodies, cases, referralResponses, referrals } from "../../src/db/schema.js";
 import { type AuditEntry, recordAudit } from "../../src/modules/audit/audit.repository.js";
 import { getCaseById } from "../../src/modules/cases/get-case-status.js";
 import { type CaseHistory, getCaseHistory } from "../../src/modules/history/get-case-history.js";
@@ -73,18 +73,15 @@ beforeAll(async () => {
     .select()
     .from(referralResponses)
     .where(eq(referralResponses.referralId, referral?.id ?? 0));
-  const [deadline] = await database.db
-    .insert(deadlines)
-    .values({
-      caseId,
-      referralId: referral?.id,
-      kind: "referral_due",
-      dueOn: "2017-03-31",
-      basis: "Remissen",
-    })
-    .returning({ id: deadlines.id });
-  if (!referral || !response || !deadline) throw new Error("seed failed");
-  subject = { caseId, referralId: referral.id, responseId: response.id, deadlineId: deadline.id };
+  const deadlineId = await seed.deadline({
+    caseId,
+    referralBody: "Socialnämnden",
+    kind: "referral_due",
+    dueOn: "2017-03-31",
+    basis: "Remissen",
+  });
+  if (!referral || !response) throw new Error("seed failed");
+  subject = { caseId, referralId: referral.id, responseId: response.id, deadlineId };
 
   const otherId = await seed.case({
     dnr: "108-3002/2017",
@@ -105,13 +102,7 @@ beforeAll(async () => {
     officerSlackUserId: OFFICER,
     responsibleBody: "Socialnämnden",
   });
-  await database.db.insert(memberships).values({
-    slackUserId: APPROVER,
-    bodyId: socialnamnden,
-    role: "godkannare",
-    grantedBy: ADMIN,
-    grantedAt: new Date("2017-01-01T00:00:00Z"),
-  });
+  await seed.roles([{ user: APPROVER, role: "godkannare", body: socialnamnden, grantedBy: ADMIN }]);
 
   // The subject's events, written out of order: the history orders them by time, then by id.
   await audit(slack("U0REG0001"), "09:30", [

@@ -71,7 +71,8 @@ beforeAll(async () => {
       { kind: "decision", body: "kommunstyrelsen", text: "Skrivelsen anses besvarad." },
     ],
   });
-  // Added later, yet first in the case's history: order follows position, not insertion.
+  // Added later, yet first in the case's history: order follows position, not insertion. A raw row
+  // on purpose: the Seeder numbers a case's timeline in the order given, and this row must not be.
   await database.db.insert(timelineEntries).values({
     caseId: skrivelseId,
     position: 0,

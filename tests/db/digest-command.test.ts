@@ -7,7 +7,7 @@ import { parseConfig } from "../../src/config.js";
 import { auditEvents, slackPosts } from "../../src/db/schema.js";
 import { createContext } from "../../src/modules/shared/context.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { DeadlineSeeder } from "../support/seed-deadlines.js";
+import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 let database: TestDatabase;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   slack = new FakeSlack();
   await slack.start();
-  const seed = new DeadlineSeeder(database.db);
+  const seed = new Seeder(database.db);
   const skrivelse = await seed.case({
     dnr: "108-1642/2017",
     kind: "skrivelse",

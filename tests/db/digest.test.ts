@@ -8,7 +8,7 @@ import { ALL_CASES, type Digest, type DigestFilter } from "../../src/modules/dig
 import { countOverdueOnDays, findOverdueDeadlines } from "../../src/modules/digests/digest.repository.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { jsonSource } from "../../src/modules/import/read-import-file.js";
-import { DeadlineSeeder } from "../support/seed-deadlines.js";
+import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
@@ -110,12 +110,12 @@ describe("the demo registry as of 3 April 2017", () => {
 
 describe("a registry with overdue skrivelser, motions and remisser", () => {
   let database: TestDatabase;
-  let seed: DeadlineSeeder;
+  let seed: Seeder;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    seed = new DeadlineSeeder(database.db);
+    seed = new Seeder(database.db);
     for (const name of ["kommunstyrelsen", "socialnämnden", "Bromma stadsdelsnämnd", "idrottsnämnden"])
       ids[name] = await seed.body(name);
 

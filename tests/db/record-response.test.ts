@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { auditEvents, memberships, referralResponses, referrals } from "../../src/db/schema.js";
+import { auditEvents, referralResponses, referrals } from "../../src/db/schema.js";
 import { say } from "../../src/messages/sv.js";
 import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 import { listApprovers } from "../../src/modules/responses/list-approvers.js";
@@ -34,15 +34,14 @@ beforeAll(async () => {
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
   kommunstyrelsen = await seed.body("Kommunstyrelsen", "board", "C0KS");
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  await database.db.insert(memberships).values([
-    { slackUserId: OFFICER.userId, bodyId: socialnamnden, role: "handlaggare", grantedBy: ADMIN, grantedAt },
-    { slackUserId: BROMMA_OFFICER.userId, bodyId: bromma, role: "registrator", grantedBy: ADMIN, grantedAt },
-    { slackUserId: APPROVER, bodyId: socialnamnden, role: "godkannare", grantedBy: ADMIN, grantedAt },
+  await seed.roles([
+    { user: OFFICER.userId, role: "handlaggare", body: socialnamnden, grantedBy: ADMIN },
+    { user: BROMMA_OFFICER.userId, role: "registrator", body: bromma, grantedBy: ADMIN },
+    { user: APPROVER, role: "godkannare", body: socialnamnden, grantedBy: ADMIN },
     // A role for Kommunstyrelsen entitles APPROVER to the restricted cases it is responsible for.
-    { slackUserId: APPROVER, bodyId: kommunstyrelsen, role: "handlaggare", grantedBy: ADMIN, grantedAt },
+    { user: APPROVER, role: "handlaggare", body: kommunstyrelsen, grantedBy: ADMIN },
     // A godkännare of Socialnämnden is not thereby one who records its answers.
-    { slackUserId: OUTSIDER.userId, bodyId: socialnamnden, role: "godkannare", grantedBy: ADMIN, grantedAt },
+    { user: OUTSIDER.userId, role: "godkannare", body: socialnamnden, grantedBy: ADMIN },
   ]);
 });
 afterAll(() => database.destroy());

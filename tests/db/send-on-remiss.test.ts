@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { auditEvents, deadlines, memberships, referrals } from "../../src/db/schema.js";
+import { auditEvents, deadlines, referrals } from "../../src/db/schema.js";
 import { say } from "../../src/messages/sv.js";
 import { prepareRemiss } from "../../src/modules/referrals/prepare-remiss.js";
 import { type RemissRequest, sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
@@ -30,22 +30,9 @@ beforeAll(async () => {
   socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
   bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
   kungsholmen = await seed.body("Kungsholmens stadsdelsnämnd", "district_board");
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  await database.db.insert(memberships).values([
-    {
-      slackUserId: REGISTRATOR.userId,
-      bodyId: socialnamnden,
-      role: "registrator",
-      grantedBy: ADMIN.userId,
-      grantedAt,
-    },
-    {
-      slackUserId: BROMMA_REGISTRATOR.userId,
-      bodyId: bromma,
-      role: "registrator",
-      grantedBy: ADMIN.userId,
-      grantedAt,
-    },
+  await seed.roles([
+    { user: REGISTRATOR.userId, role: "registrator", body: socialnamnden, grantedBy: ADMIN.userId },
+    { user: BROMMA_REGISTRATOR.userId, role: "registrator", body: bromma, grantedBy: ADMIN.userId },
   ]);
 });
 afterAll(() => database.destroy());

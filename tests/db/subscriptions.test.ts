@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { auditEvents, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
+import { auditEvents, digestSubscriptions } from "../../src/db/schema.js";
 import { say } from "../../src/messages/sv.js";
 import { getDigestSettings } from "../../src/modules/digests/get-digest-settings.js";
 import {
@@ -312,10 +312,13 @@ describe("previewing the digest", () => {
       raisedOn: "2016-10-26",
       responsibleBody: "Kommunstyrelsen",
     });
-    await database.db.insert(deadlines).values([
-      { caseId: motion, kind: "statutory", dueOn: "2017-03-01", basis: "Kommunallagen 5 kap. 35 §" },
-      { caseId: letter, kind: "policy", dueOn: "2017-01-26", basis: "Lokal policy" },
-    ]);
+    await seed.deadline({
+      caseId: motion,
+      kind: "statutory",
+      dueOn: "2017-03-01",
+      basis: "Kommunallagen 5 kap. 35 §",
+    });
+    await seed.deadline({ caseId: letter, kind: "policy", dueOn: "2017-01-26", basis: "Lokal policy" });
   });
 
   it("uses the channel's filter as of today", async () => {
@@ -343,25 +346,19 @@ describe("who may configure digests, by role", () => {
 
   beforeAll(async () => {
     const grantedAt = clock.now();
-    await database.db.insert(memberships).values([
+    await seed.roles([
+      { user: REGISTRATOR.userId, role: "registrator", body: bromma, grantedBy: ADMIN.userId, grantedAt },
       {
-        slackUserId: REGISTRATOR.userId,
-        bodyId: bromma,
-        role: "registrator",
-        grantedBy: ADMIN.userId,
-        grantedAt,
-      },
-      {
-        slackUserId: HANDLAGGARE.userId,
-        bodyId: socialnamnden,
+        user: HANDLAGGARE.userId,
         role: "handlaggare",
+        body: socialnamnden,
         grantedBy: ADMIN.userId,
         grantedAt,
       },
       {
-        slackUserId: HANDLAGGARE.userId,
-        bodyId: socialnamnden,
+        user: HANDLAGGARE.userId,
         role: "godkannare",
+        body: socialnamnden,
         grantedBy: ADMIN.userId,
         grantedAt,
       },

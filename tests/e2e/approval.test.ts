@@ -1,24 +1,16 @@
 import { asc, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client.js";
-import {
-  approvalMessages,
-  auditEvents,
-  deadlines,
-  memberships,
-  referralResponses,
-  referrals,
-} from "../../src/db/schema.js";
+import { auditEvents, deadlines, referralResponses, referrals } from "../../src/db/schema.js";
 import {
   APPROVE_RESPONSE_ACTION,
   REJECT_REASON_VIEW,
   REJECT_RESPONSE_ACTION,
 } from "../../src/slack/blocks/approval-ids.js";
 import type { FakeSlack, RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
-import { interactionBody, sendSigned } from "../support/signed-request.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { type BotUnderTest, botForThisFile, startBotUnderTest } from "../support/running-bot.js";
+import { pendingRemissvar } from "../support/scenarios.js";
+import { blockActions, type CapturedView, interact, rejectForm } from "../support/slack-payloads.js";
 import { refusal } from "../support/worded.js";
 
 const APPROVER = "U0GODK001";
@@ -27,38 +19,20 @@ const BROMMA_APPROVER = "U0GODKBRO";
 const OFFICER = "U0HANDL01";
 const ADMIN = "U0ADMIN01";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
-let seed: Seeder;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = new Seeder(database.db);
-  const socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
-  const bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
-  await seed.body("Kommunstyrelsen", "board", "C0KS");
-  const grant = (slackUserId: string, bodyId: number, role: "godkannare" | "handlaggare") => ({
-    slackUserId,
-    bodyId,
-    role,
-    grantedBy: ADMIN,
-    grantedAt: new Date("2017-01-01T00:00:00Z"),
-  });
-  await database.db
-    .insert(memberships)
-    .values([
-      grant(APPROVER, socialnamnden, "godkannare"),
-      grant(SECOND_APPROVER, socialnamnden, "godkannare"),
-      grant(BROMMA_APPROVER, bromma, "godkannare"),
-      grant(OFFICER, socialnamnden, "handlaggare"),
+// The bot's clock: Monday 3 April 2017, 10:00 in Stockholm.
+const { bot, database, seed } = botForThisFile({
+  env: { ARENDE_ADMINS: ADMIN },
+  given: async (seed) => {
+    await seed.body("Socialnämnden", "board", "C0SOCIAL");
+    await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+    await seed.body("Kommunstyrelsen", "board", "C0KS");
+    await seed.roles([
+      { user: APPROVER, role: "godkannare", body: "Socialnämnden" },
+      { user: SECOND_APPROVER, role: "godkannare", body: "Socialnämnden" },
+      { user: BROMMA_APPROVER, role: "godkannare", body: "Bromma stadsdelsnämnd" },
+      { user: OFFICER, role: "handlaggare", body: "Socialnämnden" },
     ]);
-  // The bot's clock: Monday 3 April 2017, 10:00 in Stockholm.
-  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: ADMIN } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
+  },
 });
 
 let cases = 0;
@@ -68,58 +42,17 @@ let cases = 0;
  */
 async function pendingResponse(body = "Socialnämnden", channel = "C0SOCIAL") {
   cases += 1;
-  const dnr = `108-${3000 + cases}/2017`;
-  const caseId = await seed.case({
-    dnr,
-    kind: "skrivelse",
+  const serial = String(cases).padStart(6, "0");
+  return pendingRemissvar(seed, {
+    dnr: `108-${3000 + cases}/2017`,
     title: `Skrivelse ${cases}`,
-    publicTitle: `Skrivelse ${cases}`,
-    responsibleBody: "Kommunstyrelsen",
-    status: "in_progress",
-    referrals: [
-      {
-        body,
-        sentOn: "2017-03-01",
-        dueOn: "2017-03-31",
-        dueStatement: "ska senast vara inlämnad 31 mars 2017",
-        state: "open",
-        responses: [
-          {
-            documentTitle: "Tjänsteutlåtande",
-            summary: "Motionen kan anses besvarad.",
-            answeredOn: "2017-03-22",
-            submittedByName: "handlaggare",
-            submittedBySlackUserId: OFFICER,
-          },
-        ],
-      },
+    body,
+    submittedBy: OFFICER,
+    copies: [
+      { channelId: channel, messageTs: `1700000200.${serial}` },
+      { channelId: "D0GODK001", messageTs: `1700000300.${serial}` },
     ],
   });
-  const [referral] = await database.db.select().from(referrals).where(eq(referrals.caseId, caseId));
-  if (!referral) throw new Error("no referral");
-  const [deadline] = await database.db
-    .insert(deadlines)
-    .values({
-      caseId,
-      referralId: referral.id,
-      kind: "referral_due",
-      dueOn: "2017-03-31",
-      basis: "Remissens svarsdatum",
-    })
-    .returning({ id: deadlines.id });
-  const [response] = await database.db
-    .select()
-    .from(referralResponses)
-    .where(eq(referralResponses.referralId, referral.id));
-  if (!response || !deadline) throw new Error("no response");
-  const messages = [
-    { channelId: channel, messageTs: `1700000200.${String(cases).padStart(6, "0")}` },
-    { channelId: "D0GODK001", messageTs: `1700000300.${String(cases).padStart(6, "0")}` },
-  ];
-  await database.db
-    .insert(approvalMessages)
-    .values(messages.map((message) => ({ ...message, responseId: response.id })));
-  return { caseId, dnr, referralId: referral.id, deadlineId: deadline.id, responseId: response.id, messages };
 }
 
 type Ids = Awaited<ReturnType<typeof pendingResponse>>;
@@ -146,75 +79,30 @@ async function stored(ids: Ids) {
   return { response, referral, deadline, audit };
 }
 
-let clicks = 0;
-/** Shape of slack-payloads/block_actions.json: a click on a button of the approval request in a channel. */
-function buttonClick(
-  slack: FakeSlack,
-  {
-    actionId,
-    responseId,
-    user,
-    message,
-  }: {
-    actionId: string;
-    responseId: number | string;
-    user: string;
-    message: { channelId: string; messageTs: string };
-  },
-) {
-  clicks += 1;
-  const responseUrlId = `approval-${clicks}`;
-  const payload = {
-    type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    container: {
-      type: "message",
-      message_ts: message.messageTs,
-      channel_id: message.channelId,
-      is_ephemeral: false,
-    },
-    trigger_id: `333.444.${clicks}`,
-    team: { id: "T111", domain: "workspace-domain" },
-    channel: { id: message.channelId, name: "socialnamnden" },
-    message: { type: "message", ts: message.messageTs, text: "Remissvar att godkänna", blocks: [] },
-    response_url: slack.responseUrl(responseUrlId),
-    actions: [
-      {
-        action_id: actionId,
-        block_id: "approval_actions",
-        text: { type: "plain_text", text: actionId === APPROVE_RESPONSE_ACTION ? "Godkänn" : "Avslå" },
-        value: typeof responseId === "number" ? JSON.stringify({ responseId }) : responseId,
-        type: "button",
-        action_ts: "1596530385.194939",
-      },
-    ],
-  };
-  return { payload, responsePath: `/response/${responseUrlId}` };
-}
-
-async function send(url: string, payload: unknown): Promise<string> {
-  const response = await sendSigned(url, interactionBody(payload), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
-  return response.text();
-}
-
+let lastTriggerId = "";
+/** `user` clicks Godkänn or Avslå on the first copy of the request; where the private answers arrive. */
 async function click(
   action: "approve" | "reject",
   ids: Pick<Ids, "responseId" | "messages"> | { responseId: number | string; messages: Ids["messages"] },
   user: string,
   target: BotUnderTest = bot,
 ) {
-  const { payload, responsePath } = buttonClick(target.slack, {
-    actionId: action === "approve" ? APPROVE_RESPONSE_ACTION : REJECT_RESPONSE_ACTION,
-    responseId: ids.responseId,
+  const actionId = action === "approve" ? APPROVE_RESPONSE_ACTION : REJECT_RESPONSE_ACTION;
+  const message = ids.messages[0] as Ids["messages"][number];
+  const { payload, responsePath, triggerId } = blockActions(target, {
     user,
-    message: ids.messages[0] as Ids["messages"][number],
+    button: {
+      actionId,
+      value:
+        typeof ids.responseId === "number" ? JSON.stringify({ responseId: ids.responseId }) : ids.responseId,
+      text: action === "approve" ? "Godkänn" : "Avslå",
+    },
+    channel: message.channelId,
+    messageTs: message.messageTs,
+    message: { text: "Remissvar att godkänna", blocks: [] },
   });
-  await send(target.eventsUrl, payload);
+  lastTriggerId = triggerId;
+  await interact(target, payload);
   return responsePath;
 }
 
@@ -355,83 +243,39 @@ describe("Godkänn", () => {
     expect(await stored(ids)).toEqual(before);
     expect(await stored(brommas)).toEqual(brommaBefore);
     expect(bot.slack.callsTo("chat.update")).toHaveLength(updatesBefore);
-    expect(
-      bot.slack.callsTo("views.open").filter((call) => call.body.trigger_id === `333.444.${clicks}`),
-    ).toEqual([]);
+    expect(bot.slack.callsTo("views.open").filter((call) => call.body.trigger_id === lastTriggerId)).toEqual(
+      [],
+    );
   });
 });
 
-type View = {
-  callback_id: string;
-  private_metadata: string;
-  blocks: { type: string; block_id?: string; element?: { action_id: string } }[];
-};
-
 describe("Avslå", () => {
-  async function openForm(ids: Ids, user = APPROVER): Promise<{ view: View; call: RecordedCall }> {
+  async function openForm(ids: Ids, user = APPROVER): Promise<{ view: CapturedView; call: RecordedCall }> {
     const opened = bot.slack.callsTo("views.open").length;
     await click("reject", ids, user);
     const calls = await bot.slack.waitForCalls("views.open", opened + 1);
     const call = calls[opened] as RecordedCall;
-    return { view: call.body.view as View, call };
+    return { view: call.body.view as CapturedView, call };
   }
 
-  function submission(view: View, reason: string | null, user = APPROVER) {
-    const input = view.blocks.find((block) => block.type === "input");
-    if (!input?.block_id || !input.element) throw new Error("no reason input");
-    return {
-      type: "view_submission",
-      team: { id: "T111", domain: "workspace-domain" },
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-      api_app_id: "A111",
-      token: "verification_token",
-      trigger_id: "555.666.trigger",
-      view: {
-        id: "V0REJECT",
-        team_id: "T111",
-        type: "modal",
-        blocks: view.blocks,
-        private_metadata: view.private_metadata,
-        callback_id: view.callback_id,
-        state: {
-          values: {
-            [input.block_id]: { [input.element.action_id]: { type: "plain_text_input", value: reason } },
-          },
-        },
-        hash: "1596530361.3wRYuk3R",
-        title: { type: "plain_text", text: "Avslå remissvar" },
-        previous_view_id: null,
-        root_view_id: "V0REJECT",
-        app_id: "A111",
-        external_id: "",
-        app_installed_team_id: "T111",
-        bot_id: "B111",
-      },
-      response_urls: [],
-    };
-  }
-
-  const submit = async (payload: unknown) => {
-    const text = await send(bot.eventsUrl, payload);
-    return text === "" ? {} : JSON.parse(text);
-  };
+  const submit = (payload: unknown) => interact(bot, payload);
 
   it("opens the reason form; an empty reason is an error on the field; a reason rejects, tells the submitter why and keeps the remiss open", async () => {
     const ids = await pendingResponse();
     const { view, call } = await openForm(ids);
-    expect(call.body.trigger_id).toBe(`333.444.${clicks}`);
+    expect(call.body.trigger_id).toBe(lastTriggerId);
     expect(view.callback_id).toBe(REJECT_REASON_VIEW);
     expect(JSON.parse(view.private_metadata)).toEqual({ responseId: ids.responseId });
     const reasonBlock = view.blocks.find((block) => block.type === "input")?.block_id as string;
 
     for (const empty of [null, "   "]) {
-      const answer = await submit(submission(view, empty));
+      const answer = await submit(rejectForm(view, APPROVER, empty));
       expect(answer.response_action).toBe("errors");
-      expect(Object.keys(answer.errors)).toEqual([reasonBlock]);
+      expect(Object.keys(answer.errors ?? {})).toEqual([reasonBlock]);
     }
     expect((await stored(ids)).response?.approvalState).toBe("pending");
 
-    expect(await submit(submission(view, "Yttrandet saknar beslutsförslag."))).toEqual({});
+    expect(await submit(rejectForm(view, APPROVER, "Yttrandet saknar beslutsförslag."))).toEqual({});
     await waitUntil(() => updatesOf(bot.slack, ids.messages).length === 2, "both copies updated");
     for (const update of updatesOf(bot.slack, ids.messages)) {
       expect(shown(update)).toContain(
@@ -462,9 +306,9 @@ describe("Avslå", () => {
     expect(shown(answers(bot.slack, late)[0])).toContain(`Redan avgjort: avslagen av <@${APPROVER}> 10:00`);
     expect(await stored(ids)).toEqual(before);
     // A second submit of the same form (a retry, another tab) loses too, and says who decided.
-    const again = await submit(submission(view, "Annat skäl.", SECOND_APPROVER));
+    const again = await submit(rejectForm(view, SECOND_APPROVER, "Annat skäl."));
     expect(again.response_action).toBe("errors");
-    expect(again.errors[reasonBlock]).toBe(`Redan avgjort: avslagen av ${APPROVER.toLowerCase()} 10:00.`);
+    expect(again.errors?.[reasonBlock]).toBe(`Redan avgjort: avslagen av ${APPROVER.toLowerCase()} 10:00.`);
     expect(await stored(ids)).toEqual(before);
   });
 

@@ -1,19 +1,29 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
-import { approvalMessages, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
+import { approvalMessages } from "../../src/db/schema.js";
 import { runDueDigests } from "../../src/jobs/digest-job.js";
 import { runDueReminders } from "../../src/jobs/reminder-job.js";
 import type { Poster } from "../../src/modules/posting/poster.js";
 import { createContext, systemActor } from "../../src/modules/shared/context.js";
+import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../../src/slack/blocks/approval-ids.js";
+import { SHARE_CASE_ACTION } from "../../src/slack/blocks/case-card.js";
 import { createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import type { RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
-import { interactionBody, sendSigned } from "../support/signed-request.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { sendSigned } from "../support/signed-request.js";
+import {
+  type Button,
+  blockActions,
+  buttonIn,
+  type CapturedView,
+  rejectForm as filledRejectForm,
+  remissForm,
+  remissvarForm,
+  interact as send,
+} from "../support/slack-payloads.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
  * Nothing leaked, no one beyond their role: every kind of outgoing message, for an open and a
@@ -32,43 +42,21 @@ const ADMIN = "U0ADMIN01";
 const clock = fixedClock("2017-04-03T10:00:00+02:00");
 const jobContext = (job: string) => createContext({ db: database.db, clock, actor: systemActor(job) });
 
-let database: TestDatabase;
-let seed: Seeder;
-let bot: BotUnderTest;
+const { bot, database, seed } = botForThisFile({ clock, env: { ARENDE_ADMINS: ADMIN } });
 let poster: Poster;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  seed = new Seeder(database.db);
-  bot = await startBotUnderTest(database, { clock, env: { ARENDE_ADMINS: ADMIN } });
+beforeAll(() => {
   poster = createWebPoster({
     client: createPostingClient({ botToken: "xoxb-test", apiUrl: bot.slack.apiUrl, logLevel: "error" }),
     log: () => {},
   });
-  // As Slack does: a message posted to a user id lands in the DM channel, whose id is answered.
-  let dms = 0;
-  bot.slack.respondWith((call) => {
-    if (call.method !== "chat.postMessage" || !String(call.body.channel).startsWith("U")) return undefined;
-    dms += 1;
-    return {
-      body: {
-        ok: true,
-        channel: dm(String(call.body.channel)),
-        ts: `1800000000.${String(dms).padStart(6, "0")}`,
-      },
-    };
-  });
+  bot.slack.deliverDirectMessages();
   // The quiet bodies' godkännare cannot be messaged, so their requests go to the body's channel.
   bot.slack.respondWith((call) =>
     call.method === "chat.postMessage" && String(call.body.channel).startsWith("U0QG")
       ? { body: { ok: false, error: "messages_tab_disabled" } }
       : undefined,
   );
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
 });
 
 const dm = (user: string) => `D${user.slice(1)}`;
@@ -118,32 +106,18 @@ async function world(restricted: boolean) {
     quiet: await seed.body(bodies.quiet, "board", channels.quiet),
     target: await seed.body(bodies.target, "board", channels.target),
   };
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  const grant = (
-    slackUserId: string,
-    bodyId: number,
-    role: "registrator" | "handlaggare" | "godkannare",
-  ) => ({
-    slackUserId,
-    bodyId,
-    role,
-    grantedBy: ADMIN,
-    grantedAt,
-  });
-  await database.db
-    .insert(memberships)
-    .values([
-      grant(people.responsibleRegistrator, ids.responsible, "registrator"),
-      grant(people.answeringRegistrator, ids.answering, "registrator"),
-      grant(people.officer, ids.answering, "handlaggare"),
-      grant(people.officer, ids.quiet, "handlaggare"),
-      grant(people.entitledOfficer, ids.answering, "handlaggare"),
-      grant(people.entitledOfficer, ids.responsible, "handlaggare"),
-      grant(people.approver, ids.answering, "godkannare"),
-      grant(people.entitledApprover, ids.answering, "godkannare"),
-      grant(people.entitledApprover, ids.responsible, "handlaggare"),
-      grant(people.quietApprover, ids.quiet, "godkannare"),
-    ]);
+  await seed.roles([
+    { user: people.responsibleRegistrator, role: "registrator", body: ids.responsible },
+    { user: people.answeringRegistrator, role: "registrator", body: ids.answering },
+    { user: people.officer, role: "handlaggare", body: ids.answering },
+    { user: people.officer, role: "handlaggare", body: ids.quiet },
+    { user: people.entitledOfficer, role: "handlaggare", body: ids.answering },
+    { user: people.entitledOfficer, role: "handlaggare", body: ids.responsible },
+    { user: people.approver, role: "godkannare", body: ids.answering },
+    { user: people.entitledApprover, role: "godkannare", body: ids.answering },
+    { user: people.entitledApprover, role: "handlaggare", body: ids.responsible },
+    { user: people.quietApprover, role: "godkannare", body: ids.quiet },
+  ]);
 
   // Distinct class and serial per world, so a mistyped year suggests this case first.
   const dnr = `${200 + n}-${3000 + n}/2017`;
@@ -174,7 +148,7 @@ async function world(restricted: boolean) {
       { body: bodies.quiet, sentOn: "2017-03-01", dueOn: "2017-05-31", state: "open" },
     ],
   });
-  await database.db.insert(deadlines).values({
+  await seed.deadline({
     caseId,
     kind: "policy",
     dueOn: "2017-03-01",
@@ -209,19 +183,7 @@ async function world(restricted: boolean) {
 // Talking to the bot as Slack does
 
 type Reader = "entitled" | "not entitled" | "channel";
-type View = {
-  callback_id: string;
-  private_metadata: string;
-  blocks: Block[];
-  title: unknown;
-  submit?: unknown;
-};
-type Block = {
-  type: string;
-  block_id?: string;
-  element?: { type: string; action_id: string; options?: { text: { text: string }; value: string }[] };
-  elements?: { type: string; action_id: string; value?: string }[];
-};
+type View = CapturedView;
 
 const shown = (body: Record<string, unknown> | null | undefined) =>
   body ? `${body.text ?? ""}\n${JSON.stringify(body.blocks ?? [])}` : "";
@@ -247,14 +209,7 @@ const postTo = (channel: string, containing: string) =>
     `a message to ${channel} with «${containing}»`,
   );
 
-async function interact(payload: unknown): Promise<Record<string, unknown>> {
-  const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
-  const text = await response.text();
-  return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
-}
+const interact = (payload: unknown) => send(bot, payload);
 
 let sequence = 0;
 const next = () => {
@@ -275,92 +230,16 @@ async function openedView(triggerId: string): Promise<View> {
   return call.body.view as View;
 }
 
-/** Shape of slack-payloads/view_submission.json. */
-function viewSubmission(view: View, user: string, values: Record<string, Record<string, unknown>>) {
-  return {
-    type: "view_submission",
-    team: { id: "T111", domain: "workspace-domain" },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    trigger_id: `222.${next()}.matrix`,
-    view: {
-      id: `V0MATRIX${next()}`,
-      team_id: "T111",
-      type: "modal",
-      blocks: view.blocks,
-      private_metadata: view.private_metadata,
-      callback_id: view.callback_id,
-      state: { values },
-      hash: "1596530361.3wRYuk3R",
-      title: view.title,
-      submit: view.submit,
-      previous_view_id: null,
-      root_view_id: "V0MATRIX",
-      app_id: "A111",
-      external_id: "",
-      app_installed_team_id: "T111",
-      bot_id: "B111",
-    },
-    response_urls: [],
-  };
-}
-
-function inputOf(view: View, type: string) {
-  const block = view.blocks.find(
-    (candidate) => candidate.type === "input" && candidate.element?.type === type,
-  );
-  if (!block?.block_id || !block.element) throw new Error(`no ${type} input in the modal`);
-  return { blockId: block.block_id, actionId: block.element.action_id, options: block.element.options ?? [] };
-}
-
-/** Shape of slack-payloads/block_actions.json: a button clicked in a message. */
-function buttonClick(
-  user: string,
-  button: { action_id: string; value: string },
-  where: { channel: string; messageTs: string; ephemeral?: boolean },
-) {
-  const id = next();
-  return {
-    payload: {
-      type: "block_actions",
-      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-      api_app_id: "A111",
-      token: "verification_token",
-      container: {
-        type: "message",
-        message_ts: where.messageTs,
-        channel_id: where.channel,
-        is_ephemeral: where.ephemeral ?? false,
-      },
-      trigger_id: `333.${id}.matrix`,
-      team: { id: "T111", domain: "workspace-domain" },
-      channel: { id: where.channel, name: "kanal" },
-      message: { type: "message", ts: where.messageTs, text: "", blocks: [] },
-      response_url: bot.slack.responseUrl(`click-${id}`),
-      actions: [{ ...button, block_id: "matrix", type: "button", action_ts: "1596530385.194939" }],
-    },
-    triggerId: `333.${id}.matrix`,
-    responsePath: `/response/click-${id}`,
-  };
-}
-
 /** A remissvar recorded through `/arende remissvar` and its form, by `submitter`, for `body`'s remiss. */
 async function recordAnswer(w: World, submitter: string, body: "answering" | "quiet"): Promise<void> {
   const { triggerId } = await arende(`remissvar ${w.label}`, submitter, w.channels.place);
   const view = await openedView(triggerId);
-  const referral = inputOf(view, "static_select");
-  const option = referral.options.find((candidate) => candidate.text.text.startsWith(w.bodies[body]));
-  if (!option) throw new Error(`no remiss to ${w.bodies[body]} in the form`);
-  const date = inputOf(view, "datepicker");
-  const summary = inputOf(view, "plain_text_input");
-  const link = inputOf(view, "url_text_input");
   const answer = await interact(
-    viewSubmission(view, submitter, {
-      [referral.blockId]: { [referral.actionId]: { type: "static_select", selected_option: option } },
-      [date.blockId]: { [date.actionId]: { type: "datepicker", selected_date: "2017-04-03" } },
-      [summary.blockId]: { [summary.actionId]: { type: "plain_text_input", value: w.texts.answer } },
-      [link.blockId]: { [link.actionId]: { type: "url_text_input", value: w.texts.link } },
+    remissvarForm(view, submitter, {
+      remiss: w.bodies[body],
+      date: "2017-04-03",
+      summary: w.texts.answer,
+      link: w.texts.link,
     }),
   );
   expect(answer).toEqual({ response_action: "clear" });
@@ -379,16 +258,10 @@ async function requestCopy(channel: string) {
     channel.startsWith("D") ? `U${channel.slice(1)}` : channel,
     "Remissvar att godkänna",
   );
-  const buttons = (posted.body.blocks as Block[]).flatMap((block) => block.elements ?? []);
-  const button = (actionId: string) => {
-    const found = buttons.find((element) => element.action_id === actionId);
-    if (!found?.value) throw new Error(`no ${actionId} button`);
-    return { action_id: found.action_id, value: found.value };
-  };
   return {
     where: { channel: row.channelId, messageTs: row.messageTs },
-    approve: button("approval.approve"),
-    reject: button("approval.reject"),
+    approve: buttonIn(posted.body.blocks, APPROVE_RESPONSE_ACTION),
+    reject: buttonIn(posted.body.blocks, REJECT_RESPONSE_ACTION),
   };
 }
 
@@ -406,24 +279,28 @@ async function pendingRequest(w: World, reader: Reader, submitter = w.people.off
   return { copy: await requestCopy(dm(clicker)), clicker };
 }
 
-async function approve(clicker: string, copy: Awaited<ReturnType<typeof requestCopy>>) {
-  await interact(buttonClick(clicker, copy.approve, copy.where).payload);
+type Copy = Awaited<ReturnType<typeof requestCopy>>;
+
+/** `clicker` clicks `button` on the copy of the approval request. */
+const clickOn = (clicker: string, copy: Copy, button: Button) =>
+  blockActions(bot, {
+    user: clicker,
+    button,
+    channel: copy.where.channel,
+    messageTs: copy.where.messageTs,
+  });
+
+async function approve(clicker: string, copy: Copy) {
+  await interact(clickOn(clicker, copy, copy.approve).payload);
 }
 
 /** Avslå: the reason form the clicker sees, and its submission. */
-async function rejectForm(clicker: string, copy: Awaited<ReturnType<typeof requestCopy>>) {
-  const click = buttonClick(clicker, copy.reject, copy.where);
+async function rejectForm(clicker: string, copy: Copy) {
+  const click = clickOn(clicker, copy, copy.reject);
   await interact(click.payload);
   const view = await openedView(click.triggerId);
   const submit = async () => {
-    const reason = inputOf(view, "plain_text_input");
-    const answer = await interact(
-      viewSubmission(view, clicker, {
-        [reason.blockId]: {
-          [reason.actionId]: { type: "plain_text_input", value: "Yttrandet saknar beslut." },
-        },
-      }),
-    );
+    const answer = await interact(filledRejectForm(view, clicker, "Yttrandet saknar beslut."));
     expect(answer).toEqual({});
   };
   return { view, submit };
@@ -434,15 +311,11 @@ const updateOf = (channel: string) =>
 
 /** A channel digest covering only the world's responsible body. */
 async function subscribeDigest(w: World) {
-  const madeAt = new Date("2017-03-27T12:00:00Z");
-  await database.db.insert(digestSubscriptions).values({
+  await seed.digestSubscription({
     channelId: w.channels.digest,
-    weekday: 1,
-    time: "08:00",
     bodyIds: [w.ids.responsible],
     createdBySlackUserId: ADMIN,
-    createdAt: madeAt,
-    updatedAt: madeAt,
+    madeAt: new Date("2017-03-27T12:00:00Z"),
   });
 }
 
@@ -535,15 +408,13 @@ const rows: Row[] = [
     async produce(w) {
       const sharer = w.people.responsibleRegistrator;
       const { answer } = await arende(`status ${w.label}`, sharer, w.channels.place);
-      const share = ((answer?.blocks ?? []) as Block[])
-        .flatMap((block) => block.elements ?? [])
-        .find((element) => element.action_id === "case_card.share");
-      if (!share?.value) throw new Error("no share button");
-      const click = buttonClick(
-        sharer,
-        { action_id: share.action_id, value: share.value },
-        { channel: w.channels.place, messageTs: `900.${next()}`, ephemeral: true },
-      );
+      const click = blockActions(bot, {
+        user: sharer,
+        button: buttonIn(answer?.blocks, SHARE_CASE_ACTION),
+        channel: w.channels.place,
+        messageTs: `900.${next()}`,
+        ephemeral: true,
+      });
       await interact(click.payload);
       const [posted] = await bot.slack.waitForCalls(click.responsePath, 1);
       expect(posted?.body.response_type).toBe("in_channel");
@@ -596,19 +467,11 @@ const rows: Row[] = [
       const sender = w.people.responsibleRegistrator;
       const { triggerId } = await arende(`remittera ${w.label}`, sender, w.channels.place);
       const view = await openedView(triggerId);
-      const bodies = inputOf(view, "multi_static_select");
-      const target = bodies.options.find((option) => option.text.text === w.bodies.target);
-      const due = inputOf(view, "datepicker");
-      const message = inputOf(view, "plain_text_input");
       const answer = await interact(
-        viewSubmission(view, sender, {
-          [bodies.blockId]: {
-            [bodies.actionId]: { type: "multi_static_select", selected_options: [target] },
-          },
-          [due.blockId]: { [due.actionId]: { type: "datepicker", selected_date: "2017-04-28" } },
-          [message.blockId]: {
-            [message.actionId]: { type: "plain_text_input", value: w.texts.remissMessage },
-          },
+        remissForm(view, sender, {
+          bodies: [w.bodies.target],
+          dueOn: "2017-04-28",
+          message: w.texts.remissMessage,
         }),
       );
       expect(answer).toEqual({ response_action: "clear" });

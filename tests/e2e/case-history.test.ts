@@ -1,24 +1,30 @@
-import { readFile } from "node:fs/promises";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.js";
 import { fixedClock } from "../../src/clock.js";
-import { approvalMessages, bodies, memberships } from "../../src/db/schema.js";
+import { approvalMessages, bodies } from "../../src/db/schema.js";
 import { type AuditEntry, recordAudit } from "../../src/modules/audit/audit.repository.js";
 import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
-import { importRegistry } from "../../src/modules/import/import-registry.js";
-import { jsonSource } from "../../src/modules/import/read-import-file.js";
 import { sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
 import type { Actor } from "../../src/modules/shared/actor.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
+import { APPROVE_RESPONSE_ACTION } from "../../src/slack/blocks/approval-ids.js";
+import { OLDER_HISTORY_ACTION } from "../../src/slack/blocks/history-ids.js";
 import type { RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
-import { interactionBody, sendSigned } from "../support/signed-request.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { seedDemoCases } from "../support/scenarios.js";
+import type { Seeder } from "../support/seed-rows.js";
+import {
+  asButton,
+  blockActions,
+  buttonIn,
+  type CapturedView,
+  interact,
+  remissvarForm,
+  type ViewElement,
+} from "../support/slack-payloads.js";
 import { type SlackAnswer, sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
-const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
 const ADMIN = "U0ADMIN01";
 const OFFICER = "U0HANDL01";
 const APPROVER = "U0GODK001";
@@ -26,8 +32,6 @@ const OUTSIDER = "U0OUTSIDE";
 const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
 const SECRET_SUMMARY = "Familjen har sedan tidigare kontakt med BUP.";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
 /** The bot's clock, moved on between steps so each step has its own time. */
 let now = new Date("2017-04-03T09:30:00+02:00");
 const clock: Clock = { now: () => new Date(now) };
@@ -42,25 +46,14 @@ async function audit(caseId: number, actor: Actor, at: Date, entries: Omit<Audit
   );
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
+const { bot, database } = botForThisFile({ clock, env: { ARENDE_ADMINS: ADMIN }, given: setUp });
+
+async function setUp(seed: Seeder) {
   // The demo registry, imported at 09:00: the two real cases and their bodies.
-  await importRegistry(
-    {
-      db: database.db,
-      actor: { type: "import", source: "demo.json" },
-      clock: fixedClock(stockholm("09:00")),
-    },
-    {
-      source: jsonSource(await readFile(DEMO, "utf8"), "demo.json"),
-    },
-  );
-  const seed = new Seeder(database.db);
-  const socialnamnden = await bodyIdOf("socialnamnden");
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  await database.db.insert(memberships).values([
-    { slackUserId: OFFICER, bodyId: socialnamnden, role: "handlaggare", grantedBy: ADMIN, grantedAt },
-    { slackUserId: APPROVER, bodyId: socialnamnden, role: "godkannare", grantedBy: ADMIN, grantedAt },
+  await seedDemoCases(database.db, fixedClock(stockholm("09:00")));
+  await seed.roles([
+    { user: OFFICER, role: "handlaggare", body: "socialnämnden" },
+    { user: APPROVER, role: "godkannare", body: "socialnämnden" },
   ]);
 
   // A restricted case whose history holds its secrets: a title, a summary, a reason.
@@ -114,30 +107,11 @@ beforeAll(async () => {
       ],
     );
   }
+}
 
-  bot = await startBotUnderTest(database, { clock, env: { ARENDE_ADMINS: ADMIN } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
-});
-
-type Element = { type: string; action_id: string; value?: string; text?: { text: string } };
-type Block = {
-  type: string;
-  block_id?: string;
-  text?: { text: string };
-  element?: Element;
-  elements?: Element[];
-};
-type View = {
-  callback_id: string;
-  private_metadata: string;
-  blocks: Block[];
-  title: unknown;
-  submit?: unknown;
-};
+type Element = ViewElement;
+type Block = { type: string; text?: { text: string }; elements?: Element[] };
+type View = CapturedView;
 
 const shown = (message: { text?: unknown; blocks?: unknown } | null | undefined) =>
   `${message?.text}\n${JSON.stringify(message?.blocks)}`;
@@ -152,11 +126,7 @@ const buttonsOf = (message: { blocks?: unknown } | null | undefined) =>
   );
 
 async function post(payload: unknown): Promise<string> {
-  const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
-  return response.text();
+  return JSON.stringify(await interact(bot, payload));
 }
 
 type Answer = SlackAnswer & { replace_original?: boolean };
@@ -167,36 +137,16 @@ let clicks = 0;
  * answer is what arrives at the click's response_url.
  */
 async function clickFor(button: Element | undefined, user: string): Promise<Answer> {
-  if (!button) throw new Error("no such button");
   clicks += 1;
-  const responseId = `history-click-${clicks}`;
-  await post({
-    type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    container: {
-      type: "message",
-      message_ts: `1700000500.${clicks}`,
-      channel_id: "C0REGISTRY",
-      is_ephemeral: true,
-    },
-    trigger_id: `777.${clicks}.trigger`,
-    team: { id: "T111", domain: "workspace-domain" },
-    channel: { id: "C0REGISTRY", name: "registratur" },
-    response_url: bot.slack.responseUrl(responseId),
-    actions: [
-      {
-        action_id: button.action_id,
-        block_id: "history",
-        text: { type: "plain_text", text: button.text?.text ?? "", emoji: true },
-        value: button.value,
-        type: "button",
-        action_ts: "1596530385.194939",
-      },
-    ],
+  const click = blockActions(bot, {
+    user,
+    button: { ...asButton(button), blockId: "history" },
+    channel: "C0REGISTRY",
+    messageTs: `1700000500.${clicks}`,
+    ephemeral: true,
   });
-  const [answer] = await bot.slack.waitForCalls(`/response/${responseId}`, 1);
+  await post(click.payload);
+  const [answer] = await bot.slack.waitForCalls(click.responsePath, 1);
   return (answer as RecordedCall).body as unknown as Answer;
 }
 
@@ -231,7 +181,15 @@ describe("/arende historik after a remissvar was recorded and approved in Slack"
     await sendArende(bot, "remissvar Dnr 108-1642/2017", { user: OFFICER, channel: "C0SOCIAL" });
     const view = (await bot.slack.waitForCalls("views.open", opened + 1))[opened]?.body.view as View;
     const posted = bot.slack.callsTo("chat.postMessage").length;
-    expect(await post(responseSubmission(view))).toBe('{"response_action":"clear"}');
+    expect(
+      await post(
+        remissvarForm(view, OFFICER, {
+          remiss: "socialnämnden",
+          date: "2017-03-30",
+          summary: "Nämnden tillstyrker <förslaget>.",
+        }),
+      ),
+    ).toBe('{"response_action":"clear"}');
 
     const request = (await bot.slack.waitForCalls("chat.postMessage", posted + 1))
       .slice(posted)
@@ -243,35 +201,16 @@ describe("/arende historik after a remissvar was recorded and approved in Slack"
 
     // 14:05 the godkännare approves it with the button in the request sent to them.
     now = stockholm("14:05");
-    const approve = buttonsOf(request?.body as { blocks?: unknown }).find(
-      (button) => button.action_id === "approval.approve",
-    );
     const updates = bot.slack.callsTo("chat.update").length;
-    await post({
-      type: "block_actions",
-      user: { id: APPROVER, username: "godk", name: "godk", team_id: "T111" },
-      api_app_id: "A111",
-      token: "verification_token",
-      container: {
-        type: "message",
-        message_ts: request?.body.ts ?? "1.1",
-        channel_id: APPROVER,
-        is_ephemeral: false,
-      },
-      trigger_id: "888.1.trigger",
-      team: { id: "T111", domain: "workspace-domain" },
-      channel: { id: APPROVER, name: "directmessage" },
-      response_url: bot.slack.responseUrl("approve"),
-      actions: [
-        {
-          action_id: approve?.action_id,
-          block_id: "approval_actions",
-          value: approve?.value,
-          type: "button",
-          action_ts: "1.2",
-        },
-      ],
-    });
+    await post(
+      blockActions(bot, {
+        user: APPROVER,
+        button: buttonIn(request?.body.blocks, APPROVE_RESPONSE_ACTION),
+        channel: APPROVER,
+        messageTs: String(request?.body.ts ?? "1.1"),
+        message: request?.body ?? {},
+      }).payload,
+    );
     await bot.slack.waitForCalls("chat.update", updates + 1);
 
     // Anyone may read an open case's history.
@@ -333,14 +272,14 @@ describe("paging", () => {
 
   it("a forged page button is answered politely and names no other case's secrets", async () => {
     const forged = await clickFor(
-      { type: "button", action_id: "case_history.older", value: '{"caseId":"1 or 1=1","page":2}' },
+      { type: "button", action_id: OLDER_HISTORY_ACTION, value: '{"caseId":"1 or 1=1","page":2}' },
       OUTSIDER,
     );
     expect(forged.text).toBe("Knappen är trasig; fråga med /arende historik.");
     const secret = await clickFor(
       {
         type: "button",
-        action_id: "case_history.older",
+        action_id: OLDER_HISTORY_ACTION,
         value: JSON.stringify({ caseId: secretCaseId, page: 1 }),
       },
       OUTSIDER,
@@ -409,70 +348,4 @@ async function bodyIdOf(code: string): Promise<number> {
   const [body] = await database.db.select({ id: bodies.id }).from(bodies).where(eq(bodies.code, code));
   if (!body) throw new Error(`no body ${code}`);
   return body.id;
-}
-
-/** The remissvar form, filled in and submitted by the handläggare (shape of view_submission.json). */
-function responseSubmission(view: View) {
-  const input = (type: string) => {
-    const block = view.blocks.find(
-      (candidate) => candidate.type === "input" && candidate.element?.type === type,
-    );
-    if (!block?.block_id || !block.element) throw new Error(`no ${type} input`);
-    return { blockId: block.block_id, actionId: block.element.action_id, element: block.element };
-  };
-  const select = input("static_select") as {
-    blockId: string;
-    actionId: string;
-    element: { options?: unknown[] };
-  };
-  return {
-    type: "view_submission",
-    team: { id: "T111", domain: "workspace-domain" },
-    user: { id: OFFICER, username: "handl", name: "handl", team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    trigger_id: "999.1.trigger",
-    view: {
-      id: "V0SVAR",
-      team_id: "T111",
-      type: "modal",
-      blocks: view.blocks,
-      private_metadata: view.private_metadata,
-      callback_id: view.callback_id,
-      state: {
-        values: {
-          [select.blockId]: {
-            [select.actionId]: {
-              type: "static_select",
-              selected_option: select.element.options?.[0] ?? null,
-            },
-          },
-          [input("datepicker").blockId]: {
-            [input("datepicker").actionId]: { type: "datepicker", selected_date: "2017-03-30" },
-          },
-          [input("plain_text_input").blockId]: {
-            [input("plain_text_input").actionId]: {
-              type: "plain_text_input",
-              value: "Nämnden tillstyrker <förslaget>.",
-            },
-          },
-          [input("url_text_input").blockId]: {
-            [input("url_text_input").actionId]: { type: "url_text_input", value: null },
-          },
-          [input("checkboxes").blockId]: {
-            [input("checkboxes").actionId]: { type: "checkboxes", selected_options: [] },
-          },
-        },
-      },
-      hash: "1596530361.3wRYuk3R",
-      title: view.title,
-      submit: view.submit,
-      previous_view_id: null,
-      root_view_id: "V0SVAR",
-      app_id: "A111",
-      app_installed_team_id: "T111",
-      bot_id: "B111",
-    },
-    response_urls: [],
-  };
 }

@@ -1,79 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { SECRET_SUMMARY, SECRET_TITLE, seedStatusCases } from "../support/scenarios.js";
 import { sendSigned } from "../support/signed-request.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
  * Mentions and DMs are acknowledged at once and answered afterwards, so "exactly one answer" can
  * only be checked once the bot has finished: each test gets its own bot and ends it with
  * `finish()`, which waits for the work in flight, as a real shutdown does.
  */
-let database: TestDatabase;
-let bot: BotUnderTest;
-let running = false;
-
-const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
-const SECRET_SUMMARY = "Skolan anmäler misstänkt vanvård.";
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
-  await seed.case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    raisedBy: [{ name: "Lotta Edholm", party: "L" }],
-    raisedOn: "2016-10-26",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-    responsibleBody: "kommunstyrelsen",
-    identifiers: ["PM 2017:95 RVI+VIII"],
-    timeline: [{ kind: "decision", body: "kommunstyrelsen", text: "Skrivelsen anses besvarad." }],
-  });
-  await seed.case({
-    dnr: null,
-    kind: "motion",
-    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    raisedBy: [{ name: "Isabel Smedberg Palmqvist", party: "L" }],
-    status: "in_progress",
-    identifiers: ["Motion 2016:114"],
-    referrals: [{ body: "socialnämnden", dueOn: "2017-03-31" }],
-  });
-  await seed.case({
-    dnr: "108-2001/2017",
-    kind: "other",
-    title: SECRET_TITLE,
-    publicTitle: "Sekretess",
-    restricted: true,
-    summary: SECRET_SUMMARY,
-    raisedOn: "2017-02-01",
-    officerSlackUserId: "UOFFICER",
-    status: "in_progress",
-  });
-});
-
-beforeEach(async () => {
-  bot = await startBotUnderTest(database);
-  running = true;
-});
-
-afterEach(async () => {
-  if (running) await finish();
-});
-
-afterAll(async () => {
-  await database?.destroy();
-});
+const { bot } = botForThisFile({ botPerTest: true, given: seedStatusCases });
 
 /** Stops the bot after the answers in flight are sent; the fake Slack keeps what it recorded. */
-async function finish(): Promise<void> {
-  running = false;
-  await bot.stop();
-}
+const finish = () => bot.stop();
 
 let sequence = 0;
 /** Every delivery in this file has its own event_id and ts, since receipts outlive a test. */

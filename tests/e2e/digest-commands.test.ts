@@ -1,20 +1,19 @@
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, deadlines, digestSubscriptions, referrals } from "../../src/db/schema.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { describe, expect, it } from "vitest";
+import { auditEvents, digestSubscriptions } from "../../src/db/schema.js";
+import { botForThisFile } from "../support/running-bot.js";
+import type { Seeder } from "../support/seed-rows.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const ADMIN = "U0ADMIN01";
 const MEMBER = "U0MEMBER1";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
+const { bot, database } = botForThisFile({
+  env: { ARENDE_ADMINS: `${ADMIN}, U0ADMIN02` },
+  given: overdueCases,
+});
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
+async function overdueCases(seed: Seeder) {
   await seed.body("Socialnämnden");
   await seed.body("Bromma stadsdelsnämnd", "district_board");
   // As of 3 April 2017 (the bot's clock): a motion past its statutory target, a skrivelse past the
@@ -48,23 +47,32 @@ beforeAll(async () => {
     status: "in_progress",
     responsibleBody: "Socialnämnden",
   });
-  const [remiss] = await database.db
-    .select({ id: referrals.id })
-    .from(referrals)
-    .where(eq(referrals.caseId, motion));
-  await database.db.insert(deadlines).values([
-    { caseId: motion, kind: "statutory", dueOn: "2017-03-01", basis: "Kommunallagen 5 kap. 35 §" },
-    { caseId: motion, referralId: remiss?.id, kind: "referral_due", dueOn: "2017-03-31", basis: "Remissen" },
-    { caseId: letter, kind: "policy", dueOn: "2017-01-26", basis: "Lokal policy: 3 månader" },
-    { caseId: proposal, kind: "statutory", dueOn: "2017-02-10", basis: "Kommunallagen 5 kap. 35 §" },
-  ]);
-  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: `${ADMIN}, U0ADMIN02` } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
-});
+  await seed.deadline({
+    caseId: motion,
+    kind: "statutory",
+    dueOn: "2017-03-01",
+    basis: "Kommunallagen 5 kap. 35 §",
+  });
+  await seed.deadline({
+    caseId: motion,
+    referralBody: "Bromma stadsdelsnämnd",
+    kind: "referral_due",
+    dueOn: "2017-03-31",
+    basis: "Remissen",
+  });
+  await seed.deadline({
+    caseId: letter,
+    kind: "policy",
+    dueOn: "2017-01-26",
+    basis: "Lokal policy: 3 månader",
+  });
+  await seed.deadline({
+    caseId: proposal,
+    kind: "statutory",
+    dueOn: "2017-02-10",
+    basis: "Kommunallagen 5 kap. 35 §",
+  });
+}
 
 type Message = { response_type?: string; replace_original?: boolean; text: string; blocks: unknown[] };
 

@@ -1,8 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningBot, startBot } from "../../src/bot.js";
 import { type Clock, fixedClock } from "../../src/clock.js";
-import { parseConfig } from "../../src/config.js";
 import { type DatabaseHandle, openPostgres } from "../../src/db/client.js";
 import { cases, deadlines, digestSubscriptions, slackPosts } from "../../src/db/schema.js";
 import { runDueDigests } from "../../src/jobs/digest-job.js";
@@ -12,9 +10,8 @@ import { createContext, systemActor } from "../../src/modules/shared/context.js"
 import { SLACK_LIMITS } from "../../src/slack/blocks/mrkdwn.js";
 import { ChannelPacer, createPostingClient, createWebPoster } from "../../src/slack/web-poster.js";
 import { FakeSlack, type RecordedCall } from "../support/fake-slack.js";
-import { freePort } from "../support/running-bot.js";
-import { DeadlineSeeder } from "../support/seed-deadlines.js";
-import { TEST_SIGNING_SECRET } from "../support/signed-request.js";
+import { type BotUnderTest, startBotUnderTest, virtualPacing } from "../support/running-bot.js";
+import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
@@ -25,12 +22,12 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 const PERIOD = "2026-11-23";
 
 let database: TestDatabase;
-let seed: DeadlineSeeder;
+let seed: Seeder;
 let smallBodyId: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  seed = new DeadlineSeeder(database.db);
+  seed = new Seeder(database.db);
   smallBodyId = await seed.body("Kulturnämnden");
   for (const [index, title] of [
     "Bibliotekens öppettider",
@@ -51,19 +48,18 @@ beforeAll(async () => {
 
 afterAll(() => database?.destroy());
 
-/** startBot as main.ts calls it, against the given stand-in Slack and clock. */
-async function startInstance(handle: DatabaseHandle, clock: Clock, slack: FakeSlack): Promise<RunningBot> {
-  const config = parseConfig(
-    {
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(await freePort()),
-      LOG_LEVEL: "error",
-    },
-    "bot",
-  );
-  return startBot({ config, clock, database: handle });
+/**
+ * startBot as main.ts calls it, against the given stand-in Slack and clock. Slack's pacing runs on
+ * `pacing`'s virtual clock: the bot waits out each second and Retry-After there, not in real time
+ * (tests/unit/web-poster.test.ts holds the real pacer to real seconds).
+ */
+async function startInstance(
+  handle: DatabaseHandle,
+  clock: Clock,
+  slack: FakeSlack,
+  pacing = virtualPacing(),
+): Promise<BotUnderTest> {
+  return startBotUnderTest(handle, { clock, slack, pacer: pacing.pacer });
 }
 
 async function startedSlack(): Promise<FakeSlack> {
@@ -74,21 +70,12 @@ async function startedSlack(): Promise<FakeSlack> {
 
 /** A subscription made a week before the Monday in question, so that Monday's run counts. */
 async function subscribe(channelId: string, bodyIds: number[]): Promise<number> {
-  const madeAt = new Date("2026-11-16T12:00:00Z");
-  const [row] = await database.db
-    .insert(digestSubscriptions)
-    .values({
-      channelId,
-      weekday: 1,
-      time: "08:00",
-      bodyIds,
-      createdBySlackUserId: "UADMIN",
-      createdAt: madeAt,
-      updatedAt: madeAt,
-    })
-    .returning({ id: digestSubscriptions.id });
-  if (!row) throw new Error("subscription not inserted");
-  return row.id;
+  return seed.digestSubscription({
+    channelId,
+    bodyIds,
+    createdBySlackUserId: "UADMIN",
+    madeAt: new Date("2026-11-16T12:00:00Z"),
+  });
 }
 
 async function endSubscriptions(): Promise<void> {
@@ -205,10 +192,13 @@ describe("weekly digests, posted exactly once", () => {
       limited += 1;
       return { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } };
     });
+    const pacing = virtualPacing();
     try {
-      const bot = await startInstance(database, fixedClock("2026-11-23T07:01:00Z"), slack);
+      const bot = await startInstance(database, fixedClock("2026-11-23T07:01:00Z"), slack, pacing);
       const row = await waitForPosted(`digest:${subscriptionId}:${PERIOD}`);
       await bot.stop();
+      // Retry-After: 1 was waited out, once, before the post was tried again.
+      expect(pacing.waits).toEqual([1_000]);
       const calls = postsTo(slack, "CLIMITED");
       // The refused attempt and the one that landed; the message itself exists once.
       expect(calls).toHaveLength(2);
@@ -239,6 +229,8 @@ describe("weekly digests, posted exactly once", () => {
         responsibleBodyId: bodyId,
       };
     });
+    // Raw rows on purpose: 500 cases and deadlines in two statements; the Seeder's row at a time
+    // would spend most of this test on the inserts.
     const inserted = await database.db.insert(cases).values(rows).returning({ id: cases.id });
     await database.db.insert(deadlines).values(
       inserted.map(({ id }, index) => ({
@@ -250,14 +242,14 @@ describe("weekly digests, posted exactly once", () => {
     );
     const subscriptionId = await subscribe("CLARGE", [bodyId]);
     const slack = await startedSlack();
+    const pacing = virtualPacing();
     const arrivals: number[] = [];
     slack.respondWith((call) => {
-      if (call.method === "chat.postMessage" && call.body.channel === "CLARGE")
-        arrivals.push(performance.now());
+      if (call.method === "chat.postMessage" && call.body.channel === "CLARGE") arrivals.push(pacing.now());
       return undefined;
     });
     try {
-      const bot = await startInstance(database, fixedClock("2026-11-23T07:00:10Z"), slack);
+      const bot = await startInstance(database, fixedClock("2026-11-23T07:00:10Z"), slack, pacing);
       const row = await waitForPosted(`digest:${subscriptionId}:${PERIOD}`, 30_000);
       await bot.stop();
       const calls = postsTo(slack, "CLARGE");

@@ -1,37 +1,23 @@
 import { createHmac } from "node:crypto";
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { slackReceipts } from "../../src/db/schema.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { SHARE_CASE_ACTION } from "../../src/slack/blocks/case-card.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { formBody, interactionBody, sendSigned, TEST_SIGNING_SECRET } from "../support/signed-request.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { blockActions } from "../support/slack-payloads.js";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
-let databaseOpen = false;
 let startupCalls = 0;
 
+const { bot, database } = botForThisFile({
+  given: seedClosedLetter,
+});
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  databaseOpen = true;
-  await new Seeder(database.db).case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-  });
-  bot = await startBotUnderTest(database);
   // Bolt checks its token once at start-up; that call is the bot's own, not a request's doing.
   await bot.slack.waitForCalls("auth.test", 1);
   startupCalls = bot.slack.calls.length;
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  if (databaseOpen) await database?.destroy();
 });
 
 const FIVE_MINUTES = 5 * 60;
@@ -73,27 +59,16 @@ const slashCommand = () =>
   });
 
 const shareClick = () =>
-  interactionBody({
-    type: "block_actions",
-    user: { id: "W111", username: "primary-owner", name: "primary-owner", team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    container: { type: "message", message_ts: "111.222", channel_id: "C111", is_ephemeral: true },
-    trigger_id: "111.222.valid",
-    team: { id: "T111", domain: "workspace-domain" },
-    channel: { id: "C111", name: "test-channel" },
-    response_url: bot.slack.responseUrl("forged-click"),
-    actions: [
-      {
-        action_id: "case_card.share",
-        block_id: "b",
-        text: { type: "plain_text", text: "Dela i kanalen", emoji: true },
-        value: JSON.stringify({ caseId: 1 }),
-        type: "button",
-        action_ts: "1596530385.194939",
-      },
-    ],
-  });
+  interactionBody(
+    blockActions(bot, {
+      user: "W111",
+      button: { actionId: SHARE_CASE_ACTION, value: JSON.stringify({ caseId: 1 }), text: "Dela i kanalen" },
+      channel: "C111",
+      messageTs: "111.222",
+      ephemeral: true,
+      responseId: "forged-click",
+    }).payload,
+  );
 
 /** Web API and response_url calls made after start-up. */
 const callsSinceStart = () => bot.slack.calls.slice(startupCalls);
@@ -202,7 +177,6 @@ describe("url_verification and health", () => {
 
   // Last in the file: it closes the database under the running bot.
   it("GET /readyz answers 503 once the database is gone, while /healthz still answers", async () => {
-    databaseOpen = false;
     await database.destroy();
     const ready = await fetch(`${bot.baseUrl}/readyz`);
     expect(ready.status).toBe(503);

@@ -1,37 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { TEST_SIGNING_SECRET } from "../support/signed-request.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
 const logLines: string[] = [];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await new Seeder(database.db).case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-  });
-  bot = await startBotUnderTest(database, {
-    logger: createLogger({
-      level: "debug",
-      secrets: ["xoxb-test-token", TEST_SIGNING_SECRET],
-      write: (line) => logLines.push(line),
-    }),
-  });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
+const { bot } = botForThisFile({
+  given: seedClosedLetter,
+  logger: createLogger({
+    level: "debug",
+    secrets: ["xoxb-test-token", TEST_SIGNING_SECRET],
+    write: (line) => logLines.push(line),
+  }),
 });
 
 async function scrape(): Promise<string> {

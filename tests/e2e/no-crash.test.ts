@@ -1,40 +1,25 @@
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startBot } from "../../src/bot.js";
 import { fixedClock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { type BotUnderTest, freePort, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { botForThisFile, freePort } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { formBody, interactionBody, sendSigned, TEST_SIGNING_SECRET } from "../support/signed-request.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
  * Issue 7 §3: no single request, and no answer from Slack's Web API, may end the process or leave
  * Slack without an answer. Each test ends by checking that the bot still answers.
  */
 
-let database: TestDatabase;
-let bot: BotUnderTest;
 const MAX_BODY_KB = 64;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await new Seeder(database.db).case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    status: "closed",
-  });
-  bot = await startBotUnderTest(database, { env: { ARENDE_MAX_BODY_KB: String(MAX_BODY_KB) } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
+const { bot, database } = botForThisFile({
+  env: { ARENDE_MAX_BODY_KB: String(MAX_BODY_KB) },
+  given: seedClosedLetter,
 });
 
 async function stillAnswers(): Promise<void> {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgres } from "../../src/db/client.js";
 import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
+import { seedClosedLetter } from "../support/scenarios.js";
 import { Seeder } from "../support/seed-rows.js";
 import { sendSigned } from "../support/signed-request.js";
 import { sendArende } from "../support/slash-command.js";
@@ -19,13 +20,7 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await new Seeder(database.db).case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    status: "closed",
-  });
+  await seedClosedLetter(new Seeder(database.db));
 });
 
 afterAll(async () => {

@@ -1,57 +1,56 @@
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, deadlines, memberships, referrals } from "../../src/db/schema.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditEvents, deadlines, referrals } from "../../src/db/schema.js";
+import { REMISS_BLOCKS, REMISS_VIEW } from "../../src/slack/blocks/remiss-modal.js";
 import type { RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
-import { interactionBody, sendSigned } from "../support/signed-request.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { type CapturedView, inputIn, interact, remissForm } from "../support/slack-payloads.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const REGISTRATOR = "U0REG0001";
 const BROMMA_REGISTRATOR = "U0REGBRO1";
 const OUTSIDER = "U0OUTSIDE";
 const ADMIN = "U0ADMIN01";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
 let letter: number;
 let motion: number;
 let socialnamnden: number;
 let bromma: number;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
-  socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
-  bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
-  await seed.body("Akademikerförbundet SSR", "external_organisation");
-  letter = await seed.case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    raisedOn: "2016-10-26",
-    status: "in_progress",
-    responsibleBody: "Socialnämnden",
-  });
-  motion = await seed.case({
-    dnr: "108-1700/2017",
-    kind: "motion",
-    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    raisedOn: "2016-03-01",
-    status: "in_progress",
-    responsibleBody: "Socialnämnden",
-  });
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  await database.db.insert(memberships).values([
-    { slackUserId: REGISTRATOR, bodyId: socialnamnden, role: "registrator", grantedBy: ADMIN, grantedAt },
-    // A registrator, but of another body than the one responsible for the cases.
-    { slackUserId: BROMMA_REGISTRATOR, bodyId: bromma, role: "registrator", grantedBy: ADMIN, grantedAt },
-  ]);
-  // The bot's clock: Monday 3 April 2017.
-  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: ADMIN } });
+// The bot's clock: Monday 3 April 2017.
+const { bot, database } = botForThisFile({
+  env: { ARENDE_ADMINS: ADMIN },
+  given: async (seed) => {
+    socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
+    bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+    await seed.body("Akademikerförbundet SSR", "external_organisation");
+    letter = await seed.case({
+      dnr: "108-1642/2017",
+      kind: "skrivelse",
+      title: "Bristerna inom socialtjänsten",
+      publicTitle: "Bristerna inom socialtjänsten",
+      raisedOn: "2016-10-26",
+      status: "in_progress",
+      responsibleBody: "Socialnämnden",
+    });
+    motion = await seed.case({
+      dnr: "108-1700/2017",
+      kind: "motion",
+      title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+      publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+      raisedOn: "2016-03-01",
+      status: "in_progress",
+      responsibleBody: "Socialnämnden",
+    });
+    await seed.roles([
+      { user: REGISTRATOR, role: "registrator", body: "Socialnämnden" },
+      // A registrator, but of another body than the one responsible for the cases.
+      { user: BROMMA_REGISTRATOR, role: "registrator", body: "Bromma stadsdelsnämnd" },
+    ]);
+  },
+});
+
+beforeAll(() => {
   // Bromma's channel has not invited the bot.
   bot.slack.respondWith((call) =>
     call.method === "chat.postMessage" && call.body.channel === "C0BROMMA"
@@ -60,23 +59,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
-});
-
-type Block = {
-  type: string;
-  block_id?: string;
-  element?: { type: string; action_id: string; options?: { text: { text: string }; value: string }[] };
-};
-type View = {
-  callback_id: string;
-  private_metadata: string;
-  blocks: Block[];
-  title: unknown;
-  submit?: { text: string };
-};
+type View = CapturedView & { submit?: { text: string } };
 type Message = { response_type?: string; text: string; blocks: unknown[] };
 
 /** `/arende <text>` as `user`: the ack, and the private answers sent afterwards to response_url. */
@@ -98,92 +81,14 @@ async function openModal(
   return { view, call };
 }
 
-/** Finds the input whose element has `type`, by the captured view's own ids. */
-function input(
-  view: View,
-  type: string,
-): { blockId: string; actionId: string; options: { value: string; text: string }[] } {
-  const block = view.blocks.find(
-    (candidate) => candidate.type === "input" && candidate.element?.type === type,
-  );
-  if (!block?.block_id || !block.element) throw new Error(`no ${type} input in the modal`);
-  return {
-    blockId: block.block_id,
-    actionId: block.element.action_id,
-    options: (block.element.options ?? []).map((option) => ({ value: option.value, text: option.text.text })),
-  };
-}
-
-let submissions = 0;
-/** A view_submission (shape of slack-payloads/view_submission.json) of `view` filled in as given. */
-function submission(
+/** The form filled in as given and submitted by `user` (a registrator unless said otherwise). */
+const submission = (
   view: View,
   fill: { bodies: string[]; dueOn: string | null; message?: string },
   user = REGISTRATOR,
-) {
-  submissions += 1;
-  const bodies = input(view, "multi_static_select");
-  const due = input(view, "datepicker");
-  const message = input(view, "plain_text_input");
-  const chosen = bodies.options.filter((option) => fill.bodies.includes(option.text));
-  return {
-    type: "view_submission",
-    team: { id: "T111", domain: "workspace-domain" },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    trigger_id: `222.${submissions}.trigger`,
-    view: {
-      id: "V0REMISS",
-      team_id: "T111",
-      type: "modal",
-      blocks: view.blocks,
-      private_metadata: view.private_metadata,
-      callback_id: view.callback_id,
-      state: {
-        values: {
-          [bodies.blockId]: {
-            [bodies.actionId]: {
-              type: "multi_static_select",
-              selected_options: chosen.map((option) => ({
-                text: { type: "plain_text", text: option.text },
-                value: option.value,
-              })),
-            },
-          },
-          [due.blockId]: { [due.actionId]: { type: "datepicker", selected_date: fill.dueOn } },
-          [message.blockId]: {
-            [message.actionId]: { type: "plain_text_input", value: fill.message ?? null },
-          },
-        },
-      },
-      hash: "1596530361.3wRYuk3R",
-      title: view.title,
-      clear_on_close: false,
-      notify_on_close: false,
-      close: { type: "plain_text", text: "Avbryt" },
-      submit: view.submit,
-      previous_view_id: null,
-      root_view_id: "V0REMISS",
-      app_id: "A111",
-      external_id: "",
-      app_installed_team_id: "T111",
-      bot_id: "B111",
-    },
-    response_urls: [],
-  };
-}
+) => remissForm(view, user, fill);
 
-async function submit(
-  payload: unknown,
-): Promise<{ response_action?: string; errors?: Record<string, string>; view?: View }> {
-  const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
-  const text = await response.text();
-  return text === "" ? {} : JSON.parse(text);
-}
+const submit = (payload: unknown) => interact(bot, payload);
 
 async function stored(caseId: number) {
   const rows = await database.db
@@ -204,9 +109,9 @@ describe("/arende remittera", () => {
   it("by a registrator: the modal opens, a submit stores the remiss and tells the bodies' channels", async () => {
     const { view, call } = await openModal("Dnr 108-1642/2017");
     expect(call.body.trigger_id).toMatch(/trigger$/);
-    expect(view.callback_id).toBe("remiss.send");
+    expect(view.callback_id).toBe(REMISS_VIEW);
     expect(JSON.parse(view.private_metadata)).toEqual({ caseId: letter, channelId: "C0REGISTRY" });
-    expect(input(view, "multi_static_select").options.map((option) => option.text)).toEqual([
+    expect(inputIn(view, REMISS_BLOCKS.bodies).options?.map((option) => option.text.text)).toEqual([
       "Akademikerförbundet SSR",
       "Bromma stadsdelsnämnd",
       "Socialnämnden",
@@ -263,7 +168,7 @@ describe("/arende remittera", () => {
     const answers = await Promise.all([submit(payload), submit(payload)]);
     expect(answers.filter((answer) => answer.response_action === "clear")).toHaveLength(1);
     const conflict = answers.find((answer) => answer.response_action === "errors");
-    const bodiesBlock = input(view, "multi_static_select").blockId;
+    const bodiesBlock = REMISS_BLOCKS.bodies;
     expect(conflict?.errors?.[bodiesBlock]).toContain("Socialnämnden har redan en öppen remiss");
     const again = await submit(payload);
     expect(again.errors?.[bodiesBlock]).toContain("redan en öppen remiss");
@@ -278,17 +183,17 @@ describe("/arende remittera", () => {
     const answer = await submit(submission(view, { bodies: [], dueOn: "2017-03-31" }));
     expect(answer.response_action).toBe("errors");
     expect(answer.errors).toEqual({
-      [input(view, "multi_static_select").blockId]: "Välj minst en remissinstans.",
-      [input(view, "datepicker").blockId]:
+      [REMISS_BLOCKS.bodies]: "Välj minst en remissinstans.",
+      [REMISS_BLOCKS.dueOn]:
         "31 mars 2017 har redan varit. Välj i dag (3 april 2017) eller ett senare datum.",
     });
     const missingDate = await submit(submission(view, { bodies: ["Bromma stadsdelsnämnd"], dueOn: null }));
-    expect(missingDate.errors).toEqual({ [input(view, "datepicker").blockId]: "Välj ett svarsdatum." });
+    expect(missingDate.errors).toEqual({ [REMISS_BLOCKS.dueOn]: "Välj ett svarsdatum." });
     const forged = submission(view, { bodies: ["Bromma stadsdelsnämnd"], dueOn: "2017-05-02" });
     forged.view.private_metadata = '{"caseId":"1 or 1=1"}';
     const broken = await submit(forged);
     expect(broken.response_action).toBe("errors");
-    expect(Object.keys(broken.errors ?? {})).toEqual([input(view, "multi_static_select").blockId]);
+    expect(Object.keys(broken.errors ?? {})).toEqual([REMISS_BLOCKS.bodies]);
     expect((await stored(motion)).rows).toHaveLength(before.rows.length);
   });
 

@@ -1,30 +1,21 @@
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditEvents, memberships } from "../../src/db/schema.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { botForThisFile } from "../support/running-bot.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const ADMIN = "U0ADMIN01";
 const MEMBER = "U0MEMBER1";
 const ANNA = "U0ANNA001";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
 let socialnamnden: number;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
-  socialnamnden = await seed.body("Socialnämnden");
-  await seed.body("Bromma stadsdelsnämnd", "district_board");
-  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: ADMIN } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
+const { bot, database } = botForThisFile({
+  env: { ARENDE_ADMINS: ADMIN },
+  given: async (seed) => {
+    socialnamnden = await seed.body("Socialnämnden");
+    await seed.body("Bromma stadsdelsnämnd", "district_board");
+  },
 });
 
 type Message = { response_type?: string; text: string; blocks: unknown[] };

@@ -1,101 +1,34 @@
 import { count } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { slackReceipts } from "../../src/db/schema.js";
+import { SHARE_CASE_ACTION } from "../../src/slack/blocks/case-card.js";
 import type { RecordedCall } from "../support/fake-slack.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
-import { formBody, interactionBody, sendSigned } from "../support/signed-request.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { botForThisFile } from "../support/running-bot.js";
+import { SECRET_SUMMARY, SECRET_TITLE, seedStatusCases } from "../support/scenarios.js";
+import { blockActions, buttonIn, interact } from "../support/slack-payloads.js";
+import { sendArende } from "../support/slash-command.js";
 
-/** Each test has its own bot, ended with `finish()` so every answer in flight is counted. */
-let database: TestDatabase;
-let bot: BotUnderTest;
-let running = false;
 let restrictedId: number;
 
-const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
-const SECRET_SUMMARY = "Skolan anmäler misstänkt vanvård.";
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
-  await seed.case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    raisedBy: [{ name: "Lotta Edholm", party: "L" }],
-    raisedOn: "2016-10-26",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-    responsibleBody: "kommunstyrelsen",
-    timeline: [{ kind: "decision", body: "kommunstyrelsen", text: "Skrivelsen anses besvarad." }],
-  });
-  restrictedId = await seed.case({
-    dnr: "108-2001/2017",
-    kind: "other",
-    title: SECRET_TITLE,
-    publicTitle: "Sekretess",
-    restricted: true,
-    summary: SECRET_SUMMARY,
-    raisedOn: "2017-02-01",
-    officerSlackUserId: "UOFFICER",
-    status: "in_progress",
-  });
+/** Each test has its own bot, stopped with `finish()` so every answer in flight is counted. */
+const { bot, database } = botForThisFile({
+  botPerTest: true,
+  given: async (seed) => {
+    restrictedId = (await seedStatusCases(seed)).restricted;
+  },
 });
 
-beforeEach(async () => {
-  bot = await startBotUnderTest(database);
-  running = true;
-});
-
-afterEach(async () => {
-  if (running) await finish();
-});
-
-afterAll(async () => {
-  await database?.destroy();
-});
-
-async function finish(): Promise<void> {
-  running = false;
-  await bot.stop();
-}
+const finish = () => bot.stop();
 
 type Message = { response_type?: string; replace_original?: boolean; text: string; blocks: unknown[] };
-type Button = { type: string; action_id: string; value: string };
 
 /** The ephemeral card `/arende status <dnr>` gives `user`, and the value of its share button. */
 async function shareValueFromCard(dnr: string, user: string): Promise<string> {
-  const response = await sendSigned(
-    bot.eventsUrl,
-    formBody({
-      token: "verification_token",
-      team_id: "T111",
-      team_domain: "test-domain",
-      channel_id: "C111",
-      channel_name: "random",
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command: "/arende",
-      text: `status ${dnr}`,
-      response_url: bot.slack.responseUrl("command"),
-      trigger_id: "111.111.xxx",
-    }),
-    { contentType: "application/x-www-form-urlencoded" },
-  );
-  expect(response.status).toBe(200);
-  const card = (await response.json()) as { blocks: { type: string; elements?: Button[] }[] };
-  const button = card.blocks
-    .flatMap((block) => (block.type === "actions" ? (block.elements ?? []) : []))
-    .find((element) => element.action_id === "case_card.share");
-  if (!button) throw new Error(`no share button on the card for ${dnr}`);
-  return button.value;
+  const { answer } = await sendArende(bot, `status ${dnr}`, { user });
+  return buttonIn(answer?.blocks, SHARE_CASE_ACTION).value;
 }
 
-let clicks = 0;
-
-/** Shape of slack-payloads/block_actions.json: a click on the card's button in an ephemeral message. */
+/** A click on the card's button in an ephemeral message; its answers arrive at `responseId`. */
 function shareClick({
   value,
   user = "W111",
@@ -107,35 +40,18 @@ function shareClick({
   messageTs?: string;
   responseId: string;
 }) {
-  clicks += 1;
-  return {
-    type: "block_actions",
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T111" },
-    api_app_id: "A111",
-    token: "verification_token",
-    container: { type: "message", message_ts: messageTs, channel_id: "C111", is_ephemeral: true },
-    trigger_id: `111.222.${clicks}`,
-    team: { id: "T111", domain: "workspace-domain", enterprise_id: "E111", enterprise_name: "Sandbox Org" },
-    channel: { id: "C111", name: "test-channel" },
-    response_url: bot.slack.responseUrl(responseId),
-    actions: [
-      {
-        action_id: "case_card.share",
-        block_id: "case_card",
-        text: { type: "plain_text", text: "Dela i kanalen", emoji: true },
-        value,
-        type: "button",
-        action_ts: "1596530385.194939",
-      },
-    ],
-  };
+  return blockActions(bot, {
+    user,
+    button: { actionId: SHARE_CASE_ACTION, value, blockId: "case_card", text: "Dela i kanalen" },
+    channel: "C111",
+    messageTs,
+    ephemeral: true,
+    responseId,
+  }).payload;
 }
 
 async function click(payload: unknown): Promise<void> {
-  const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
-    contentType: "application/x-www-form-urlencoded",
-  });
-  expect(response.status).toBe(200);
+  await interact(bot, payload);
 }
 
 const responses = (responseId: string): Message[] =>

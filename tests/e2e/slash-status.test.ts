@@ -1,82 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memberships } from "../../src/db/schema.js";
-import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js";
-import { Seeder } from "../support/seed-rows.js";
+import { describe, expect, it } from "vitest";
+import { botForThisFile } from "../support/running-bot.js";
+import { SECRET_SUMMARY, SECRET_TITLE, seedStatusCases } from "../support/scenarios.js";
 import { sendArende } from "../support/slash-command.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
-let database: TestDatabase;
-let bot: BotUnderTest;
-
-const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";
-const SECRET_SUMMARY = "Skolan anmäler misstänkt vanvård.";
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const seed = new Seeder(database.db);
-  await seed.case({
-    dnr: "108-1642/2017",
-    kind: "skrivelse",
-    title: "Bristerna inom socialtjänsten",
-    publicTitle: "Bristerna inom socialtjänsten",
-    raisedBy: [{ name: "Lotta Edholm", party: "L" }],
-    raisedOn: "2016-10-26",
-    status: "closed",
-    outcome: "Skrivelsen anses besvarad",
-    responsibleBody: "kommunstyrelsen",
-    identifiers: ["PM 2017:95 RVI+VIII"],
-    timeline: [{ kind: "decision", body: "kommunstyrelsen", text: "Skrivelsen anses besvarad." }],
-  });
-  await seed.case({
-    dnr: null,
-    kind: "motion",
-    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-    raisedBy: [{ name: "Isabel Smedberg Palmqvist", party: "L" }],
-    status: "in_progress",
-    identifiers: ["Motion 2016:114"],
-    referrals: [
-      { body: "socialnämnden", dueOn: "2017-03-31", dueStatement: "ska senast vara inlämnad 31 mars 2017" },
-      { body: "Bromma stadsdelsnämnd" },
-    ],
-  });
-  await seed.case({
-    dnr: "108-2001/2017",
-    kind: "other",
-    title: SECRET_TITLE,
-    publicTitle: "Sekretess",
-    restricted: true,
-    summary: SECRET_SUMMARY,
-    raisedOn: "2017-02-01",
-    officerName: "Kim Handläggare",
-    officerSlackUserId: "UOFFICER",
-    responsibleBody: "socialnämnden",
-    status: "in_progress",
-    timeline: [{ kind: "decision", body: "socialnämnden", text: "Utredning inleds." }],
-  });
-  const grantedAt = new Date("2017-01-01T00:00:00Z");
-  await database.db.insert(memberships).values([
-    {
-      slackUserId: "USOCREG",
-      bodyId: await seed.body("socialnämnden"),
-      role: "registrator",
-      grantedBy: "UADMIN",
-      grantedAt,
-    },
-    {
-      slackUserId: "UKSREG",
-      bodyId: await seed.body("kommunstyrelsen"),
-      role: "registrator",
-      grantedBy: "UADMIN",
-      grantedAt,
-    },
-  ]);
-  bot = await startBotUnderTest(database, { env: { ARENDE_ADMINS: "UADMIN" } });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await database?.destroy();
+const { bot } = botForThisFile({
+  env: { ARENDE_ADMINS: "UADMIN" },
+  given: async (seed) => {
+    await seedStatusCases(seed);
+    await seed.roles([
+      { user: "USOCREG", role: "registrator", body: "socialnämnden", grantedBy: "UADMIN" },
+      { user: "UKSREG", role: "registrator", body: "kommunstyrelsen", grantedBy: "UADMIN" },
+    ]);
+  },
 });
 
 type Answer = { response_type: string; text: string; blocks: unknown[] };

@@ -80,6 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
+  await bot?.slack.stop();
   await socket?.close();
   await database?.destroy();
 });

@@ -36,6 +36,25 @@ export class FakeSlack {
     this.responders.unshift(responder);
   }
 
+  /**
+   * As Slack does: a message posted to a user id lands in the DM channel (D… for U…), and the answer
+   * names that channel, so the bot stores where the DM really is.
+   */
+  deliverDirectMessages(): void {
+    let dms = 0;
+    this.respondWith((call) => {
+      if (call.method !== "chat.postMessage" || !String(call.body.channel).startsWith("U")) return undefined;
+      dms += 1;
+      return {
+        body: {
+          ok: true,
+          channel: `D${String(call.body.channel).slice(1)}`,
+          ts: `1800000000.${String(dms).padStart(6, "0")}`,
+        },
+      };
+    });
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }

@@ -1,8 +1,13 @@
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../src/db/client.js";
 import {
+  approvalMessages,
   bodies,
   caseIdentifiers,
   cases,
+  deadlines,
+  digestSubscriptions,
+  memberships,
   referralResponses,
   referrals,
   registries,
@@ -23,6 +28,39 @@ export type SeedCase = Omit<NewCase, "registryId" | "dnrKey" | "responsibleBodyI
   referrals?: (NewReferral & { responses?: Omit<typeof referralResponses.$inferInsert, "referralId">[] })[];
   timeline?: NewTimelineEntry[];
 };
+
+export type SeedDeadline = Omit<typeof deadlines.$inferInsert, "caseId" | "referralId" | "basis"> & {
+  caseId: number;
+  /** The body of the case's referral this deadline watches; a whole case's deadline without it. */
+  referralBody?: string;
+  basis?: string;
+};
+
+export type SeedRole = {
+  user: string;
+  role: (typeof memberships.$inferInsert)["role"];
+  /** The body's name as seeded (or its id); none for admin. */
+  body?: string | number;
+  grantedBy?: string;
+  grantedAt?: Date;
+};
+
+export type SeedApprovalMessage = Omit<typeof approvalMessages.$inferInsert, "id">;
+
+export type SeedSubscription = Omit<
+  typeof digestSubscriptions.$inferInsert,
+  "id" | "weekday" | "time" | "createdBySlackUserId" | "createdAt" | "updatedAt"
+> & {
+  weekday?: number;
+  time?: string;
+  createdBySlackUserId?: string;
+  /** When it was made (and last changed): a digest counts only periods after it. */
+  madeAt: Date;
+};
+
+/** Who granted the roles the tests start with, and when, unless a test says otherwise. */
+export const SEED_ADMIN = "U0ADMIN01";
+const SEED_GRANTED_AT = new Date("2017-01-01T00:00:00Z");
 
 /** Typed rows for tests: the tests say what they need, and the schema checks it at compile time. */
 export class Seeder {
@@ -92,6 +130,79 @@ export class Seeder {
         .insert(timelineEntries)
         .values({ ...entry, caseId: row.id, position, bodyId: body ? await this.body(body) : null });
     }
+    return row.id;
+  }
+
+  /** A deadline (bevakning) as the import or the deadline rules would store it. */
+  async deadline({ caseId, referralBody, basis, ...values }: SeedDeadline): Promise<number> {
+    const referralId = referralBody ? await this.referralId(caseId, referralBody) : null;
+    const [row] = await this.db
+      .insert(deadlines)
+      .values({ ...values, caseId, referralId, basis: basis ?? `Bevakning i test (${values.kind})` })
+      .returning({ id: deadlines.id });
+    if (!row) throw new Error("deadline not inserted");
+    return row.id;
+  }
+
+  /** People's roles, each for a body (by its seeded name or id) or, for admin, for the installation. */
+  async roles(grants: readonly SeedRole[]): Promise<void> {
+    const rows = [];
+    for (const { user, role, body, grantedBy = SEED_ADMIN, grantedAt = SEED_GRANTED_AT } of grants) {
+      const bodyId = typeof body === "string" ? await this.knownBody(body) : (body ?? null);
+      rows.push({ slackUserId: user, bodyId, role, grantedBy, grantedAt });
+    }
+    if (rows.length > 0) await this.db.insert(memberships).values(rows);
+  }
+
+  /** Where an approval request was posted (a channel, or a godkännare's DM with its recipient). */
+  async approvalMessages(copies: readonly SeedApprovalMessage[]): Promise<void> {
+    if (copies.length > 0) await this.db.insert(approvalMessages).values([...copies]);
+  }
+
+  /** A channel's digest subscription, Monday 08:00 for everything unless the test says otherwise. */
+  async digestSubscription({
+    madeAt,
+    weekday = 1,
+    time = "08:00",
+    createdBySlackUserId = SEED_ADMIN,
+    ...settings
+  }: SeedSubscription): Promise<number> {
+    const [row] = await this.db
+      .insert(digestSubscriptions)
+      .values({ ...settings, weekday, time, createdBySlackUserId, createdAt: madeAt, updatedAt: madeAt })
+      .returning({ id: digestSubscriptions.id });
+    if (!row) throw new Error("subscription not inserted");
+    return row.id;
+  }
+
+  async referralId(caseId: number, bodyName: string): Promise<number> {
+    const [row] = await this.db
+      .select({ id: referrals.id })
+      .from(referrals)
+      .innerJoin(bodies, eq(bodies.id, referrals.bodyId))
+      .where(and(eq(referrals.caseId, caseId), eq(bodies.name, bodyName)));
+    if (!row) throw new Error(`case ${caseId} has no referral to ${bodyName}`);
+    return row.id;
+  }
+
+  /** The (first) remissvar recorded on a referral. */
+  async responseId(referralId: number): Promise<number> {
+    const [row] = await this.db
+      .select({ id: referralResponses.id })
+      .from(referralResponses)
+      .where(eq(referralResponses.referralId, referralId))
+      .orderBy(asc(referralResponses.id));
+    if (!row) throw new Error(`referral ${referralId} has no response`);
+    return row.id;
+  }
+
+  /** A body seeded here, or one already in the database (an import's), by its name. */
+  private async knownBody(name: string): Promise<number> {
+    const known = this.bodyIds.get(name);
+    if (known) return known;
+    const [row] = await this.db.select({ id: bodies.id }).from(bodies).where(eq(bodies.name, name));
+    if (!row) throw new Error(`no body named ${name}: seed it first`);
+    this.bodyIds.set(name, row.id);
     return row.id;
   }
 }

@@ -28,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       process.env.TEST_PGLITE_THREAD === "main"
         ? wrapPglite(await PGlite.create({ loadDataDir: new Blob([dump]), extensions: { pg_trgm } }))
         : wrapThreadedPglite(await ThreadedPGlite.start({ loadDataDir: new Uint8Array(dump) }));
-    return { ...handle, url: undefined, destroy: () => handle.close() };
+    return { ...handle, url: undefined, destroy: once(() => handle.close()) };
   }
   const name = `${setup.template}_${randomBytes(4).toString("hex")}`;
   const admin = postgres(setup.adminUrl, { max: 1, onnotice: () => {} });
@@ -38,10 +38,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     ...handle,
     url,
-    destroy: async () => {
+    destroy: once(async () => {
       await handle.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
-    },
+    }),
+  };
+}
+
+/** A test may destroy its database early (to see the bot without it); the teardown then does nothing. */
+function once(run: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= run();
+    return done;
   };
 }

@@ -188,13 +188,14 @@ async function measure(
     const load = { url: server.url, dnrs, connections: settings.connections, answerIsRight };
     process.stdout.write(`${target}: warming up… `);
     const warmup = await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
-    if (failureCount(warmup) > 0) {
-      const rss = { started, after: await server.rssBytes() };
-      return { target, result: warmup, serverCpuMsPerRequest: Number.NaN, rss };
-    }
     process.stdout.write("measuring… ");
     const cpuBefore = await server.cpuMs();
-    const result = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
+    const measured = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
+    // A wrong answer in the warm-up fails the run as one in the measurement does.
+    const result = { ...measured, firstWrongAnswer: warmup.firstWrongAnswer ?? measured.firstWrongAnswer };
+    for (const kind of ["errors", "non2xx", "mismatches"] as const) {
+      result.failures[kind] += warmup.failures[kind];
+    }
     const serverCpuMsPerRequest = ((await server.cpuMs()) - cpuBefore) / result.requests;
     const rss = { started, after: await server.rssBytes() };
     console.log(`${Math.round(result.requestsPerSecond)} requests/s`);

@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
 import { type Opener, thisProcess, underDataDirLock } from "./data-dir-lock.js";
+import { pgliteStartParams } from "./pglite-settings.js";
 import { ThreadedPGlite } from "./pglite-thread.js";
 import * as schema from "./schema.js";
 
@@ -53,7 +54,13 @@ export async function openDatabase(
   return underDataDirLock(config.dataDir, opener, async () =>
     thread === "worker"
       ? wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }, onFailure))
-      : wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } })),
+      : wrapPglite(
+          await PGlite.create({
+            dataDir: config.dataDir,
+            extensions: { pg_trgm },
+            startParams: pgliteStartParams(),
+          }),
+        ),
   );
 }
 

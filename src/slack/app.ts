@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   App,
@@ -9,7 +8,13 @@ import {
   SocketModeReceiver,
 } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
-import { boltLogger, currentLogger, type Logger, withRequestLogger } from "../observability/logger.js";
+import {
+  boltLogger,
+  currentLogger,
+  currentRequestId,
+  inRequestScope,
+  type Logger,
+} from "../observability/logger.js";
 import { collectProcessMetrics, measureRequest, registry, surfaceOf } from "../observability/metrics.js";
 import { registerActions } from "./actions/register.js";
 import { registerCommands } from "./commands/register.js";
@@ -98,9 +103,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   // First: listeners (and middleware) find the request's id and logger on `context`; Bolt's
   // `logger` argument writes through the same child (see boltLogger).
   app.use(async ({ context, next }) => {
-    const log = currentLogger(options.logger);
-    context.requestId = log.bindings().req;
-    context.log = log;
+    context.requestId = currentRequestId();
+    // Made when first read: most requests log nothing.
+    Object.defineProperty(context, "log", { get: () => currentLogger(options.logger), enumerable: true });
     await next();
   });
   const inFlight = new Set<Promise<unknown>>();
@@ -158,8 +163,7 @@ function measureEveryRequest(app: App, base: Logger): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event: ReceiverEvent) => {
     const surface = surfaceOf(event.body);
-    const log = base.child({ req: randomBytes(4).toString("hex"), surface });
-    return withRequestLogger(log, () =>
+    return inRequestScope(base, { surface }, () =>
       measureRequest(surface, (acked) => {
         const ack = event.ack;
         return processEvent({

@@ -75,6 +75,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       endpoints: EVENTS_PATH,
       customRoutes,
       processBeforeResponse: false,
+      // guardSlackEndpoint below checks every signature before Bolt sees the request.
+      signatureVerification: false,
       logger: boltLogger(options.logger, "http-receiver"),
     });
     http.requestListener = guardSlackEndpoint(http.requestListener, {
@@ -89,6 +91,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     token: slack.botToken,
     ...identity,
     receiver,
+    // No listener keeps conversation state; Bolt's store would otherwise look it up (and fail with a
+    // new Error) on every request.
+    convoStore: false,
     logger: boltLogger(options.logger, "bolt"),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),

@@ -50,6 +50,8 @@ type Measured = {
   target: string;
   result: LoadResult;
   serverCpuMsPerRequest: number;
+  /** Of which on the main thread; the rest is mostly the embedded database's worker. */
+  mainThreadCpuMsPerRequest: number;
   /** Resident memory of the server process after start-up and after its run, in bytes. */
   rss: { started: number; after: number };
   /** A bot's answer to the first sampled dnr, asked before the warm-up. */
@@ -196,10 +198,19 @@ async function measure(
     for (const kind of ["errors", "non2xx", "mismatches"] as const) {
       result.failures[kind] += warmup.failures[kind];
     }
-    const serverCpuMsPerRequest = ((await server.cpuMs()) - cpuBefore) / result.requests;
+    const cpuAfter = await server.cpuMs();
+    const serverCpuMsPerRequest = (cpuAfter.total - cpuBefore.total) / result.requests;
+    const mainThreadCpuMsPerRequest = (cpuAfter.mainThread - cpuBefore.mainThread) / result.requests;
     const rss = { started, after: await server.rssBytes() };
     console.log(`${Math.round(result.requestsPerSecond)} requests/s`);
-    return { target, result, serverCpuMsPerRequest, rss, ...(card === undefined ? {} : { card }) };
+    return {
+      target,
+      result,
+      serverCpuMsPerRequest,
+      mainThreadCpuMsPerRequest,
+      rss,
+      ...(card === undefined ? {} : { card }),
+    };
   } finally {
     await server.stop();
   }
@@ -220,12 +231,13 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
       "× floor",
       "× card floor",
       "server CPU ms/req",
+      "main thread",
       "RSS MB start",
       "RSS MB after",
       "requests",
       "failures",
     ],
-    ...measured.map(({ target, result, serverCpuMsPerRequest, rss }) => [
+    ...measured.map(({ target, result, serverCpuMsPerRequest, mainThreadCpuMsPerRequest, rss }) => [
       target,
       result.requestsPerSecond.toFixed(0),
       result.p50Ms.toFixed(2),
@@ -233,6 +245,7 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
       (result.requestsPerSecond / floor).toFixed(2),
       (result.requestsPerSecond / cardFloor).toFixed(2),
       serverCpuMsPerRequest.toFixed(3),
+      mainThreadCpuMsPerRequest.toFixed(3),
       mb(rss.started),
       mb(rss.after),
       String(result.requests),

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
+import { log } from "../observability/logger.js";
 import { type Opener, thisProcess, underDataDirLock } from "./data-dir-lock.js";
 import { pgliteStartParams } from "./pglite-settings.js";
 import { ThreadedPGlite } from "./pglite-thread.js";
@@ -104,7 +105,14 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 async function migratePostgresLocked(url: string): Promise<void> {
   const connection = postgres(url, { max: 1, connect_timeout: CONNECT_TIMEOUT_S, onnotice: () => {} });
   try {
-    await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+    const [taken] = await connection<{ taken: boolean }[]>`
+      select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}::bigint) as taken`;
+    if (!taken?.taken) {
+      // Otherwise a replica started beside another looks hung for as long as the other migrates.
+      log().info("another process is migrating this database; waiting for it to finish");
+      await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`;
+      log().info("migration lock taken");
+    }
     try {
       await migratePostgres(drizzlePostgres(connection), { migrationsFolder });
     } finally {

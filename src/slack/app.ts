@@ -67,7 +67,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       appToken: slack.appToken as string,
       customRoutes,
       logger: boltLogger(options.logger, "socket-mode"),
-      installerOptions: { port },
+      // Socket Mode asks the Web API for its socket URL (apps.connections.open): SLACK_API_URL too.
+      installerOptions: { port, ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}) },
     });
   } else {
     const http = new HTTPReceiver({

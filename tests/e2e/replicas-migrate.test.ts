@@ -126,6 +126,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations shared by replicas on 
       const result = await migrating;
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("Migrations applied (postgres).");
+      // The operator watching a second replica start is told why it waits.
+      expect(result.stderr).toContain("another process is migrating this database; waiting for it to finish");
     } finally {
       await holder.end();
     }

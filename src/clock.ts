@@ -25,8 +25,3 @@ export function stockholmDate(instant: Date): string {
 export function today(clock: Clock): string {
   return stockholmDate(clock.now());
 }
-
-/** Whole days from `from` to `to`, both "YYYY-MM-DD"; calendar days, so DST cannot skew it. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
+import { say } from "../messages/sv.js";
 import { findBodies } from "../modules/bodies/find-bodies.js";
 import { buildDigest } from "../modules/digests/build-digest.js";
 import { ALL_CASES, type DigestFilter } from "../modules/digests/digest.js";
@@ -157,12 +158,12 @@ type ReadFilter = { ok: true; filter: DigestFilter; ignored: string | null } | {
 /** The filter words of `/arende digest prenumerera`; a weekday, a time or `utan-tomma` mean nothing here. */
 async function readFilter(db: Database, words: string[]): Promise<ReadFilter> {
   const command = parseDigestCommand(`prenumerera ${words.join(" ")}`);
-  if (command.type === "invalid") return { ok: false, message: stripMarkdown(command.error.message) };
+  if (command.type === "invalid") return { ok: false, message: stripMarkdown(say(command.error)) };
   if (command.type !== "subscribe")
     return { ok: false, message: `Filtret «${words.join(" ")}» går inte att läsa.` };
   const { settings } = command;
   const lookup = await findBodies({ db, terms: settings.bodies ?? [] });
-  if (!lookup.ok) return { ok: false, message: stripMarkdown(bodyLookupError(lookup).error.message) };
+  if (!lookup.ok) return { ok: false, message: stripMarkdown(say(bodyLookupError(lookup).error)) };
   const schedulingWords =
     settings.weekday !== DEFAULT_DIGEST_SETTINGS.weekday ||
     settings.time !== DEFAULT_DIGEST_SETTINGS.time ||

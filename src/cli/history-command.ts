@@ -1,3 +1,4 @@
+import { say } from "../messages/sv.js";
 import { caseLabel } from "../modules/cases/present-case.js";
 import { getCaseHistory, HISTORY_PAGE_SIZE } from "../modules/history/get-case-history.js";
 import { presentHistory } from "../modules/history/present-history.js";
@@ -25,7 +26,7 @@ export async function runHistoryCommand({
   const result = await getCaseHistory(ctx, { query, page, pageSize: limit });
   switch (result.type) {
     case "invalid":
-      out.write(`${result.error.message}\nGodtagna former: ${ACCEPTED_FORMS.join(", ")}\n`);
+      out.write(`${say(result.error)}\nGodtagna former: ${ACCEPTED_FORMS.join(", ")}\n`);
       return 2;
     case "not_found": {
       const lines = [`Jag hittar inget ärende med ${result.identifier} i diariet.`];

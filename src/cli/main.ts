@@ -3,6 +3,7 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { exitOnSignals } from "../db/data-dir-lock.js";
+import { isCalendarDay } from "../modules/shared/calendar.js";
 import { type CliActor, createContext, type RequestContext } from "../modules/shared/context.js";
 import { createLogger, secretsOf, useProcessLogger } from "../observability/logger.js";
 import { explainStartupFailure } from "../startup-failure.js";
@@ -67,7 +68,7 @@ function positiveInteger(value: string): number {
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (!isCalendarDay(value)) {
     throw new InvalidArgumentError("use the form YYYY-MM-DD, e.g. 2017-04-03");
   }
   return value;

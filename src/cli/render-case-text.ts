@@ -1,3 +1,4 @@
+import { say } from "../messages/sv.js";
 import type { CaseSummary } from "../modules/cases/case-details.js";
 import type { CaseStatusResult } from "../modules/cases/get-case-status.js";
 import { type CasePresentation, presentCase } from "../modules/cases/present-case.js";
@@ -34,7 +35,7 @@ export function renderCaseText(card: CasePresentation): string {
 export function renderStatusText(result: CaseStatusResult, today: string): string {
   switch (result.type) {
     case "invalid":
-      return `${result.error.message}\nGodtagna former: ${ACCEPTED_FORMS.join(", ")}`;
+      return `${say(result.error)}\nGodtagna former: ${ACCEPTED_FORMS.join(", ")}`;
     case "not_found":
       return notFoundText(result.identifier, result.suggestions);
     case "found":

@@ -1,3 +1,4 @@
+import { say } from "../messages/sv.js";
 import { grantRole } from "../modules/access/grant-role.js";
 import { listRoles, type RoleListFilterInput } from "../modules/access/list-roles.js";
 import { parseRoleWord, parseSlackUserId } from "../modules/access/parse-role-command.js";
@@ -27,7 +28,7 @@ export async function runRoleCommand(options: RoleCommandOptions): Promise<numbe
   const { ctx, verb, words, out, err } = options;
   if (verb === "lista") {
     const result = await listRoles(ctx, { filter: listFilter(words) });
-    if (!result.ok) return fail(err, result.error.message);
+    if (!result.ok) return fail(err, say(result.error));
     if (result.entries.length === 0) out.write("Inga roller.\n");
     for (const entry of result.entries) {
       const granted = entry.grantedBy
@@ -56,7 +57,7 @@ export async function runRoleCommand(options: RoleCommandOptions): Promise<numbe
   const body = bodyWords.join(" ").trim() || null;
   const request = { slackUserId, role, body };
   const result = verb === "ge" ? await grantRole(ctx, request) : await revokeRole(ctx, request);
-  if (!result.ok) return fail(err, plain(result.error.message));
+  if (!result.ok) return fail(err, plain(say(result.error)));
   out.write(`${roleChangeSentence(result, slackUserId)}\n`);
   return 0;
 }

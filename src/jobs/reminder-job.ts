@@ -1,9 +1,9 @@
-import { daysBetween, today } from "../clock.js";
+import { today } from "../clock.js";
 import { caseLabel } from "../modules/cases/present-case.js";
-import { addDays } from "../modules/deadlines/working-days.js";
 import { postOnce } from "../modules/posting/post-once.js";
 import { listReminderCandidates, type ReminderCandidate } from "../modules/reminders/reminders.repository.js";
 import type { Actor } from "../modules/shared/actor.js";
+import { addDays, daysBetween } from "../modules/shared/calendar.js";
 import { log as processLog } from "../observability/logger.js";
 import { reminderMessage } from "../slack/blocks/reminder.js";
 import { inParallel, type PostingJobDeps, type RunReport } from "./digest-job.js";

@@ -9,12 +9,11 @@ import {
   referralResponses,
   referrals,
 } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
 import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
 import { buildDigest } from "../../src/modules/digests/build-digest.js";
 import { ALL_CASES } from "../../src/modules/digests/digest.js";
 import { approveResponse } from "../../src/modules/responses/approve-response.js";
-import { DECISION_ERRORS } from "../../src/modules/responses/decision-errors.js";
+import { RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 import { prepareRejection, rejectResponse } from "../../src/modules/responses/reject-response.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -248,7 +247,7 @@ describe("Godkänn", () => {
     expect(lost[0]).toMatchObject({
       ok: false,
       type: "already_decided",
-      code: DECISION_ERRORS.alreadyDecided,
+      code: RESPONSE_ERRORS.alreadyDecided,
       decision: { state: "approved", bySlackUserId: winner, at: new Date("2017-04-03T08:00:00Z") },
     });
     const after = await snapshot(ids);
@@ -264,7 +263,7 @@ describe("Godkänn", () => {
     const result = await approve(ids.responseId, SECOND_APPROVER);
     expect(result).toMatchObject({
       ok: false,
-      code: DECISION_ERRORS.alreadyDecided,
+      code: RESPONSE_ERRORS.alreadyDecided,
       decision: {
         state: "rejected",
         bySlackUserId: APPROVER.userId,
@@ -281,10 +280,12 @@ describe("Godkänn", () => {
       expect(await approve(ids.responseId, actor)).toEqual({
         ok: false,
         type: "refused",
-        code: DECISION_ERRORS.notAllowed,
-        message: refusal("approve_response", "Socialnämnden"),
+        code: RESPONSE_ERRORS.approvalNotAllowed,
+        params: { body: "Socialnämnden" },
       });
-      expect(await reject(ids.responseId, "Nej.", actor)).toMatchObject({ code: DECISION_ERRORS.notAllowed });
+      expect(await reject(ids.responseId, "Nej.", actor)).toMatchObject({
+        code: RESPONSE_ERRORS.approvalNotAllowed,
+      });
     }
     expect(await snapshot(ids)).toEqual(before);
     expect(before.response?.approvalState).toBe("pending");
@@ -293,9 +294,12 @@ describe("Godkänn", () => {
   it("a forged id naming another body's response is refused; an unknown one is not found", async () => {
     const brommas = await pendingResponse("Bromma stadsdelsnämnd");
     const before = await snapshot(brommas);
-    expect(await approve(brommas.responseId)).toMatchObject({ ok: false, code: DECISION_ERRORS.notAllowed });
+    expect(await approve(brommas.responseId)).toMatchObject({
+      ok: false,
+      code: RESPONSE_ERRORS.approvalNotAllowed,
+    });
     expect(await snapshot(brommas)).toEqual(before);
-    expect(await approve(999_999)).toMatchObject({ ok: false, code: DECISION_ERRORS.notFound });
+    expect(await approve(999_999)).toMatchObject({ ok: false, code: RESPONSE_ERRORS.notFound });
   });
 
   it("a referral no longer open (withdrawn) cannot be answered by an old request: nothing changes", async () => {
@@ -305,7 +309,7 @@ describe("Godkänn", () => {
     expect(await approve(ids.responseId)).toMatchObject({
       ok: false,
       type: "expired",
-      code: DECISION_ERRORS.expired,
+      code: RESPONSE_ERRORS.expired,
     });
     expect(await snapshot(ids)).toEqual(before);
   });
@@ -341,11 +345,11 @@ describe("Avslå", () => {
     const before = await snapshot(ids);
     expect(await reject(ids.responseId, "   ")).toMatchObject({
       ok: false,
-      code: DECISION_ERRORS.reasonRequired,
+      code: RESPONSE_ERRORS.reasonRequired,
     });
     expect(await reject(ids.responseId, "x".repeat(1001))).toMatchObject({
       ok: false,
-      code: DECISION_ERRORS.reasonTooLong,
+      code: RESPONSE_ERRORS.reasonTooLong,
     });
     expect(await snapshot(ids)).toEqual(before);
   });
@@ -411,12 +415,12 @@ describe("Avslå", () => {
     });
     expect(await check(BROMMA_APPROVER.userId)).toMatchObject({
       ok: false,
-      code: DECISION_ERRORS.notAllowed,
+      code: RESPONSE_ERRORS.approvalNotAllowed,
     });
     await approve(ids.responseId);
     expect(await check(SECOND_APPROVER.userId)).toMatchObject({
       ok: false,
-      code: DECISION_ERRORS.alreadyDecided,
+      code: RESPONSE_ERRORS.alreadyDecided,
       decision: { state: "approved", bySlackUserId: APPROVER.userId },
     });
   });

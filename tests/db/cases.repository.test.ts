@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineEntries } from "../../src/db/schema.js";
+import { say } from "../../src/messages/sv.js";
 import type { CaseDetails } from "../../src/modules/cases/case-details.js";
 import { loadCaseDetails } from "../../src/modules/cases/cases.repository.js";
 import {
@@ -258,7 +259,7 @@ describe("getCaseStatus: not found", () => {
     expect(result.type).toBe("invalid");
     if (result.type === "invalid") {
       expect(result.error.code).toBe("identifiers.unrecognised");
-      expect(result.error.message).toContain("Dnr 108-1642/2017");
+      expect(say(result.error)).toContain("Dnr 108-1642/2017");
     }
     const empty = await status("  ");
     expect(empty.type === "invalid" ? empty.error.code : empty.type).toBe("identifiers.empty");

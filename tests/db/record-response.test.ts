@@ -8,16 +8,17 @@ import {
   referralResponses,
   referrals,
 } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
+import { say } from "../../src/messages/sv.js";
+import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 import { listApprovers } from "../../src/modules/responses/list-approvers.js";
 import { prepareResponse } from "../../src/modules/responses/prepare-response.js";
 import { SUMMARY_WITHHELD_NOTICE } from "../../src/modules/responses/present-response.js";
 import { recordApprovalMessages } from "../../src/modules/responses/record-approval-messages.js";
 import { type ResponseRequest, recordResponse } from "../../src/modules/responses/record-response.js";
-import { DECLINED_SUMMARY, RESPONSE_ERRORS } from "../../src/modules/responses/response-errors.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { refusal, worded } from "../support/worded.js";
 
 const OFFICER = { type: "slack_user" as const, userId: "U0HANDL01", name: "handläggare" };
 const BROMMA_OFFICER = { type: "slack_user" as const, userId: "U0BROMMA1", name: "bromma" };
@@ -254,7 +255,7 @@ describe("recordResponse", () => {
       ["summary", RESPONSE_ERRORS.summaryRequired],
       ["link", RESPONSE_ERRORS.invalidLink],
     ]);
-    expect(result.errors[0]?.message).toBe(
+    expect(result.errors[0] && say(result.errors[0])).toBe(
       "4 april 2017 har inte varit än. Välj i dag (3 april 2017) eller ett tidigare datum.",
     );
 
@@ -282,7 +283,7 @@ describe("recordResponse", () => {
     const { caseId, social, brommaReferral } = await referredCase();
     const other = await referredCase();
     const wrongBody = await record({ caseId, referralId: brommaReferral });
-    expect(wrongBody).toEqual({
+    expect(worded(wrongBody)).toEqual({
       ok: false,
       type: "refused",
       code: RESPONSE_ERRORS.notAllowed,

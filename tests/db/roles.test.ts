@@ -2,15 +2,17 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
 import { auditEvents, memberships } from "../../src/db/schema.js";
+import { say } from "../../src/messages/sv.js";
 import { grantRole } from "../../src/modules/access/grant-role.js";
 import { listRoles } from "../../src/modules/access/list-roles.js";
-import { may, refusal } from "../../src/modules/access/permissions.js";
+import { may } from "../../src/modules/access/permissions.js";
 import { revokeRole } from "../../src/modules/access/revoke-role.js";
 import type { RoleActor } from "../../src/modules/access/role-change.js";
 import { type Role, rolesOf } from "../../src/modules/access/roles.js";
 import { createContext } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { refusal, worded } from "../support/worded.js";
 
 const BOOT = "U0BOOT001";
 const bootstrapAdmins = [BOOT];
@@ -129,7 +131,7 @@ describe("granting a role", () => {
 
   it("refuses a non-admin with the Swedish refusal, and writes nothing", async () => {
     const before = await counts();
-    expect(await grant(member, "U0MEMBER1", "admin", null)).toEqual({
+    expect(worded(await grant(member, "U0MEMBER1", "admin", null))).toEqual({
       ok: false,
       error: { code: "roles.not_allowed", message: refusal("manage_roles") },
     });
@@ -150,14 +152,12 @@ describe("granting a role", () => {
     const before = await counts();
     const noBody = await grant(bootAdmin, "U0ANNA001", "handlaggare", null);
     expect(noBody).toMatchObject({ ok: false, error: { code: "roles.body_required" } });
-    expect(noBody.ok ? "" : noBody.error.message).toContain(
-      "/arende roll ge @namn handläggare socialnämnden",
-    );
+    expect(noBody.ok ? "" : say(noBody.error)).toContain("/arende roll ge @namn handläggare socialnämnden");
     expect(await grant(bootAdmin, "U0ANNA001", "admin", "socialnamnden")).toMatchObject({
       ok: false,
       error: { code: "roles.body_forbidden" },
     });
-    expect(await grant(bootAdmin, "U0ANNA001", "handlaggare", "Bromma")).toMatchObject({
+    expect(worded(await grant(bootAdmin, "U0ANNA001", "handlaggare", "Bromma"))).toMatchObject({
       ok: false,
       error: {
         code: "roles.unknown_body",
@@ -216,7 +216,7 @@ describe("revoking a role", () => {
     const before = await counts();
     const last = await revoke(cli, "U0CLIADM1", "admin", null, []);
     expect(last).toMatchObject({ ok: false, error: { code: "roles.last_admin" } });
-    expect(last.ok ? "" : last.error.message).toContain("/arende roll ge @namn admin");
+    expect(last.ok ? "" : say(last.error)).toContain("/arende roll ge @namn admin");
     expect(await counts()).toEqual(before);
 
     // With a bootstrap admin left, the stored admin may go.
@@ -261,7 +261,7 @@ describe("revoking a role", () => {
 describe("listing roles", () => {
   it("lists admins first (ARENDE_ADMINS marked), then body roles", async () => {
     const result = await listRoles({ db: database.db, admins: bootstrapAdmins }, { filter: null });
-    if (!result.ok) throw new Error(result.error.message);
+    if (!result.ok) throw new Error(say(result.error));
     expect(
       result.entries.map((entry) => [
         entry.slackUserId,

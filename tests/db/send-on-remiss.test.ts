@@ -2,12 +2,13 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
 import { auditEvents, deadlines, memberships, referrals } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
+import { say } from "../../src/messages/sv.js";
 import { prepareRemiss } from "../../src/modules/referrals/prepare-remiss.js";
 import { type RemissRequest, sendOnRemiss } from "../../src/modules/referrals/send-on-remiss.js";
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { type SeedCase, Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { refusal, worded } from "../support/worded.js";
 
 const REGISTRATOR = { type: "slack_user" as const, userId: "U0REG0001", name: "registrator" };
 const ADMIN = { type: "slack_user" as const, userId: "U0ADMIN01", name: "admin" };
@@ -144,7 +145,7 @@ describe("sendOnRemiss", () => {
   it("refuses someone who is registrator nowhere and no admin, writing nothing", async () => {
     const caseId = await newCase();
     const result = await send({ caseId }, OUTSIDER);
-    expect(result).toEqual({
+    expect(worded(result)).toEqual({
       ok: false,
       type: "refused",
       code: "referrals.not_allowed",
@@ -163,10 +164,10 @@ describe("sendOnRemiss", () => {
       code: "referrals.not_allowed",
       message: refusal("send_on_remiss", "Socialnämnden"),
     };
-    expect(form).toEqual({ type: "refused", ...refused });
+    expect(worded(form)).toEqual({ type: "refused", ...refused });
     expect(refused.message).toContain("Bara registratorer för Socialnämnden");
     // The form's submission forged with the case id: refused by the use case all the same.
-    expect(await send({ caseId, bodyIds: [bromma] }, BROMMA_REGISTRATOR)).toEqual({
+    expect(worded(await send({ caseId, bodyIds: [bromma] }, BROMMA_REGISTRATOR))).toEqual({
       ok: false,
       type: "refused",
       ...refused,
@@ -177,7 +178,7 @@ describe("sendOnRemiss", () => {
 
   it("a case without a responsible body may be sent by an admin only", async () => {
     const caseId = await newCase({ responsibleBody: undefined });
-    expect(await send({ caseId, bodyIds: [bromma] })).toMatchObject({
+    expect(worded(await send({ caseId, bodyIds: [bromma] }))).toMatchObject({
       ok: false,
       type: "refused",
       message: refusal("send_on_remiss"),
@@ -212,7 +213,7 @@ describe("sendOnRemiss", () => {
       ["dueOn", "referrals.due_in_past"],
       ["message", "referrals.message_too_long"],
     ]);
-    expect(result.errors[1]?.message).toContain("2 april 2017");
+    expect(result.errors[1] && say(result.errors[1])).toContain("2 april 2017");
     // 00:30 on 4 April in Stockholm is still 3 April in UTC: "today" is Stockholm's.
     const lateEvening = await sendOnRemiss(
       createContext({
@@ -236,7 +237,7 @@ describe("sendOnRemiss", () => {
     const result = await send({ caseId, bodyIds: [socialnamnden, bromma] });
     expect(result.ok).toBe(false);
     if (result.ok || result.type !== "invalid") throw new Error("expected field errors");
-    expect(result.errors).toEqual([
+    expect(worded(result.errors)).toEqual([
       {
         field: "bodies",
         code: "referrals.already_open",
@@ -305,7 +306,7 @@ describe("prepareRemiss", () => {
     expect(form.bodies.find((body) => body.id === socialnamnden)?.hasOpenRemiss).toBe(false);
 
     const refused = await prepareRemiss(asUser(OUTSIDER.userId), { query: "Dnr 108-1001/2017" });
-    expect(refused).toEqual({
+    expect(worded(refused)).toEqual({
       type: "refused",
       code: "referrals.not_allowed",
       message: refusal("send_on_remiss"),

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
 import { auditEvents, deadlines, digestSubscriptions, memberships } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
+import { say } from "../../src/messages/sv.js";
 import { getDigestSettings } from "../../src/modules/digests/get-digest-settings.js";
 import {
   DEFAULT_DIGEST_SETTINGS,
@@ -14,6 +14,7 @@ import { unsubscribeChannel } from "../../src/modules/digests/unsubscribe-channe
 import { createContext, slackActor } from "../../src/modules/shared/context.js";
 import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { refusal, worded } from "../support/worded.js";
 
 const ADMIN = { userId: "U0ADMIN01", name: "registrator" };
 const OTHER_ADMIN = { userId: "U0ADMIN02", name: "admin" };
@@ -171,7 +172,7 @@ describe("subscribing a channel", () => {
   it("refuses someone not allowed to configure, and writes nothing", async () => {
     const before = await countRows();
     const refused = await subscribe("C0SUB2", MEMBER, settings());
-    expect(refused).toEqual({
+    expect(worded(refused)).toEqual({
       ok: false,
       error: {
         code: "digests.not_allowed",
@@ -189,7 +190,7 @@ describe("subscribing a channel", () => {
     const before = await countRows();
     const result = await subscribe("C0SUB3", ADMIN, settings({ bodies: ["socialnämnden", "bromma"] }));
     expect(result).toMatchObject({ ok: false, error: { code: "digests.unknown_body" } });
-    const message = result.ok ? "" : result.error.message;
+    const message = result.ok ? "" : say(result.error);
     expect(message).toContain("Jag hittar inget organ som heter «bromma».");
     expect(message).toContain("Bromma stadsdelsnämnd");
     expect(message).toContain("`organ:bromma-stadsdelsnämnd`");
@@ -253,7 +254,7 @@ describe("ending a subscription", () => {
     for (const channel of ["C0END", "C0NEVER"]) {
       const result = await unsubscribe(channel, ADMIN);
       expect(result).toMatchObject({ ok: false, error: { code: "digests.not_subscribed" } });
-      expect(result.ok ? "" : result.error.message).toContain("/arende digest prenumerera");
+      expect(result.ok ? "" : say(result.error)).toContain("/arende digest prenumerera");
     }
     expect(await countRows()).toEqual(before);
   });
@@ -376,7 +377,7 @@ describe("who may configure digests, by role", () => {
 
   it("a handläggare (or godkännare) may not, and nothing is written", async () => {
     const before = await countRows();
-    expect(await subscribe("C0ROLE2", HANDLAGGARE, settings())).toEqual({
+    expect(worded(await subscribe("C0ROLE2", HANDLAGGARE, settings()))).toEqual({
       ok: false,
       error: { code: "digests.not_allowed", message: refusal("configure_digests") },
     });

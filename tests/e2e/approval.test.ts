@@ -9,7 +9,6 @@ import {
   referralResponses,
   referrals,
 } from "../../src/db/schema.js";
-import { refusal } from "../../src/modules/access/permissions.js";
 import {
   APPROVE_RESPONSE_ACTION,
   REJECT_REASON_VIEW,
@@ -20,6 +19,7 @@ import { type BotUnderTest, startBotUnderTest } from "../support/running-bot.js"
 import { Seeder } from "../support/seed-rows.js";
 import { interactionBody, sendSigned } from "../support/signed-request.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { refusal } from "../support/worded.js";
 
 const APPROVER = "U0GODK001";
 const SECOND_APPROVER = "U0GODK002";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DigestSettings } from "../../src/modules/digests/digest-settings.js";
+import { DIGEST_ERRORS } from "../../src/modules/digests/errors.js";
 import {
   digestErrorMessage,
   settingsCardMessage,
@@ -72,14 +73,14 @@ describe("messages", () => {
   });
 
   it("a refusal is marked as one; a parse error as a question", () => {
-    expect(
-      JSON.stringify(digestErrorMessage({ code: "digests.not_allowed", message: "Nej." }).blocks),
-    ).toContain(":no_entry: Nej.");
-    const parse = digestErrorMessage({
-      code: "digests.command.invalid_time",
-      message: "Skriv `08:00` <här>.",
-    });
-    expect(parse.text).toBe("Skriv 08:00 <här>.");
-    expect(JSON.stringify(parse.blocks)).toContain(":grey_question: Skriv `08:00` &lt;här&gt;.");
+    expect(JSON.stringify(digestErrorMessage({ code: DIGEST_ERRORS.notAllowed }).blocks)).toContain(
+      ":no_entry: Bara registratorer och administratörer kan ändra bevakningsutskicket.",
+    );
+    const parse = digestErrorMessage({ code: DIGEST_ERRORS.invalidTime, params: { word: "<här>" } });
+    expect(parse.text).toBe(
+      "«<här>» är ingen tid jag kan läsa. Skriv tiden som TT:MM mellan 00:00 och 23:59, till exempel 08:00, 9:30 eller 9.30.",
+    );
+    expect(JSON.stringify(parse.blocks)).toContain(":grey_question: «&lt;här&gt;» är ingen tid");
+    expect(JSON.stringify(parse.blocks)).toContain("till exempel `08:00`");
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { say } from "../../src/messages/sv.js";
+import type { DigestErrorCode } from "../../src/modules/digests/errors.js";
 import {
   DEFAULT_DIGEST_SETTINGS,
   type DigestCommand,
-  type DigestCommandErrorCode,
   parseDigestCommand,
 } from "../../src/modules/digests/parse-digest-command.js";
 
@@ -12,11 +13,11 @@ function settingsOf(text: string) {
   return parsed.settings;
 }
 
-function errorOf(text: string, code: DigestCommandErrorCode): string {
+function errorOf(text: string, code: DigestErrorCode): string {
   const parsed: DigestCommand = parseDigestCommand(text);
   if (parsed.type !== "invalid") throw new Error(`expected an error, got ${JSON.stringify(parsed)}`);
   expect(parsed.error.code).toBe(code);
-  return parsed.error.message;
+  return say(parsed.error);
 }
 
 describe("subcommands", () => {

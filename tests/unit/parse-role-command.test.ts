@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { say } from "../../src/messages/sv.js";
 import {
   parseRoleCommand,
   parseRoleWord,
@@ -107,7 +108,7 @@ describe("parseRoleCommand: errors say what was wrong and what to type", () => {
   const error = (text: string) => {
     const result = parseRoleCommand(text);
     if (result.type !== "invalid") throw new Error(`expected an error for «${text}», got ${result.type}`);
-    return result.error;
+    return { code: result.error.code, message: say(result.error) };
   };
 
   it("an unknown subcommand, with a guess", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Action, may, mayForSomeBody, refusal } from "../../src/modules/access/permissions.js";
+import { type Action, may, mayForSomeBody } from "../../src/modules/access/permissions.js";
 import type { Role, UserRoles } from "../../src/modules/access/roles.js";
+import { refusal } from "../support/worded.js";
 
 const SOCIAL = 1;
 const BROMMA = 2;

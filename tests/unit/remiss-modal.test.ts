@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { REFERRAL_ERRORS } from "../../src/modules/referrals/errors.js";
 import type { RemissChoice } from "../../src/modules/referrals/prepare-remiss.js";
 import {
   confirmDueDateModal,
@@ -161,10 +162,19 @@ describe("readRemissView", () => {
   it("keys use-case field errors by block id, joining several on one field", () => {
     expect(
       fieldErrors([
-        { field: "bodies", code: "referrals.no_bodies", message: "A." },
-        { field: "bodies", code: "referrals.already_open", message: "B." },
-        { field: "dueOn", code: "referrals.due_in_past", message: "C." },
+        { field: "bodies", code: REFERRAL_ERRORS.noBodies },
+        { field: "bodies", code: REFERRAL_ERRORS.alreadyOpen, params: { bodies: ["Socialnämnden"] } },
+        {
+          field: "dueOn",
+          code: REFERRAL_ERRORS.dueInPast,
+          params: { date: "2017-04-02", today: "2017-04-03" },
+        },
       ]),
-    ).toEqual({ [REMISS_BLOCKS.bodies]: "A. B.", [REMISS_BLOCKS.dueOn]: "C." });
+    ).toEqual({
+      [REMISS_BLOCKS.bodies]:
+        "Välj minst en remissinstans. Socialnämnden har redan en öppen remiss i ärendet. Ta bort den ur urvalet.",
+      [REMISS_BLOCKS.dueOn]:
+        "2 april 2017 har redan varit. Välj i dag (3 april 2017) eller ett senare datum.",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { RESPONSE_ERRORS, RESPONSE_LIMITS } from "../../src/modules/responses/errors.js";
 import type { ResponseChoice } from "../../src/modules/responses/prepare-response.js";
-import { RESPONSE_LIMITS } from "../../src/modules/responses/response-errors.js";
 import {
   DECLINED_VALUE,
   OPEN_RESPONSE_MODAL_ACTION,
@@ -163,10 +163,15 @@ describe("readResponseView", () => {
   it("field errors are keyed by block id, several on one field joined", () => {
     expect(
       responseFieldErrors([
-        { field: "summary", code: "responses.summary_required", message: "A." },
-        { field: "summary", code: "responses.summary_too_long", message: "B." },
-        { field: "link", code: "responses.invalid_link", message: "C." },
+        { field: "summary", code: RESPONSE_ERRORS.summaryRequired },
+        { field: "summary", code: RESPONSE_ERRORS.summaryTooLong, params: { max: 3000, length: 3001 } },
+        { field: "link", code: RESPONSE_ERRORS.invalidLink, params: { max: 2000 } },
       ]),
-    ).toEqual({ [RESPONSE_BLOCKS.summary]: "A. B.", [RESPONSE_BLOCKS.link]: "C." });
+    ).toEqual({
+      [RESPONSE_BLOCKS.summary]:
+        "Skriv en sammanfattning av svaret, eller kryssa i att organet avstår. Sammanfattningen får vara högst 3000 tecken (nu 3001).",
+      [RESPONSE_BLOCKS.link]:
+        "Länken måste vara en webbadress som börjar med https:// eller http:// (högst 2000 tecken).",
+    });
   });
 });

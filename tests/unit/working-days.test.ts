@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, nonWorkingReason, statutoryPeriodEnd } from "../../src/modules/deadlines/working-days.js";
+import { nonWorkingReason, statutoryPeriodEnd } from "../../src/modules/deadlines/working-days.js";
+import { addMonths } from "../../src/modules/shared/calendar.js";
 
 describe("Lag (1930:173): a period ending on a non-working day ends on the next weekday", () => {
   it.each([

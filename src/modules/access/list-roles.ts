@@ -1,7 +1,8 @@
 import type { BodyRef } from "../cases/case-details.js";
 import type { RequestContext } from "../shared/context.js";
 import { listMemberships } from "./access.repository.js";
-import { type RoleError, resolveRoleBody } from "./role-change.js";
+import type { RoleError } from "./errors.js";
+import { resolveRoleBody } from "./role-change.js";
 import type { Role } from "./roles.js";
 
 export type RoleEntry = {

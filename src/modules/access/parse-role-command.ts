@@ -1,10 +1,11 @@
 import { closest, decodeSlackEntities } from "../shared/command-words.js";
+import { ROLE_ERRORS, type RoleError } from "./errors.js";
 import { ROLE_NAMES, type Role } from "./roles.js";
 
 /**
  * Reads the words after `/arende roll`. Pure: the body is returned as typed and resolved against the
- * registry by the use case, which also decides whether the role needs one. Every error says what was
- * wrong and what to type instead, in Swedish.
+ * registry by the use case, which also decides whether the role needs one. Every error is a code whose
+ * Swedish words (src/messages/sv.ts) say what was wrong and what to type instead.
  *
  *   ge|tilldela @namn roll [organ]
  *   ta|ta bort @namn roll [organ]
@@ -14,17 +15,6 @@ import { ROLE_NAMES, type Role } from "./roles.js";
  * declared with `should_escape: true` in manifest.json. A plain "@anna" cannot be resolved.
  */
 
-export type RoleCommandErrorCode =
-  | "roles.command.unknown_subcommand"
-  | "roles.command.missing_user"
-  | "roles.command.unresolved_user"
-  | "roles.command.several_users"
-  | "roles.command.missing_role"
-  | "roles.command.unknown_role"
-  | "roles.command.unexpected_words";
-
-export type RoleCommandError = { code: RoleCommandErrorCode; message: string };
-
 export type RoleListFilter = { userId: string } | { body: string } | null;
 
 export type RoleCommand =
@@ -32,11 +22,10 @@ export type RoleCommand =
   | { type: "grant"; userId: string; role: Role; body: string | null }
   | { type: "revoke"; userId: string; role: Role; body: string | null }
   | { type: "list"; filter: RoleListFilter }
-  | { type: "invalid"; error: RoleCommandError };
+  | { type: "invalid"; error: RoleError };
 
 export const GRANT_EXAMPLE = "`/arende roll ge @namn godkännare socialnämnden`";
 export const REVOKE_EXAMPLE = "`/arende roll ta @namn godkännare socialnämnden`";
-const ROLE_WORDS_TEXT = "`registrator`, `handläggare`, `godkännare` eller `admin`";
 
 const VERBS = new Map<string, "grant" | "revoke" | "list">([
   ["ge", "grant"],
@@ -98,11 +87,10 @@ export function parseRoleCommand(text: string): RoleCommand {
   if (verb === "revoke" && fold(first) === "ta" && rest[0] && fold(rest[0]) === "bort") rest.shift();
   if (!verb) {
     const guess = closest(fold(first), [...VERBS.keys()], 2);
-    const hint = guess ? ` Menade du \`${guess === "aterkalla" ? "återkalla" : guess}\`?` : "";
-    return invalid(
-      "roles.command.unknown_subcommand",
-      `Jag känner inte igen «${echo(first)}» efter \`roll\`.${hint} Skriv ${GRANT_EXAMPLE}, ${REVOKE_EXAMPLE} eller \`/arende roll lista\`.`,
-    );
+    return invalid({
+      code: ROLE_ERRORS.unknownSubcommand,
+      params: { word: echo(first), guess: guess === "aterkalla" ? "återkalla" : guess },
+    });
   }
   return verb === "list" ? parseList(rest, mentions) : parseChange(verb, rest, mentions);
 }
@@ -111,61 +99,52 @@ function parseList(tokens: string[], mentions: string[]): RoleCommand {
   const words = tokens.filter((token) => token !== MARK);
   const [userId, ...others] = mentions;
   if (others.length > 0) {
-    return invalid(
-      "roles.command.several_users",
-      "Lista en person i taget, till exempel `/arende roll lista @namn`, eller allas roller med `/arende roll lista`.",
-    );
+    return invalid({ code: ROLE_ERRORS.severalUsers, params: { verb: "lista", count: mentions.length } });
   }
   if (userId !== undefined) {
     if (words.length > 0) {
-      return invalid(
-        "roles.command.unexpected_words",
-        `Lista antingen en person eller ett organ, inte båda; jag fick också «${echo(words.join(" "))}». Skriv \`/arende roll lista @namn\` eller \`/arende roll lista socialnämnden\`.`,
-      );
+      return invalid({
+        code: ROLE_ERRORS.unexpectedWords,
+        params: { words: echo(words.join(" ")) },
+      });
     }
     return { type: "list", filter: { userId } };
   }
   const unresolved = words.find((word) => word.startsWith("@"));
-  if (unresolved) return unresolvedUser(unresolved, "`/arende roll lista @namn`");
+  if (unresolved) return unresolvedUser(unresolved, "lista");
   const body = bodyOf(words);
   return { type: "list", filter: body === null ? null : { body } };
 }
 
 function parseChange(verb: "grant" | "revoke", tokens: string[], mentions: string[]): RoleCommand {
-  const example = verb === "grant" ? GRANT_EXAMPLE : REVOKE_EXAMPLE;
+  const typed = verb === "grant" ? "ge" : "ta";
   const words = tokens.filter((token) => token !== MARK);
   if (mentions.length > 1) {
-    return invalid(
-      "roles.command.several_users",
-      `Ändra en persons roll i taget; jag fick ${mentions.length} personer. Skriv till exempel ${example}.`,
-    );
+    return invalid({ code: ROLE_ERRORS.severalUsers, params: { verb: typed, count: mentions.length } });
   }
   const [userId] = mentions;
   if (userId === undefined) {
     const unresolved = words.find((word) => word.startsWith("@"));
-    if (unresolved) return unresolvedUser(unresolved, example);
-    return invalid(
-      "roles.command.missing_user",
-      `Vem gäller det? Välj personen med @ efter \`${verb === "grant" ? "ge" : "ta"}\`, till exempel ${example}.`,
-    );
+    if (unresolved) return unresolvedUser(unresolved, typed);
+    return invalid({ code: ROLE_ERRORS.missingUser, params: { verb: typed } });
   }
   const rest = [...words];
   while (rest[0] !== undefined && ROLE_FILLERS.has(fold(rest[0]))) rest.shift();
   const [roleWord, ...bodyWords] = rest;
   if (roleWord === undefined) {
-    return invalid(
-      "roles.command.missing_role",
-      `Vilken roll? Skriv en av ${ROLE_WORDS_TEXT} efter personen, till exempel ${example}.`,
-    );
+    return invalid({ code: ROLE_ERRORS.missingRole, params: { verb: typed } });
   }
   const role = parseRoleWord(roleWord);
   if (role === null) {
     const guess = closest(fold(roleWord), [...ROLE_WORDS.keys()], 3);
-    const hint = guess ? ` Menade du \`${ROLE_NAMES[ROLE_WORDS.get(guess) as Role].one}\`?` : "";
-    return invalid(
-      "roles.command.unknown_role",
-      `«${echo(roleWord)}» är ingen roll jag känner till.${hint} Rollerna är ${ROLE_WORDS_TEXT}; skriv till exempel ${example}.`,
-    );
+    return invalid({
+      code: ROLE_ERRORS.unknownRole,
+      params: {
+        word: echo(roleWord),
+        guess: guess ? ROLE_NAMES[ROLE_WORDS.get(guess) as Role].one : null,
+        verb: typed,
+      },
+    });
   }
   return { type: verb, userId, role, body: bodyOf(bodyWords) };
 }
@@ -183,15 +162,12 @@ function bodyOf(words: string[]): string | null {
   return name === "" ? null : name;
 }
 
-function unresolvedUser(word: string, example: string): RoleCommand {
-  return invalid(
-    "roles.command.unresolved_user",
-    `Jag kan inte se vem «${echo(word)}» är. Välj personen i listan som kommer upp när du skriver @, så att namnet blir en länk, till exempel ${example}.`,
-  );
+function unresolvedUser(word: string, verb: "ge" | "ta" | "lista"): RoleCommand {
+  return invalid({ code: ROLE_ERRORS.unresolvedUser, params: { word: echo(word), verb } });
 }
 
-function invalid(code: RoleCommandErrorCode, message: string): RoleCommand {
-  return { type: "invalid", error: { code, message } };
+function invalid(error: RoleError): RoleCommand {
+  return { type: "invalid", error };
 }
 
 /** Stands for a picked user in the word list. */

@@ -2,7 +2,8 @@ import type { Role, UserRoles } from "./roles.js";
 
 /**
  * Who may do what: the one place that decides. Use cases take the user's roles from their context and
- * ask `may`; a refusal is answered with `refusal`, which says in Swedish who may and how to get the right.
+ * ask `may`; a refusal is answered with the use case's `*.not_allowed` code, which the catalogue
+ * (src/messages/sv.ts) words as who may and how to get the right.
  */
 export type Action =
   | "configure_digests"
@@ -52,29 +53,4 @@ export function mayForSomeBody(roles: UserRoles, action: Action): boolean {
   if (may(roles, action)) return true;
   for (const bodyId of roles.byBody.keys()) if (may(roles, action, bodyId)) return true;
   return false;
-}
-
-/** The command an admin types to give the role; the asker passes it on. */
-function askAdmin(role: string, body: string): string {
-  return `Be en administratör ge dig rollen med \`/arende roll ge @namn ${role} ${body}\` (\`/arende roll lista\` visar vilka som är administratörer).`;
-}
-
-/** Says who may do it and how to get the right, e.g. "Bara godkännare för Socialnämnden kan godkänna remissvaret. …" */
-export function refusal(action: Action, bodyName?: string): string {
-  const of = bodyName ? `för ${bodyName}` : "för organet";
-  const body = bodyName ?? "[organ]";
-  switch (action) {
-    case "configure_digests":
-      return `Bara registratorer och administratörer kan ändra bevakningsutskicket. ${askAdmin("registrator", "[organ]")}`;
-    case "send_on_remiss":
-      return bodyName
-        ? `Bara registratorer för ${bodyName}, som ansvarar för ärendet, och administratörer kan skicka ärendet på remiss. ${askAdmin("registrator", bodyName)}`
-        : `Bara registratorer för ärendets ansvariga organ och administratörer kan skicka ärenden på remiss. ${askAdmin("registrator", "[organ]")}`;
-    case "record_response":
-      return `Bara handläggare och registratorer ${of} kan registrera remissvaret. ${askAdmin("handläggare", body)}`;
-    case "approve_response":
-      return `Bara godkännare ${of} kan godkänna remissvaret. ${askAdmin("godkännare", body)}`;
-    case "manage_roles":
-      return "Bara administratörer kan ge och ta roller. Be en administratör (`/arende roll lista` visar vilka), eller be driftansvarig lägga till dig i ARENDE_ADMINS.";
-  }
 }

@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext } from "../shared/context.js";
 import { deleteMembership, lockStoredAdmins } from "./access.repository.js";
+import { ROLE_ERRORS } from "./errors.js";
 import {
   auditChanges,
   type RoleActor,
@@ -37,19 +38,13 @@ export async function revokeRole(
       const remaining = new Set([...stored, ...ctx.admins]);
       remaining.delete(slackUserId);
       if (stored.includes(slackUserId) && !bootstrap && remaining.size === 0) {
-        return roleError(
-          "roles.last_admin",
-          "Det går inte att ta bort den sista administratören: då kan ingen längre ge eller ta roller. Gör först någon annan till administratör med `/arende roll ge @namn admin`.",
-        );
+        return roleError({ code: ROLE_ERRORS.lastAdmin });
       }
     }
     const deleted = await deleteMembership(tx, { slackUserId, bodyId: resolved.body?.id ?? null, role });
     if (!deleted) {
       if (bootstrap) {
-        return roleError(
-          "roles.bootstrap_admin",
-          "Den personen är administratör genom ARENDE_ADMINS i driftens inställningar, och det går inte att ändra här. Be driftansvarig ta bort användar-id:t ur ARENDE_ADMINS.",
-        );
+        return roleError({ code: ROLE_ERRORS.bootstrapAdmin });
       }
       return { ok: true, outcome: "not_granted", grant, stillAdminByConfig: false };
     }

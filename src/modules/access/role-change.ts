@@ -3,7 +3,8 @@ import { findBodies } from "../bodies/find-bodies.js";
 import type { BodyRef } from "../cases/case-details.js";
 import type { Actor } from "../shared/actor.js";
 import type { RequestContext } from "../shared/context.js";
-import { may, refusal } from "./permissions.js";
+import { ROLE_ERRORS, type RoleError } from "./errors.js";
+import { may } from "./permissions.js";
 import { BODY_ROLES, ROLE_NAMES, type Role } from "./roles.js";
 
 /** Shared by grant-role.ts and revoke-role.ts: who acts, the errors, and the checks both make. */
@@ -11,33 +12,20 @@ import { BODY_ROLES, ROLE_NAMES, type Role } from "./roles.js";
 /** A Slack user is checked against their roles; the CLI is run by operators on the server and trusted. */
 export type RoleActor = Extract<Actor, { type: "slack_user" } | { type: "cli" }>;
 
-export type RoleErrorCode =
-  | "roles.not_allowed"
-  | "roles.body_required"
-  | "roles.body_forbidden"
-  | "roles.unknown_body"
-  | "roles.ambiguous_body"
-  | "roles.last_admin"
-  | "roles.bootstrap_admin";
-
-export type RoleError = { code: RoleErrorCode; message: string };
-
 /** Whose role changes: `body` as typed, resolved by the use case; required for every role but admin. */
 export type RoleChange = { slackUserId: string; role: Role; body: string | null };
 
 export type RoleGrant = { slackUserId: string; role: Role; body: BodyRef | null };
 
-export function roleError(code: RoleErrorCode, message: string): { ok: false; error: RoleError } {
-  return { ok: false, error: { code, message } };
+export function roleError(error: RoleError): { ok: false; error: RoleError } {
+  return { ok: false, error };
 }
 
 export async function refuseUnlessManager(
   ctx: RequestContext<RoleActor>,
 ): Promise<{ ok: false; error: RoleError } | null> {
   if (ctx.actor.type === "cli") return null;
-  return may(await ctx.roles(), "manage_roles")
-    ? null
-    : roleError("roles.not_allowed", refusal("manage_roles"));
+  return may(await ctx.roles(), "manage_roles") ? null : roleError({ code: ROLE_ERRORS.notAllowed });
 }
 
 /** The role's body, found by code or name as typed; required for body roles, forbidden for admin. */
@@ -50,31 +38,21 @@ export async function resolveRoleBody(
   const name = ROLE_NAMES[role].one;
   if (!BODY_ROLES.includes(role)) {
     if (body === null) return { ok: true, body: null };
-    return roleError(
-      "roles.body_forbidden",
-      `Administratör gäller hela arendebot, inte ett organ. Skriv utan organ: \`/arende roll ${verb} @namn admin\`.`,
-    );
+    return roleError({ code: ROLE_ERRORS.bodyForbidden, params: { verb } });
   }
-  if (body === null) {
-    return roleError(
-      "roles.body_required",
-      `Rollen ${name} gäller ett organ. Skriv vilket efter rollen, till exempel \`/arende roll ${verb} @namn ${name} socialnämnden\`.`,
-    );
-  }
+  if (body === null) return roleError({ code: ROLE_ERRORS.bodyRequired, params: { verb, role: name } });
   const lookup = await findBodies({ db, terms: [body] });
   if (lookup.ok) return { ok: true, body: lookup.bodies[0] ?? null };
-  const names = lookup.candidates.map((candidate) => `\`${candidate.name}\``);
   if (lookup.problem === "ambiguous") {
-    return roleError(
-      "roles.ambiguous_body",
-      `«${lookup.term}» passar flera organ: ${names.join(", ")}. Skriv organets kod eller hela namnet, till exempel \`/arende roll ${verb} @namn ${name} ${lookup.candidates[0]?.code ?? "socialnämnden"}\`.`,
-    );
+    return roleError({
+      code: ROLE_ERRORS.ambiguousBody,
+      params: { term: lookup.term, candidates: lookup.candidates, verb, role: name },
+    });
   }
-  const suggestions =
-    names.length > 0
-      ? ` Menade du ${names.length === 1 ? "" : "något av "}${names.join(", ")}?`
-      : " Skriv organets kod eller hela namnet som det står i diariet, till exempel `Bromma stadsdelsnämnd`.";
-  return roleError("roles.unknown_body", `Jag hittar inget organ som heter «${lookup.term}».${suggestions}`);
+  return roleError({
+    code: ROLE_ERRORS.unknownBody,
+    params: { term: lookup.term, candidates: lookup.candidates.map((candidate) => candidate.name) },
+  });
 }
 
 /** "godkännare för Socialnämnden", "administratör". */

@@ -1,23 +1,8 @@
 import type { Person } from "../../db/schema.js";
 
-export type CaseKind =
-  | "skrivelse"
-  | "motion"
-  | "medborgarforslag"
-  | "interpellation"
-  | "external_referral"
-  | "other";
-export type CaseStatus =
-  | "initiated"
-  | "in_progress"
-  | "on_hold"
-  | "open"
-  | "prepared"
-  | "received"
-  | "expedited"
-  | "closed"
-  | "ad_acta"
-  | "obliterated";
+import type { CaseKind, CaseStatus } from "./case-kinds.js";
+
+export type { CaseKind, CaseStatus };
 
 export type BodyRef = { id: number; code: string; name: string };
 

@@ -1,4 +1,3 @@
-import { daysBetween } from "../../clock.js";
 import type { Person } from "../../db/schema.js";
 import {
   DEFAULT_DEADLINE_RULES,
@@ -7,17 +6,17 @@ import {
   planCaseDeadline,
   statedDueDateWarning,
 } from "../deadlines/deadline-rules.js";
+import { daysBetween } from "../shared/calendar.js";
 import type { RichText } from "../shared/rich-text.js";
 import { formatCalendarDay, formatStockholmDay } from "../shared/swedish-time.js";
 import type {
   CaseDeadlineDetails,
   CaseDetails,
-  CaseKind,
-  CaseStatus,
   ReferralDetails,
   ResponseDetails,
   TimelineDetails,
 } from "./case-details.js";
+import { isFinished, KIND_LABELS, STATUS_LABELS } from "./case-kinds.js";
 
 /**
  * What a case card says, in Swedish, independent of where it is shown: Block Kit in Slack and plain
@@ -39,28 +38,6 @@ export type CasePresentation = {
   timeline: { heading: string; text: string }[];
   notice: string | null;
   registryName: string;
-};
-
-export const kindLabels: Record<CaseKind, string> = {
-  skrivelse: "Skrivelse",
-  motion: "Motion",
-  medborgarforslag: "Medborgarförslag",
-  interpellation: "Interpellation",
-  external_referral: "Remiss från extern part",
-  other: "Övrigt ärende",
-};
-
-export const statusLabels: Record<CaseStatus, string> = {
-  initiated: "Registrerat",
-  in_progress: "Under beredning",
-  on_hold: "Vilande",
-  open: "Öppet",
-  prepared: "Färdigberett",
-  received: "Inkommet",
-  expedited: "Expedierat",
-  closed: "Avslutat",
-  ad_acta: "Avskrivet",
-  obliterated: "Gallrat",
 };
 
 export const timelineLabels: Record<TimelineDetails["kind"], string> = {
@@ -109,17 +86,14 @@ export function overdueDays(
   return days > 0 ? days : null;
 }
 
-const isClosed = (status: CaseStatus) =>
-  status === "closed" || status === "ad_acta" || status === "expedited" || status === "obliterated";
-
 /** Where the case stands, in one Swedish sentence. */
 export function describeStage(details: CaseDetails, today: string): string {
-  if (isClosed(details.status)) {
+  if (isFinished(details.status)) {
     const decision = [...details.timeline].reverse().find((entry) => entry.kind === "decision" && entry.body);
     const where = decision?.body ? ` i ${decision.body.name}` : "";
     const when = details.closedOn ? ` den ${formatSwedishDate(details.closedOn)}` : "";
     if (details.outcome && /besvarad/i.test(details.outcome)) return `Besvarad${where}${when}.`;
-    return `${statusLabels[details.status]}${where}${when}${details.outcome ? `: ${details.outcome}` : ""}.`;
+    return `${STATUS_LABELS[details.status]}${where}${when}${details.outcome ? `: ${details.outcome}` : ""}.`;
   }
 
   const open = details.referrals.filter((referral) => referral.state === "open");
@@ -147,11 +121,11 @@ export function describeStage(details: CaseDetails, today: string): string {
   if (proposal) {
     const by = proposal.body ? ` från ${proposal.body.name}` : "";
     const when = proposal.occurredOn ? ` (${formatSwedishDate(proposal.occurredOn)})` : "";
-    return `${statusLabels[details.status]}: förslag till beslut${by}${when}.`;
+    return `${STATUS_LABELS[details.status]}: förslag till beslut${by}${when}.`;
   }
-  if (details.referrals.length > 0) return `${statusLabels[details.status]}: alla remissvar har kommit in.`;
+  if (details.referrals.length > 0) return `${STATUS_LABELS[details.status]}: alla remissvar har kommit in.`;
   const responsible = details.responsibleBody ? ` hos ${details.responsibleBody.name}` : "";
-  return `${statusLabels[details.status]}${responsible}.`;
+  return `${STATUS_LABELS[details.status]}${responsible}.`;
 }
 
 function referralLine(
@@ -284,7 +258,9 @@ export function presentCase(
     };
   }
 
-  const facts: { label: string; value: string }[] = [{ label: "Ärendetyp", value: kindLabels[details.kind] }];
+  const facts: { label: string; value: string }[] = [
+    { label: "Ärendetyp", value: KIND_LABELS[details.kind] },
+  ];
   const identifiers = [details.dnr ? `Dnr ${details.dnr}` : null, ...details.identifiers].filter(
     (identifier): identifier is string => identifier !== null,
   );
@@ -296,7 +272,7 @@ export function presentCase(
   if (details.addressedTo) facts.push({ label: "Ställd till", value: details.addressedTo.name });
   if (details.responsibleBody) facts.push({ label: "Ansvarig", value: details.responsibleBody.name });
   if (details.officerName) facts.push({ label: "Handläggare", value: details.officerName });
-  facts.push({ label: "Status", value: statusLabels[details.status] });
+  facts.push({ label: "Status", value: STATUS_LABELS[details.status] });
   if (details.receivedOn) facts.push({ label: "Inkom", value: formatSwedishDate(details.receivedOn) });
   if (details.closedOn) facts.push({ label: "Avslutat", value: formatSwedishDate(details.closedOn) });
 

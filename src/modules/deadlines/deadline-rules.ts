@@ -1,6 +1,7 @@
-import { daysBetween } from "../../clock.js";
 import type { CaseKind } from "../cases/case-details.js";
-import { addMonths, nonWorkingReason, statutoryPeriodEnd } from "./working-days.js";
+import { addMonths, daysBetween } from "../shared/calendar.js";
+import { swedishWeekday } from "../shared/swedish-time.js";
+import { nonWorkingReason, statutoryPeriodEnd } from "./working-days.js";
 
 /**
  * The deadline rules of one installation, in one place. Motions and medborgarförslag have a
@@ -80,7 +81,8 @@ export function planCaseDeadline(
 export function statedDueDateWarning(dueOn: string): string | null {
   const reason = nonWorkingReason(dueOn);
   if (!reason) return null;
-  return `svarsdatumet infaller på ${reason === "lördag" || reason === "söndag" ? `en ${reason}` : reason}`;
+  const weekend = reason === swedishWeekday(6) || reason === swedishWeekday(7);
+  return `svarsdatumet infaller på ${weekend ? `en ${reason}` : reason}`;
 }
 
 export type DeadlineStanding =

@@ -1,6 +1,7 @@
 import type { Executor } from "../../db/client.js";
 import type { AuditEntry } from "../audit/audit.repository.js";
 import type { CaseKind, CaseStatus } from "../cases/case-details.js";
+import { isFinished } from "../cases/case-kinds.js";
 import { type DeadlineRules, planCaseDeadline } from "./deadline-rules.js";
 import {
   type DeadlineRow,
@@ -19,8 +20,6 @@ export type DeadlineSubject = {
 };
 
 type Desired = Pick<DeadlineRow, "kind" | "dueOn" | "basis" | "state" | "metOn">;
-
-const CLOSED: ReadonlySet<CaseStatus> = new Set(["closed", "ad_acta", "expedited", "obliterated"]);
 
 /**
  * Stores each case's computed deadline (statutory target or local policy) so the digest can select
@@ -54,7 +53,7 @@ export async function syncCaseDeadlines(
   let unchanged = 0;
   for (const subject of subjects) {
     const plan = planCaseDeadline(subject, rules);
-    const closed = CLOSED.has(subject.status);
+    const closed = isFinished(subject.status);
     const desired: Desired | null =
       plan.type === "deadline"
         ? {

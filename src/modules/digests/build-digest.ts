@@ -1,8 +1,8 @@
-import { daysBetween } from "../../clock.js";
 import type { Executor } from "../../db/client.js";
 import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
+import { hasStatutoryDeadline } from "../cases/case-kinds.js";
 import { caseLabel } from "../cases/present-case.js";
-import { addDays } from "../deadlines/working-days.js";
+import { addDays, daysBetween } from "../shared/calendar.js";
 import type { Digest, DigestFilter, DigestGroup, DigestItem, OverdueKind } from "./digest.js";
 import { countOverdueOnDays, findOverdueDeadlines, type OverdueRow } from "./digest.repository.js";
 
@@ -42,8 +42,7 @@ export function trendDays(today: string): string[] {
 export function overdueKindOf(row: Pick<OverdueRow, "deadlineKind" | "caseKind">): OverdueKind | null {
   if (row.deadlineKind === "referral_due") return "referral_due";
   if (row.deadlineKind === "policy" && row.caseKind === "skrivelse") return "skrivelse_policy";
-  if (row.deadlineKind === "statutory" && (row.caseKind === "motion" || row.caseKind === "medborgarforslag"))
-    return "motion_statutory";
+  if (row.deadlineKind === "statutory" && hasStatutoryDeadline(row.caseKind)) return "motion_statutory";
   return null;
 }
 

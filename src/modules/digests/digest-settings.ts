@@ -3,6 +3,7 @@ import { findBodiesByIds } from "../bodies/bodies.repository.js";
 import type { BodyLookup } from "../bodies/find-bodies.js";
 import type { BodyRef, CaseKind } from "../cases/case-details.js";
 import { ALL_CASES, type DigestFilter } from "./digest.js";
+import { DIGEST_ERRORS, type DigestError } from "./errors.js";
 import type { Weekday } from "./parse-digest-command.js";
 import type { SubscriptionRow } from "./subscriptions.repository.js";
 
@@ -20,17 +21,8 @@ export type DigestSettings = {
   postWhenEmpty: boolean;
 };
 
-export type DigestErrorCode =
-  | "digests.not_allowed"
-  | "digests.not_subscribed"
-  | "digests.unknown_body"
-  | "digests.ambiguous_body";
-
-/** A refusal or a problem with the request; `message` is Swedish and says what to do instead. */
-export type DigestError = { code: DigestErrorCode; message: string };
-
-export function digestError(code: DigestErrorCode, message: string): { ok: false; error: DigestError } {
-  return { ok: false, error: { code, message } };
+export function digestError(error: DigestError): { ok: false; error: DigestError } {
+  return { ok: false, error };
 }
 
 export function filterOf(row: Pick<SubscriptionRow, "caseKinds" | "bodyIds">): DigestFilter {
@@ -55,26 +47,18 @@ export async function describeSubscription(db: Executor, row: SubscriptionRow): 
   };
 }
 
-/** "Jag hittar inget organ «bromma»…" with the closest names written the way they can be typed. */
+/** An unknown or ambiguous body, with the closest names written the way they can be typed. */
 export function bodyLookupError(lookup: Extract<BodyLookup, { ok: false }>): {
   ok: false;
   error: DigestError;
 } {
-  const typeable = lookup.candidates.map((body) => `\`${bodyFilterWord(body)}\` (${body.name})`);
-  if (lookup.problem === "ambiguous") {
-    return digestError(
-      "digests.ambiguous_body",
-      `«${lookup.term}» passar flera organ: ${typeable.join(", ")}. Skriv organets kod, till exempel ${typeable[0] ?? "`organ:socialnamnden`"}.`,
-    );
-  }
-  const suggestions =
-    typeable.length > 0
-      ? ` Menade du ${typeable.length === 1 ? "" : "något av "}${typeable.join(", ")}?`
-      : ' Skriv organets kod eller hela namnet som det står i diariet, till exempel `organ:"Bromma stadsdelsnämnd"`.';
-  return digestError(
-    "digests.unknown_body",
-    `Jag hittar inget organ som heter «${lookup.term}».${suggestions}`,
-  );
+  return digestError({
+    code: lookup.problem === "ambiguous" ? DIGEST_ERRORS.ambiguousBody : DIGEST_ERRORS.unknownBody,
+    params: {
+      term: lookup.term,
+      candidates: lookup.candidates.map((body) => ({ word: bodyFilterWord(body), name: body.name })),
+    },
+  });
 }
 
 /** `organ:kod` when the code has no spaces, else `organ:"Namn"`. */

@@ -3,6 +3,7 @@ import { PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
 import type { Executor } from "../../db/client.js";
 import { bodies, cases, deadlines, referrals } from "../../db/schema.js";
 import type { CaseKind } from "../cases/case-details.js";
+import { STATUTORY_KINDS } from "../cases/case-kinds.js";
 import type { DigestFilter } from "./digest.js";
 
 /**
@@ -46,7 +47,7 @@ function reportedDeadline(): SQL {
   return or(
     eq(deadlines.kind, "referral_due"),
     and(eq(deadlines.kind, "policy"), eq(cases.kind, "skrivelse")),
-    and(eq(deadlines.kind, "statutory"), inArray(cases.kind, ["motion", "medborgarforslag"])),
+    and(eq(deadlines.kind, "statutory"), inArray(cases.kind, [...STATUTORY_KINDS])),
   ) as SQL;
 }
 

@@ -1,16 +1,20 @@
 import type { CaseKind } from "../cases/case-details.js";
+import type { IsoWeekday } from "../shared/calendar.js";
 import { closest, decodeSlackEntities } from "../shared/command-words.js";
+import { swedishWeekday } from "../shared/swedish-time.js";
+import { DIGEST_ERRORS, type DigestError } from "./errors.js";
 
 /**
  * Reads the words after `/arende digest`. Pure: bodies are returned as typed and resolved against the
- * registry by the use case. Every error says what was wrong and what to type instead, in Swedish.
+ * registry by the use case. Every error is a code whose Swedish words (src/messages/sv.ts) say what
+ * was wrong and what to type instead.
  *
  *   prenumerera [veckodag] [HH:MM] [ärendeslag …] [organ:namn …] [utan-tomma]
  *   inställningar | avsluta | visa
  */
 
 /** ISO weekday: 1 Monday … 7 Sunday. */
-export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type Weekday = IsoWeekday;
 
 export type DigestSettingsInput = {
   weekday: Weekday;
@@ -31,27 +35,13 @@ export const DEFAULT_DIGEST_SETTINGS: DigestSettingsInput = {
   postWhenEmpty: true,
 };
 
-export type DigestCommandErrorCode =
-  | "digests.command.unknown_subcommand"
-  | "digests.command.unexpected_words"
-  | "digests.command.invalid_weekday"
-  | "digests.command.invalid_time"
-  | "digests.command.duplicate_weekday"
-  | "digests.command.duplicate_time"
-  | "digests.command.empty_body"
-  | "digests.command.unclosed_quote"
-  | "digests.command.conflicting_empty_setting"
-  | "digests.command.unknown_word";
-
-export type DigestCommandError = { code: DigestCommandErrorCode; message: string };
-
 export type DigestCommand =
   | { type: "help" }
   | { type: "subscribe"; settings: DigestSettingsInput }
   | { type: "settings" }
   | { type: "unsubscribe" }
   | { type: "preview" }
-  | { type: "invalid"; error: DigestCommandError };
+  | { type: "invalid"; error: DigestError };
 
 /**
  * "Remisser" in a filter means referral deadlines on any case: a remiss answer is late whichever kind
@@ -74,13 +64,13 @@ export const SKIP_EMPTY_WORD = "utan-tomma";
 export const POST_EMPTY_WORD = "med-tomma";
 
 export const WEEKDAY_NAMES: Record<Weekday, string> = {
-  1: "måndag",
-  2: "tisdag",
-  3: "onsdag",
-  4: "torsdag",
-  5: "fredag",
-  6: "lördag",
-  7: "söndag",
+  1: swedishWeekday(1),
+  2: swedishWeekday(2),
+  3: swedishWeekday(3),
+  4: swedishWeekday(4),
+  5: swedishWeekday(5),
+  6: swedishWeekday(6),
+  7: swedishWeekday(7),
 };
 
 const SUBCOMMANDS = {
@@ -117,13 +107,9 @@ const POST_EMPTY_WORDS = new Set(["med-tomma", "medtomma"]);
 /** Words people naturally put in between: "varje tisdag kl. 9.30, motioner och skrivelser". */
 const FILLER_WORDS = new Set(["kl", "klockan", "varje", "och", "samt"]);
 
-const EXAMPLE = "`/arende digest prenumerera tisdag 09:30 motioner`";
-const WHAT_FITS =
-  'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
-
 export function parseDigestCommand(text: string): DigestCommand {
   const tokenized = tokenize(decodeSlackEntities(text));
-  if (!tokenized.ok) return invalid("digests.command.unclosed_quote", tokenized.message);
+  if (!tokenized.ok) return invalid({ code: DIGEST_ERRORS.unclosedQuote, params: { near: tokenized.near } });
   const [first, ...rest] = tokenized.tokens;
   if (!first) return { type: "help" };
   const word = fold(first.text.replaceAll(COMMA, ","));
@@ -131,19 +117,17 @@ export function parseDigestCommand(text: string): DigestCommand {
   const subcommand = SUBCOMMANDS[word as keyof typeof SUBCOMMANDS];
   if (!subcommand) {
     const close = closest(word, Object.keys(SUBCOMMANDS), 3);
-    const guess = close ? ` Menade du \`${displaySubcommand(close)}\`?` : "";
-    return invalid(
-      "digests.command.unknown_subcommand",
-      `Jag känner inte igen «${echo(first.text)}» efter \`digest\`.${guess} Skriv \`/arende digest prenumerera\`, \`/arende digest inställningar\`, \`/arende digest avsluta\` eller \`/arende digest visa\`.`,
-    );
+    return invalid({
+      code: DIGEST_ERRORS.unknownSubcommand,
+      params: { word: echo(first.text), guess: close ? displaySubcommand(close) : null },
+    });
   }
   if (subcommand === "subscribe") return parseSubscription(rest);
   if (rest.length > 0) {
-    const name = displaySubcommand(word);
-    return invalid(
-      "digests.command.unexpected_words",
-      `\`${name}\` behöver inget mer, men jag fick också «${echo(rest.map((token) => token.text).join(" "))}». Skriv bara \`/arende digest ${name}\`.`,
-    );
+    return invalid({
+      code: DIGEST_ERRORS.unexpectedWords,
+      params: { subcommand: displaySubcommand(word), words: echo(rest.map((token) => token.text).join(" ")) },
+    });
   }
   return { type: subcommand };
 }
@@ -168,10 +152,7 @@ function parseSubscription(tokens: Token[]): DigestCommand {
         .map((name) => name.replace(/\s+/g, " ").trim())
         .filter(Boolean);
       if (names.length === 0) {
-        return invalid(
-          "digests.command.empty_body",
-          'Efter `organ:` ska organets kod eller namn stå, utan mellanslag efter kolon. Skriv till exempel `organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`.',
-        );
+        return invalid({ code: DIGEST_ERRORS.emptyBody });
       }
       for (const name of names) {
         if (!bodies.some((known) => fold(known) === fold(name))) bodies.push(name);
@@ -188,28 +169,22 @@ function parseSubscription(tokens: Token[]): DigestCommand {
     const clock = readTime(raw);
     if (clock.type === "time") {
       if (time !== null && time !== clock.time) {
-        return invalid(
-          "digests.command.duplicate_time",
-          `Ange en enda tid; jag fick både ${time} och ${clock.time}. Skriv till exempel ${EXAMPLE}.`,
-        );
+        return invalid({ code: DIGEST_ERRORS.duplicateTime, params: { first: time, second: clock.time } });
       }
       time = clock.time;
       continue;
     }
     if (clock.type === "invalid") {
-      return invalid(
-        "digests.command.invalid_time",
-        `«${echo(raw)}» är ingen tid jag kan läsa. Skriv tiden som TT:MM mellan 00:00 och 23:59, till exempel \`08:00\`, \`9:30\` eller \`9.30\`.`,
-      );
+      return invalid({ code: DIGEST_ERRORS.invalidTime, params: { word: echo(raw) } });
     }
 
     const day = WEEKDAY_WORDS.get(folded);
     if (day !== undefined) {
       if (weekday !== null && weekday !== day) {
-        return invalid(
-          "digests.command.duplicate_weekday",
-          `Utskicket går en dag i veckan; jag fick både ${WEEKDAY_NAMES[weekday]} och ${WEEKDAY_NAMES[day]}. Välj en, till exempel ${EXAMPLE}.`,
-        );
+        return invalid({
+          code: DIGEST_ERRORS.duplicateWeekday,
+          params: { first: WEEKDAY_NAMES[weekday], second: WEEKDAY_NAMES[day] },
+        });
       }
       weekday = day;
       continue;
@@ -224,10 +199,10 @@ function parseSubscription(tokens: Token[]): DigestCommand {
     if (SKIP_EMPTY_WORDS.has(folded) || POST_EMPTY_WORDS.has(folded)) {
       const wanted = POST_EMPTY_WORDS.has(folded);
       if (postWhenEmpty !== null && postWhenEmpty !== wanted) {
-        return invalid(
-          "digests.command.conflicting_empty_setting",
-          `Välj antingen \`${SKIP_EMPTY_WORD}\` (inget utskick de veckor inget är försenat) eller \`${POST_EMPTY_WORD}\` (en kort rad även då), inte båda.`,
-        );
+        return invalid({
+          code: DIGEST_ERRORS.conflictingEmptySetting,
+          params: { skip: SKIP_EMPTY_WORD, post: POST_EMPTY_WORD },
+        });
       }
       postWhenEmpty = wanted;
       continue;
@@ -235,20 +210,16 @@ function parseSubscription(tokens: Token[]): DigestCommand {
 
     if (looksLikeWeekday(folded)) {
       const guess = closest(folded, Object.values(WEEKDAY_NAMES).map(fold), 2);
-      const suggestion = guess ? ` Menade du ${nameOfFoldedWeekday(guess)}?` : "";
-      return invalid(
-        "digests.command.invalid_weekday",
-        `«${echo(raw)}» är ingen veckodag jag känner igen.${suggestion} Skriv en veckodag, \`måndag\` … \`söndag\` (går också utan å, ä, ö eller förkortad: \`mån\`, \`tis\`, \`ons\`, \`tor\`, \`fre\`, \`lör\`, \`sön\`), till exempel ${EXAMPLE}.`,
-      );
+      return invalid({
+        code: DIGEST_ERRORS.invalidWeekday,
+        params: { word: echo(raw), guess: guess ? nameOfFoldedWeekday(guess) : null },
+      });
     }
 
-    const hint = afterBody
-      ? ` Har organets namn flera ord? Sätt det inom citattecken: \`organ:"Bromma stadsdelsnämnd"\`.`
-      : suggestionFor(folded);
-    return invalid(
-      "digests.command.unknown_word",
-      `Jag förstår inte «${echo(raw)}».${hint} Efter \`prenumerera\` kan du skriva ${WHAT_FITS}, till exempel ${EXAMPLE}.`,
-    );
+    return invalid({
+      code: DIGEST_ERRORS.unknownWord,
+      params: { word: echo(raw), guess: afterBody ? null : suggestionFor(folded), afterBody },
+    });
   }
 
   return {
@@ -329,7 +300,8 @@ function nameOfFoldedWeekday(folded: string): string {
   return Object.values(WEEKDAY_NAMES).find((name) => fold(name) === folded) ?? folded;
 }
 
-function suggestionFor(folded: string): string {
+/** The known word closest to what was typed, or null. */
+function suggestionFor(folded: string): string | null {
   const known = [
     ...KIND_FILTER_WORDS.map((entry) => entry.word),
     SKIP_EMPTY_WORD,
@@ -341,17 +313,16 @@ function suggestionFor(folded: string): string {
     known.map((word) => fold(word)),
     2,
   );
-  if (!guess) return "";
-  const word = known.find((candidate) => fold(candidate) === guess) ?? guess;
-  return ` Menade du \`${word}\`?`;
+  if (!guess) return null;
+  return known.find((candidate) => fold(candidate) === guess) ?? guess;
 }
 
 function displaySubcommand(folded: string): string {
   return folded === "installningar" ? "inställningar" : folded;
 }
 
-function invalid(code: DigestCommandErrorCode, message: string): DigestCommand {
-  return { type: "invalid", error: { code, message } };
+function invalid(error: DigestError): DigestCommand {
+  return { type: "invalid", error };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,7 +354,7 @@ const COMMA = "\u0000";
 const QUOTES: Record<string, string> = { '"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "»": "»" };
 
 /** Splits on white space, keeping quoted stretches ("…", “…”, „…“, «…») together with what they touch. */
-function tokenize(text: string): { ok: true; tokens: Token[] } | { ok: false; message: string } {
+function tokenize(text: string): { ok: true; tokens: Token[] } | { ok: false; near: string } {
   const tokens: Token[] = [];
   const normalized = text.replace(/[\u00a0\u2007\u202f]/g, " ");
   let current = "";
@@ -397,7 +368,7 @@ function tokenize(text: string): { ok: true; tokens: Token[] } | { ok: false; me
       if (end === -1) {
         return {
           ok: false,
-          message: `Citattecknet i «${echo(normalized.slice(Math.max(0, index - 6)))}» avslutas aldrig. Sätt ett citattecken på båda sidor om namnet, till exempel \`organ:"Bromma stadsdelsnämnd"\`.`,
+          near: echo(normalized.slice(Math.max(0, index - 6))),
         };
       }
       current += normalized.slice(index + 1, end);

@@ -1,14 +1,14 @@
-import { may, refusal } from "../access/permissions.js";
+import { may } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { findBodies } from "../bodies/find-bodies.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
 import {
   bodyLookupError,
-  type DigestError,
   type DigestSettings,
   describeSubscription,
   digestError,
 } from "./digest-settings.js";
+import { DIGEST_ERRORS, type DigestError } from "./errors.js";
 import type { DigestSettingsInput } from "./parse-digest-command.js";
 import {
   insertSubscriptionIfAbsent,
@@ -51,8 +51,7 @@ export async function subscribeChannel(
 ): Promise<SubscribeResult> {
   const { db, clock, actor } = ctx;
   const roles = await ctx.roles();
-  if (!may(roles, "configure_digests"))
-    return digestError("digests.not_allowed", refusal("configure_digests"));
+  if (!may(roles, "configure_digests")) return digestError({ code: DIGEST_ERRORS.notAllowed });
 
   const lookup = await findBodies({ db, terms: settings.bodies ?? [] });
   if (!lookup.ok) return bodyLookupError(lookup);

@@ -1,19 +1,12 @@
-import { may, refusal } from "../access/permissions.js";
+import { may } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
-import {
-  type DigestError,
-  type DigestSettings,
-  describeSubscription,
-  digestError,
-} from "./digest-settings.js";
+import { type DigestSettings, describeSubscription, digestError } from "./digest-settings.js";
+import { DIGEST_ERRORS, type DigestError } from "./errors.js";
 import { snapshot } from "./subscribe-channel.js";
 import { deactivateSubscription } from "./subscriptions.repository.js";
 
 export type UnsubscribeResult = { ok: true; ended: DigestSettings } | { ok: false; error: DigestError };
-
-export const NOT_SUBSCRIBED_MESSAGE =
-  "Den här kanalen får inget utskick av veckans förseningar, så det finns inget att avsluta. Vill du börja, skriv `/arende digest prenumerera`.";
 
 /**
  * `/arende digest avsluta`: ends the channel's subscription; the row stays, inactive, for the audit
@@ -25,13 +18,12 @@ export async function unsubscribeChannel(
 ): Promise<UnsubscribeResult> {
   const { db, clock, actor } = ctx;
   const roles = await ctx.roles();
-  if (!may(roles, "configure_digests"))
-    return digestError("digests.not_allowed", refusal("configure_digests"));
+  if (!may(roles, "configure_digests")) return digestError({ code: DIGEST_ERRORS.notAllowed });
   const at = clock.now();
 
   return db.transaction(async (tx) => {
     const ended = await deactivateSubscription(tx, channelId, at);
-    if (!ended) return digestError("digests.not_subscribed", NOT_SUBSCRIBED_MESSAGE);
+    if (!ended) return digestError({ code: DIGEST_ERRORS.notSubscribed });
     await recordAudit(tx, {
       actor,
       at,

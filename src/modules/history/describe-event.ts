@@ -1,6 +1,7 @@
 import type { Person } from "../../db/schema.js";
-import { formatPeople, kindLabels, statusLabels, timelineLabels } from "../cases/present-case.js";
-import { DECLINED_SUMMARY } from "../responses/response-errors.js";
+import { KIND_LABELS, STATUS_LABELS } from "../cases/case-kinds.js";
+import { formatPeople, timelineLabels } from "../cases/present-case.js";
+import { DECLINED_SUMMARY } from "../responses/errors.js";
 import type { PersonRef, RichText } from "../shared/rich-text.js";
 import { formatCalendarDay } from "../shared/swedish-time.js";
 import type { HistoryContext, HistoryEvent } from "./history-event.js";
@@ -384,7 +385,7 @@ const DEADLINE_STATES = { open: "öppen", met: "uppfylld", cancelled: "gäller i
 /** The names import-registry.ts gives case fields in its audit events. */
 const CASE_FIELDS: Record<string, FieldSpec> = {
   dnr: { label: "Diarienummer", neuter: true, format: TEXT, public: true },
-  kind: { label: "Ärendetyp", format: { type: "enum", values: kindLabels } },
+  kind: { label: "Ärendetyp", format: { type: "enum", values: KIND_LABELS } },
   title: { label: "Titel", format: QUOTE },
   public_title: { label: "Offentlig titel", format: QUOTE, public: true },
   restricted: { label: "Sekretess", format: { type: "restricted" } },
@@ -397,7 +398,7 @@ const CASE_FIELDS: Record<string, FieldSpec> = {
   addressed_to_body: { label: "Organet som ärendet är ställt till", neuter: true, format: BODY },
   officer_name: { label: "Handläggare", format: TEXT },
   officer_slack_user_id: { label: "Handläggare i Slack", format: { type: "slack_user" } },
-  status: { label: "Status", format: { type: "enum", values: statusLabels } },
+  status: { label: "Status", format: { type: "enum", values: STATUS_LABELS } },
   outcome: { label: "Utfall", neuter: true, format: QUOTE },
   identifiers: { label: "Beteckningar", format: { type: "identifiers" }, public: true },
 };

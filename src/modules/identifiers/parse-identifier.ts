@@ -6,6 +6,10 @@
  * keys stored years ago still match what is typed today.
  */
 
+import { IDENTIFIER_ERRORS, type IdentifierParseError } from "./errors.js";
+
+export type { IdentifierParseError };
+
 export type Identifier =
   | { type: "dnr"; display: string; key: string; year: number | null; serial: number | null }
   | {
@@ -17,11 +21,6 @@ export type Identifier =
       number: number;
       suffix: string | null;
     };
-
-export type IdentifierParseError = {
-  code: "identifiers.empty" | "identifiers.unrecognised";
-  message: string;
-};
 
 export type ParseResult = { ok: true; identifier: Identifier } | { ok: false; error: IdentifierParseError };
 
@@ -366,24 +365,17 @@ function withoutLeadingZeros(digits: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Messages for officials (Swedish)
+// Errors (worded in src/messages/sv.ts)
 
 // Long pastes would drown the message; the start is enough to recognise what was typed.
 const MAX_QUOTED_LENGTH = 40;
 
 function emptyError(): IdentifierParseError {
-  return {
-    code: "identifiers.empty",
-    message:
-      "Ange ett diarienummer eller ett dokumentnummer, till exempel Dnr 108-1642/2017 eller Motion 2016:114.",
-  };
+  return { code: IDENTIFIER_ERRORS.empty };
 }
 
 function unrecognisedError(typed: string): IdentifierParseError {
-  return {
-    code: "identifiers.unrecognised",
-    message: `«${shortened(typed)}» ser inte ut som ett diarienummer eller dokumentnummer. Skriv till exempel ${swedishList(ACCEPTED_FORMS)}.`,
-  };
+  return { code: IDENTIFIER_ERRORS.unrecognised, params: { typed: shortened(typed) } };
 }
 
 function shortened(text: string): string {
@@ -392,11 +384,4 @@ function shortened(text: string): string {
   return characters.length <= MAX_QUOTED_LENGTH
     ? text
     : `${characters.slice(0, MAX_QUOTED_LENGTH - 1).join("")}…`;
-}
-
-/** "a, b, c eller d" */
-function swedishList(items: readonly string[]): string {
-  const head = items.slice(0, -1);
-  const last = items.at(-1) ?? "";
-  return head.length === 0 ? last : `${head.join(", ")} eller ${last}`;
 }

@@ -1,3 +1,4 @@
+import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
 import { CSV_COLUMNS, type CsvColumn } from "./import.schema.js";
 
 /**
@@ -7,8 +8,20 @@ import { CSV_COLUMNS, type CsvColumn } from "./import.schema.js";
  */
 export type SampleOptions = { registry?: string; registryName?: string; bodies?: readonly string[] };
 
-const KINDS = ["skrivelse", "motion", "medborgarforslag", "interpellation", "other"] as const;
-const STATUSES = ["open", "in_progress", "received", "prepared", "closed"] as const;
+const KINDS = [
+  "skrivelse",
+  "motion",
+  "medborgarforslag",
+  "interpellation",
+  "other",
+] as const satisfies readonly CaseKind[];
+const STATUSES = [
+  "open",
+  "in_progress",
+  "received",
+  "prepared",
+  "closed",
+] as const satisfies readonly CaseStatus[];
 const SUBJECTS = ["biblioteken", "snöröjningen", "parkbänkarna", "cykelbanorna", "skolmaten", "belysningen"];
 
 export function* generateCasesCsvLines(count: number, options: SampleOptions = {}): Generator<string> {

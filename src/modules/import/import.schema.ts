@@ -8,7 +8,10 @@ import {
   responseKind,
   timelineKind,
 } from "../../db/schema.js";
+import { say } from "../../messages/sv.js";
+import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
 import { parseIdentifier } from "../identifiers/parse-identifier.js";
+import { isCalendarDay } from "../shared/calendar.js";
 
 /**
  * The import format, validated field by field. Every message is Swedish first, with the English in
@@ -18,8 +21,7 @@ import { parseIdentifier } from "../identifiers/parse-identifier.js";
  * database, empty for a new row), while null is "not known" (stored as null). See docs/import-format.md.
  */
 
-export type CaseKind = (typeof caseKind.enumValues)[number];
-export type CaseStatus = (typeof caseStatus.enumValues)[number];
+export type { CaseKind, CaseStatus };
 export type BodyKind = (typeof bodyKind.enumValues)[number];
 export type ReferralState = (typeof referralState.enumValues)[number];
 export type ResponseKind = (typeof responseKind.enumValues)[number];
@@ -257,14 +259,6 @@ const codeField = requiredText("Koden saknas", "code is required").regex(CODE_PA
 /** A reference to a body by code; whether the body exists is checked against the database. */
 const bodyReference = optionalText;
 
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** "YYYY-MM-DD" or null; a date the source does not give is null, never guessed. */
 export const dateField = storableString((issue) =>
   message(
@@ -275,7 +269,7 @@ export const dateField = storableString((issue) =>
   .trim()
   .transform((text, context) => {
     if (text === "") return null;
-    if (!isCalendarDate(text)) {
+    if (!isCalendarDay(text)) {
       context.issues.push({
         code: "custom",
         input: text,
@@ -391,7 +385,7 @@ const identifierItem = storableString(expectedText)
       context.issues.push({
         code: "custom",
         input: text,
-        message: message(parsed.error.message, "not a registry or document number"),
+        message: message(say(parsed.error), "not a registry or document number"),
       });
       return z.NEVER;
     }

@@ -1,15 +1,16 @@
-import { may, mayForSomeBody, refusal } from "../access/permissions.js";
+import type { Coded } from "../../messages/sv.js";
+import { may, mayForSomeBody } from "../access/permissions.js";
 import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import { type CaseStatusResult, getCaseStatus } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
-import { REFERRAL_ERRORS } from "./referral-errors.js";
+import { REFERRAL_ERRORS } from "./errors.js";
 import { findOpenReferralBodyIds, listRemissBodies } from "./referrals.repository.js";
 
 export type RemissChoice = { id: number; name: string; hasOpenRemiss: boolean };
 
 export type RemissForm =
-  | { type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
+  | ({ type: "refused" } & Coded<typeof REFERRAL_ERRORS.notAllowed>)
   /** The identifier is invalid, unknown, or names cases in several registries. */
   | { type: "lookup"; result: CaseStatusResult }
   | { type: "ready"; caseId: number; label: string; title: string; bodies: RemissChoice[] };
@@ -28,7 +29,7 @@ export async function prepareRemiss(
   const { db } = ctx;
   const roles = await ctx.roles();
   if (!mayForSomeBody(roles, "send_on_remiss")) {
-    return { type: "refused", code: REFERRAL_ERRORS.notAllowed, message: refusal("send_on_remiss") };
+    return { type: "refused", code: REFERRAL_ERRORS.notAllowed, params: { body: null } };
   }
   const result = await getCaseStatus(ctx, { query });
   if (result.type !== "found" || result.cases.length !== 1 || !result.cases[0]) {
@@ -39,7 +40,7 @@ export async function prepareRemiss(
     return {
       type: "refused",
       code: REFERRAL_ERRORS.notAllowed,
-      message: refusal("send_on_remiss", details.responsibleBody?.name),
+      params: { body: details.responsibleBody?.name ?? null },
     };
   }
   const [bodies, open] = await Promise.all([listRemissBodies(db), findOpenReferralBodyIds(db, details.id)]);

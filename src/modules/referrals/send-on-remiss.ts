@@ -1,18 +1,14 @@
 import { today as todayOf } from "../../clock.js";
-import { may, mayForSomeBody, refusal } from "../access/permissions.js";
+import type { Coded } from "../../messages/sv.js";
+import { may, mayForSomeBody } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { audienceFor, IN_CHANNEL } from "../cases/audience.js";
 import { getCaseById } from "../cases/get-case-status.js";
-import {
-  type CasePresentation,
-  caseLabel,
-  formatSwedishDate,
-  joinSwedish,
-  presentCase,
-} from "../cases/present-case.js";
+import { type CasePresentation, caseLabel, formatSwedishDate, presentCase } from "../cases/present-case.js";
 import { statedDueDateWarning } from "../deadlines/deadline-rules.js";
+import { isCalendarDay } from "../shared/calendar.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
-import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./referral-errors.js";
+import { type FieldError, REFERRAL_ERRORS, REMISS_LIMITS } from "./errors.js";
 import {
   findCaseResponsibleBody,
   findOpenReferralBodyIds,
@@ -55,8 +51,8 @@ export type SendOnRemissResult =
        */
       channelCard: CasePresentation | null;
     }
-  | { ok: false; type: "refused"; code: typeof REFERRAL_ERRORS.notAllowed; message: string }
-  | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound; message: string }
+  | ({ ok: false; type: "refused" } & Coded<typeof REFERRAL_ERRORS.notAllowed>)
+  | { ok: false; type: "case_not_found"; code: typeof REFERRAL_ERRORS.caseNotFound }
   | { ok: false; type: "invalid"; errors: FieldError[] }
   | {
       ok: false;
@@ -65,8 +61,6 @@ export type SendOnRemissResult =
       dueOn: string;
       warning: string;
     };
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A lost race on the one-open-remiss index: rolls the transaction back and names the bodies. */
 class AlreadyOpen extends Error {
@@ -94,7 +88,7 @@ export async function sendOnRemiss(
       ok: false,
       type: "refused",
       code: REFERRAL_ERRORS.notAllowed,
-      message: refusal("send_on_remiss"),
+      params: { body: null },
     };
   }
   const target = await findCaseResponsibleBody(db, request.caseId);
@@ -103,7 +97,6 @@ export async function sendOnRemiss(
       ok: false,
       type: "case_not_found",
       code: REFERRAL_ERRORS.caseNotFound,
-      message: "Ärendet finns inte längre i diariet.",
     };
   }
   if (!may(roles, "send_on_remiss", target.responsibleBody?.id)) {
@@ -111,7 +104,7 @@ export async function sendOnRemiss(
       ok: false,
       type: "refused",
       code: REFERRAL_ERRORS.notAllowed,
-      message: refusal("send_on_remiss", target.responsibleBody?.name),
+      params: { body: target.responsibleBody?.name ?? null },
     };
   }
 
@@ -120,22 +113,18 @@ export async function sendOnRemiss(
   const bodyIds = [...new Set(request.bodyIds)];
   let chosen: RemissBody[] = [];
   if (bodyIds.length === 0) {
-    errors.push({ field: "bodies", code: REFERRAL_ERRORS.noBodies, message: "Välj minst en remissinstans." });
+    errors.push({ field: "bodies", code: REFERRAL_ERRORS.noBodies });
   } else if (bodyIds.length > REMISS_LIMITS.maxBodies) {
     errors.push({
       field: "bodies",
       code: REFERRAL_ERRORS.tooManyBodies,
-      message: `Välj högst ${REMISS_LIMITS.maxBodies} remissinstanser åt gången.`,
+      params: { max: REMISS_LIMITS.maxBodies },
     });
   } else {
     chosen = await findRemissBodies(db, bodyIds);
     const open = new Set(await findOpenReferralBodyIds(db, request.caseId, bodyIds));
     if (chosen.length < bodyIds.length) {
-      errors.push({
-        field: "bodies",
-        code: REFERRAL_ERRORS.unknownBody,
-        message: "En av de valda remissinstanserna finns inte längre. Välj igen.",
-      });
+      errors.push({ field: "bodies", code: REFERRAL_ERRORS.unknownBody });
     } else if (open.size > 0) {
       errors.push(alreadyOpenError(chosen.filter((body) => open.has(body.id))));
     }
@@ -143,12 +132,12 @@ export async function sendOnRemiss(
 
   const dueOn = request.dueOn?.trim() ?? "";
   if (dueOn === "" || !isCalendarDay(dueOn)) {
-    errors.push({ field: "dueOn", code: REFERRAL_ERRORS.invalidDueDate, message: "Välj ett svarsdatum." });
+    errors.push({ field: "dueOn", code: REFERRAL_ERRORS.invalidDueDate });
   } else if (dueOn < today) {
     errors.push({
       field: "dueOn",
       code: REFERRAL_ERRORS.dueInPast,
-      message: `${formatSwedishDate(dueOn)} har redan varit. Välj i dag (${formatSwedishDate(today)}) eller ett senare datum.`,
+      params: { date: dueOn, today },
     });
   }
 
@@ -157,7 +146,7 @@ export async function sendOnRemiss(
     errors.push({
       field: "message",
       code: REFERRAL_ERRORS.messageTooLong,
-      message: `Meddelandet får vara högst ${REMISS_LIMITS.messageMaxLength} tecken (nu ${message.length}).`,
+      params: { max: REMISS_LIMITS.messageMaxLength, length: message.length },
     });
   }
   if (errors.length > 0) return { ok: false, type: "invalid", errors };
@@ -249,19 +238,9 @@ export async function sendOnRemiss(
 }
 
 function alreadyOpenError(bodies: readonly RemissBody[]): FieldError {
-  const names = joinSwedish(bodies.map((body) => body.name));
   return {
     field: "bodies",
     code: REFERRAL_ERRORS.alreadyOpen,
-    message:
-      bodies.length === 1
-        ? `${names} har redan en öppen remiss i ärendet. Ta bort den ur urvalet.`
-        : `${names} har redan öppna remisser i ärendet. Ta bort dem ur urvalet.`,
+    params: { bodies: bodies.map((body) => body.name) },
   };
-}
-
-function isCalendarDay(text: string): boolean {
-  if (!ISO_DAY.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }

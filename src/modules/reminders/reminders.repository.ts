@@ -1,6 +1,7 @@
 import { and, asc, between, eq, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { bodies, caseIdentifiers, cases, referrals } from "../../db/schema.js";
+import { FINISHED_STATUSES } from "../cases/case-kinds.js";
 
 /** An open remiss whose answering body has a Slack channel; only what may be shown in a channel. */
 export type ReminderCandidate = {
@@ -15,9 +16,6 @@ export type ReminderCandidate = {
   bodyName: string;
   channelId: string;
 };
-
-/** Cases in these states need no more answers, whatever the remiss row says. */
-const FINISHED_CASE_STATUSES = ["closed", "ad_acta", "expedited", "obliterated"] as const;
 
 /**
  * Open remisser due between `from` and `to` (inclusive, "YYYY-MM-DD") whose body has a channel. The
@@ -51,7 +49,8 @@ export async function listReminderCandidates(
         eq(referrals.state, "open"),
         between(referrals.dueOn, from, to),
         isNotNull(bodies.slackChannelId),
-        notInArray(cases.status, [...FINISHED_CASE_STATUSES]),
+        // A finished case needs no more answers, whatever the remiss row says.
+        notInArray(cases.status, [...FINISHED_STATUSES]),
       ),
     )
     .orderBy(asc(referrals.dueOn), asc(referrals.id));

@@ -1,9 +1,9 @@
 import { today as todayOf } from "../../clock.js";
 import type { Executor } from "../../db/client.js";
-import { may, refusal } from "../access/permissions.js";
+import type { Coded } from "../../messages/sv.js";
+import { may } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
-import { DECISION_ERRORS } from "./decision-errors.js";
 import {
   closeOpenReferral,
   type DecisionContext,
@@ -13,6 +13,7 @@ import {
   findDecisionContext,
   meetReferralDeadline,
 } from "./decisions.repository.js";
+import { RESPONSE_ERRORS } from "./errors.js";
 import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
 
 /**
@@ -43,12 +44,12 @@ export type Decision = {
 };
 
 export type DecisionRefusal =
-  | { ok: false; type: "refused"; code: typeof DECISION_ERRORS.notAllowed; message: string }
-  | { ok: false; type: "not_found"; code: typeof DECISION_ERRORS.notFound; message: string }
+  | ({ ok: false; type: "refused" } & Coded<typeof RESPONSE_ERRORS.approvalNotAllowed>)
+  | { ok: false; type: "not_found"; code: typeof RESPONSE_ERRORS.notFound }
   | {
       ok: false;
       type: "already_decided";
-      code: typeof DECISION_ERRORS.alreadyDecided;
+      code: typeof RESPONSE_ERRORS.alreadyDecided;
       subject: DecisionSubject;
       decision: Decision;
     };
@@ -65,14 +66,9 @@ export type ApproveResponseResult =
   | {
       ok: false;
       type: "expired";
-      code: typeof DECISION_ERRORS.expired;
-      message: string;
+      code: typeof RESPONSE_ERRORS.expired;
       subject: DecisionSubject;
     };
-
-const NOT_FOUND_MESSAGE = "Remissvaret finns inte längre i diariet.";
-const EXPIRED_MESSAGE =
-  "Remissen är inte längre öppen (den är besvarad eller återkallad), så svaret kan inte längre godkännas.";
 
 /** The referral closed under us: rolls the transaction back. */
 class ReferralNotOpen extends Error {
@@ -169,8 +165,7 @@ export async function approveResponse(
     return {
       ok: false,
       type: "expired",
-      code: DECISION_ERRORS.expired,
-      message: EXPIRED_MESSAGE,
+      code: RESPONSE_ERRORS.expired,
       subject: await subjectOf({ db, bootstrapAdmins }, context),
     };
   }
@@ -188,14 +183,13 @@ export async function checkDecider(
   { ok: true; context: DecisionContext } | Extract<DecisionRefusal, { type: "refused" | "not_found" }>
 > {
   const context = await findDecisionContext(ctx.db, responseId);
-  if (!context)
-    return { ok: false, type: "not_found", code: DECISION_ERRORS.notFound, message: NOT_FOUND_MESSAGE };
+  if (!context) return { ok: false, type: "not_found", code: RESPONSE_ERRORS.notFound };
   if (!may(await ctx.roles(), "approve_response", context.bodyId)) {
     return {
       ok: false,
       type: "refused",
-      code: DECISION_ERRORS.notAllowed,
-      message: refusal("approve_response", context.bodyName),
+      code: RESPONSE_ERRORS.approvalNotAllowed,
+      params: { body: context.bodyName },
     };
   }
   return { ok: true, context };
@@ -210,7 +204,7 @@ export async function alreadyDecided(
   return {
     ok: false,
     type: "already_decided",
-    code: DECISION_ERRORS.alreadyDecided,
+    code: RESPONSE_ERRORS.alreadyDecided,
     subject: await subjectOf(readers, context),
     decision: {
       state: stored?.state === "rejected" ? "rejected" : "approved",

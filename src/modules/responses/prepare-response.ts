@@ -1,22 +1,23 @@
 import { today as todayOf } from "../../clock.js";
-import { may, mayForSomeBody, refusal } from "../access/permissions.js";
+import type { Coded } from "../../messages/sv.js";
+import { may, mayForSomeBody } from "../access/permissions.js";
 import { audienceFor, personReading, titleFor } from "../cases/audience.js";
 import type { CaseDetails } from "../cases/case-details.js";
 import { type CaseStatusResult, findCaseStatus, getCaseById } from "../cases/get-case-status.js";
 import { caseLabel } from "../cases/present-case.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
-import { RESPONSE_ERRORS } from "./response-errors.js";
+import { RESPONSE_ERRORS } from "./errors.js";
 import { findOpenReferralsOfCase } from "./responses.repository.js";
 
 /** An open referral the person may answer for, as the form lists it. */
 export type ResponseChoice = { referralId: number; bodyId: number; bodyName: string; dueOn: string | null };
 
 export type ResponseForm =
-  | { type: "refused"; code: typeof RESPONSE_ERRORS.notAllowed; message: string }
+  | ({ type: "refused" } & Coded<typeof RESPONSE_ERRORS.notAllowed>)
   /** The identifier is invalid, unknown, or names cases in several registries. */
   | { type: "lookup"; result: CaseStatusResult }
-  | { type: "case_not_found"; code: typeof RESPONSE_ERRORS.caseNotFound; message: string }
-  | { type: "nothing_open"; code: typeof RESPONSE_ERRORS.noOpenReferrals; message: string }
+  | { type: "case_not_found"; code: typeof RESPONSE_ERRORS.caseNotFound }
+  | ({ type: "nothing_open" } & Coded<typeof RESPONSE_ERRORS.noOpenReferrals>)
   | {
       type: "ready";
       caseId: number;
@@ -41,7 +42,7 @@ export async function prepareResponse(
   const today = todayOf(ctx.clock);
   const roles = await ctx.roles();
   if (!mayForSomeBody(roles, "record_response")) {
-    return { type: "refused", code: RESPONSE_ERRORS.notAllowed, message: refusal("record_response") };
+    return { type: "refused", code: RESPONSE_ERRORS.notAllowed, params: { body: null } };
   }
   let details: CaseDetails | null;
   if ("query" in target) {
@@ -53,11 +54,7 @@ export async function prepareResponse(
   } else {
     details = await getCaseById({ db, caseId: target.caseId });
     if (!details) {
-      return {
-        type: "case_not_found",
-        code: RESPONSE_ERRORS.caseNotFound,
-        message: "Ärendet finns inte längre i diariet.",
-      };
+      return { type: "case_not_found", code: RESPONSE_ERRORS.caseNotFound };
     }
   }
   const label = caseLabel(details);
@@ -66,7 +63,7 @@ export async function prepareResponse(
     return {
       type: "nothing_open",
       code: RESPONSE_ERRORS.noOpenReferrals,
-      message: `${label} har inga öppna remisser att svara på.`,
+      params: { case: label },
     };
   }
   const mine = open.filter((referral) => may(roles, "record_response", referral.body.id));
@@ -75,7 +72,7 @@ export async function prepareResponse(
     return {
       type: "refused",
       code: RESPONSE_ERRORS.notAllowed,
-      message: refusal("record_response", names.length === 1 ? names[0] : undefined),
+      params: { body: names.length === 1 ? (names[0] ?? null) : null },
     };
   }
   return {

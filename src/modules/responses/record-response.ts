@@ -1,17 +1,13 @@
 import { today as todayOf } from "../../clock.js";
-import { may, refusal } from "../access/permissions.js";
+import type { Coded } from "../../messages/sv.js";
+import { may } from "../access/permissions.js";
 import { recordAudit } from "../audit/audit.repository.js";
-import { formatSwedishDate } from "../cases/present-case.js";
+import { isCalendarDay } from "../shared/calendar.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
 import { findDecisionContext } from "./decisions.repository.js";
+import { DECLINED_SUMMARY, RESPONSE_ERRORS, RESPONSE_LIMITS, type ResponseFieldError } from "./errors.js";
 import { listApprovers } from "./list-approvers.js";
 import { caseLabelOf, type ResponseView, viewResponseFor } from "./present-response.js";
-import {
-  DECLINED_SUMMARY,
-  RESPONSE_ERRORS,
-  RESPONSE_LIMITS,
-  type ResponseFieldError,
-} from "./response-errors.js";
 import {
   type AnswerableReferral,
   findReferral,
@@ -52,10 +48,8 @@ export type RecordedResponse = {
 
 export type RecordResponseResult =
   | ({ ok: true } & RecordedResponse)
-  | { ok: false; type: "refused"; code: typeof RESPONSE_ERRORS.notAllowed; message: string }
+  | ({ ok: false; type: "refused" } & Coded<typeof RESPONSE_ERRORS.notAllowed>)
   | { ok: false; type: "invalid"; errors: ResponseFieldError[] };
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A submit that lost the race on the referral's row lock, or whose referral closed meanwhile. */
 class Conflict extends Error {
@@ -82,26 +76,18 @@ export async function recordResponse(
 
   let referral: AnswerableReferral | null = null;
   if (request.referralId === null) {
-    errors.push({
-      field: "referral",
-      code: RESPONSE_ERRORS.noReferral,
-      message: "Välj remissen du svarar på.",
-    });
+    errors.push({ field: "referral", code: RESPONSE_ERRORS.noReferral });
   } else {
     referral = await findReferral(db, request.referralId);
     if (!referral || referral.caseId !== request.caseId) {
       referral = null;
-      errors.push({
-        field: "referral",
-        code: RESPONSE_ERRORS.unknownReferral,
-        message: "Remissen finns inte längre i ärendet. Stäng formuläret och börja om.",
-      });
+      errors.push({ field: "referral", code: RESPONSE_ERRORS.unknownReferral });
     } else if (!may(roles, "record_response", referral.body.id)) {
       return {
         ok: false,
         type: "refused",
         code: RESPONSE_ERRORS.notAllowed,
-        message: refusal("record_response", referral.body.name),
+        params: { body: referral.body.name },
       };
     } else if (referral.state !== "open") {
       errors.push(closedError(referral.body.name));
@@ -111,31 +97,23 @@ export async function recordResponse(
   const today = todayOf(clock);
   const answeredOn = request.answeredOn?.trim() ?? "";
   if (answeredOn === "" || !isCalendarDay(answeredOn)) {
-    errors.push({
-      field: "answeredOn",
-      code: RESPONSE_ERRORS.invalidAnswerDate,
-      message: "Välj datumet för svaret.",
-    });
+    errors.push({ field: "answeredOn", code: RESPONSE_ERRORS.invalidAnswerDate });
   } else if (answeredOn > today) {
     errors.push({
       field: "answeredOn",
       code: RESPONSE_ERRORS.answerDateInFuture,
-      message: `${formatSwedishDate(answeredOn)} har inte varit än. Välj i dag (${formatSwedishDate(today)}) eller ett tidigare datum.`,
+      params: { date: answeredOn, today },
     });
   }
 
   const written = request.summary?.trim() ?? "";
   if (written === "" && !request.declined) {
-    errors.push({
-      field: "summary",
-      code: RESPONSE_ERRORS.summaryRequired,
-      message: "Skriv en sammanfattning av svaret, eller kryssa i att organet avstår.",
-    });
+    errors.push({ field: "summary", code: RESPONSE_ERRORS.summaryRequired });
   } else if (written.length > RESPONSE_LIMITS.summaryMaxLength) {
     errors.push({
       field: "summary",
       code: RESPONSE_ERRORS.summaryTooLong,
-      message: `Sammanfattningen får vara högst ${RESPONSE_LIMITS.summaryMaxLength} tecken (nu ${written.length}).`,
+      params: { max: RESPONSE_LIMITS.summaryMaxLength, length: written.length },
     });
   }
 
@@ -144,7 +122,7 @@ export async function recordResponse(
     errors.push({
       field: "link",
       code: RESPONSE_ERRORS.invalidLink,
-      message: `Länken måste vara en webbadress som börjar med https:// eller http:// (högst ${RESPONSE_LIMITS.linkMaxLength} tecken).`,
+      params: { max: RESPONSE_LIMITS.linkMaxLength },
     });
   }
   if (errors.length > 0 || !referral) return { ok: false, type: "invalid", errors };
@@ -161,7 +139,7 @@ export async function recordResponse(
         throw new Conflict({
           field: "referral",
           code: RESPONSE_ERRORS.alreadyPending,
-          message: `${chosen.body.name} har redan ett remissvar som väntar på godkännande. Det måste godkännas eller avslås innan ett nytt kan registreras.`,
+          params: { body: chosen.body.name },
         });
       }
       const id = await insertPendingResponse(tx, {
@@ -231,14 +209,8 @@ function closedError(bodyName: string): ResponseFieldError {
   return {
     field: "referral",
     code: RESPONSE_ERRORS.referralClosed,
-    message: `Remissen till ${bodyName} är inte längre öppen.`,
+    params: { body: bodyName },
   };
-}
-
-function isCalendarDay(text: string): boolean {
-  if (!ISO_DAY.test(text)) return false;
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 function isWebLink(text: string): boolean {

@@ -1,3 +1,4 @@
+import type { Coded } from "../../messages/sv.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext, SlackActor } from "../shared/context.js";
 import {
@@ -8,19 +9,16 @@ import {
   type DecisionSubject,
   subjectOf,
 } from "./approve-response.js";
-import { DECISION_ERRORS, DECISION_LIMITS } from "./decision-errors.js";
 import { decidePendingResponse } from "./decisions.repository.js";
+import { DECISION_LIMITS, RESPONSE_ERRORS } from "./errors.js";
 import { type ResponseView, viewResponseFor } from "./present-response.js";
 
 export type RejectResponseResult =
   | { ok: true; subject: DecisionSubject; decision: Decision }
   | DecisionRefusal
-  | {
-      ok: false;
-      type: "invalid";
-      code: typeof DECISION_ERRORS.reasonRequired | typeof DECISION_ERRORS.reasonTooLong;
-      message: string;
-    };
+  | ({ ok: false; type: "invalid" } & Coded<
+      typeof RESPONSE_ERRORS.reasonRequired | typeof RESPONSE_ERRORS.reasonTooLong
+    >);
 
 /** The reason form shows the response as the one who clicked Avslå may read it. */
 export type RejectionForm = { ok: true; view: ResponseView } | DecisionRefusal;
@@ -62,16 +60,15 @@ export async function rejectResponse(
     return {
       ok: false,
       type: "invalid",
-      code: DECISION_ERRORS.reasonRequired,
-      message: "Skriv varför svaret avslås; skälet skickas till den som registrerade det.",
+      code: RESPONSE_ERRORS.reasonRequired,
     };
   }
   if (why.length > DECISION_LIMITS.reasonMaxLength) {
     return {
       ok: false,
       type: "invalid",
-      code: DECISION_ERRORS.reasonTooLong,
-      message: `Skälet får vara högst ${DECISION_LIMITS.reasonMaxLength} tecken (nu ${why.length}).`,
+      code: RESPONSE_ERRORS.reasonTooLong,
+      params: { max: DECISION_LIMITS.reasonMaxLength, length: why.length },
     };
   }
   const at = clock.now();

@@ -1,4 +1,5 @@
 import { metrics } from "../../observability/metrics.js";
+import { SHARED_ERRORS } from "./errors.js";
 
 /**
  * The registry is reached by every Slack request, and Slack gives each request 3 seconds. These two
@@ -6,7 +7,7 @@ import { metrics } from "../../observability/metrics.js";
  * requests are already waiting for it that this one is turned away at once.
  */
 export class RegistryUnavailableError extends Error {
-  readonly code = "registry.unavailable";
+  readonly code = SHARED_ERRORS.registryUnavailable;
   constructor(readonly waitedMs: number) {
     super(`the registry did not answer within ${waitedMs} ms`);
     this.name = "RegistryUnavailableError";
@@ -14,7 +15,7 @@ export class RegistryUnavailableError extends Error {
 }
 
 export class RegistryBusyError extends Error {
-  readonly code = "registry.busy";
+  readonly code = SHARED_ERRORS.registryBusy;
   constructor(readonly inFlight: number) {
     super(`${inFlight} requests are already waiting for the registry`);
     this.name = "RegistryBusyError";

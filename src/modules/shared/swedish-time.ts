@@ -1,4 +1,6 @@
+import { Info } from "luxon";
 import { REGISTRY_TIME_ZONE } from "../../clock.js";
+import { type IsoWeekday, isCalendarDay } from "./calendar.js";
 
 /**
  * Swedish dates and times for what people read, from the platform's locale data (Intl) rather than
@@ -29,7 +31,8 @@ const calendarDayFormat = new Intl.DateTimeFormat("sv-SE", {
   year: "numeric",
 });
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** "måndag" … "söndag", Monday first as ISO counts. */
+const weekdayNames = Info.weekdays("long", { locale: "sv" });
 
 /** An instant as "3 apr. 2017 14:05", Stockholm time. */
 export function formatStockholmTime(at: Date): string {
@@ -43,7 +46,12 @@ export function formatStockholmDay(at: Date): string {
 
 /** "2017-03-31" as "31 mars 2017"; anything that is not a calendar date is returned as it came. */
 export function formatCalendarDay(day: string): string {
-  if (!ISO_DAY.test(day)) return day;
-  const parsed = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(parsed.getTime()) ? day : calendarDayFormat.format(parsed);
+  return isCalendarDay(day) ? calendarDayFormat.format(new Date(`${day}T00:00:00Z`)) : day;
+}
+
+/** 1 → "måndag" … 7 → "söndag". */
+export function swedishWeekday(weekday: IsoWeekday): string {
+  const name = weekdayNames[weekday - 1];
+  if (name === undefined) throw new Error(`not an ISO weekday: ${weekday}`);
+  return name;
 }

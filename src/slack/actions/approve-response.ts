@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { say } from "../../messages/sv.js";
 import type { Decision, DecisionSubject } from "../../modules/responses/approve-response.js";
 import {
   alreadyDecidedNotice,
@@ -49,7 +50,7 @@ export function approveResponseAction({ services, poster }: SlackDeps & { poster
         case "refused":
         case "not_found":
         case "expired":
-          return void (await reply(textMessage(result.message)));
+          return void (await reply(textMessage(say(result))));
         case "already_decided":
           await reply(alreadyDecidedNotice(result.decision, services.now()));
           await showDecision({ client, logger }, result.subject, result.decision, clicked);

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { say } from "../../messages/sv.js";
 import type { SlackMessage } from "../blocks/message.js";
 import { registryProblemMessage, registryUnavailableMessage } from "../blocks/replies.js";
 import { openResponseButtonValue, responseFormReply, responseModal } from "../blocks/response-modal.js";
@@ -31,7 +32,7 @@ export function openResponseModal({ services }: SlackDeps) {
     try {
       const form = await services.prepareResponse({ slackUserId: body.user.id, caseId: value.data.caseId });
       if (form.type === "lookup") return void (await answer(registryUnavailableMessage()));
-      if (form.type !== "ready") return void (await answer(responseFormReply(form.message)));
+      if (form.type !== "ready") return void (await answer(responseFormReply(say(form))));
       const channel = body.channel?.id ?? body.container?.channel_id;
       await client.views.open({
         trigger_id: body.trigger_id,

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { say } from "../../messages/sv.js";
 import { alreadyDecidedNotice, rejectReasonModal } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
@@ -39,7 +40,7 @@ export function rejectResponseAction({ services }: SlackDeps) {
       switch (form.type) {
         case "refused":
         case "not_found":
-          return void (await reply(textMessage(form.message)));
+          return void (await reply(textMessage(say(form))));
         case "already_decided":
           await reply(alreadyDecidedNotice(form.decision, services.now()));
           await showDecision({ client, logger }, form.subject, form.decision, clickedMessage(body));

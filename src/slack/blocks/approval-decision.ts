@@ -1,8 +1,9 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { REGISTRY_TIME_ZONE, stockholmDate } from "../../clock.js";
+import { say } from "../../messages/sv.js";
 import { formatSwedishDate } from "../../modules/cases/present-case.js";
 import type { Decision } from "../../modules/responses/approve-response.js";
-import { DECISION_LIMITS } from "../../modules/responses/decision-errors.js";
+import { DECISION_LIMITS, RESPONSE_ERRORS } from "../../modules/responses/errors.js";
 import type { ResponseView } from "../../modules/responses/present-response.js";
 import { REJECT_REASON_VIEW } from "./approval-ids.js";
 import type { SlackMessage } from "./message.js";
@@ -84,18 +85,27 @@ export function decidedApprovalMessage(subject: ResponseView, decision: Decision
 
 /** To the one who clicked (or submitted) second: who decided first. */
 export function alreadyDecidedNotice(decision: Decision, now: Date): SlackMessage {
-  const verb = decision.state === "approved" ? "godkänd" : "avslagen";
-  const when = decision.at ? ` ${formatDecisionTime(decision.at, now)}` : "";
-  const text = `Redan avgjort: ${verb} av ${decider(decision)}${when}.`;
+  const text = say({
+    code: RESPONSE_ERRORS.alreadyDecided,
+    params: {
+      state: decision.state,
+      by: decider(decision),
+      when: decision.at ? formatDecisionTime(decision.at, now) : null,
+    },
+  });
   return { text: plain(text), blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
 }
 
 /** Plain text for a modal's field error, where mrkdwn and mentions are not rendered: the decider's name. */
 export function alreadyDecidedError(decision: Decision, now: Date): string {
-  const verb = decision.state === "approved" ? "godkänd" : "avslagen";
-  const who = decision.byName ?? decision.bySlackUserId ?? "okänd";
-  const when = decision.at ? ` ${formatDecisionTime(decision.at, now)}` : "";
-  return `Redan avgjort: ${verb} av ${who}${when}.`;
+  return say({
+    code: RESPONSE_ERRORS.alreadyDecided,
+    params: {
+      state: decision.state,
+      by: decision.byName ?? decision.bySlackUserId ?? "okänd",
+      when: decision.at ? formatDecisionTime(decision.at, now) : null,
+    },
+  });
 }
 
 /** The direct message to the one who recorded the response, naming the case as they may read it. */

@@ -1,8 +1,10 @@
 import type { KnownBlock } from "@slack/types";
+import { say } from "../../messages/sv.js";
 import { joinSwedish } from "../../modules/cases/present-case.js";
 import type { DeadlineRules } from "../../modules/deadlines/deadline-rules.js";
 import type { Digest } from "../../modules/digests/digest.js";
-import type { DigestError, DigestSettings } from "../../modules/digests/digest-settings.js";
+import type { DigestSettings } from "../../modules/digests/digest-settings.js";
+import { DIGEST_ERRORS, type DigestError } from "../../modules/digests/errors.js";
 import {
   KIND_FILTER_WORDS,
   SKIP_EMPTY_WORD,
@@ -132,11 +134,12 @@ export function subscriptionNotice(
 }
 
 /** A refusal, an unknown body or a mistyped command: what was wrong and what to type instead. */
-export function digestErrorMessage(error: Pick<DigestError, "message"> & { code: string }): SlackMessage {
-  const icon = error.code === "digests.not_allowed" ? ":no_entry:" : ":grey_question:";
+export function digestErrorMessage(error: DigestError): SlackMessage {
+  const icon = error.code === DIGEST_ERRORS.notAllowed ? ":no_entry:" : ":grey_question:";
+  const message = say(error);
   return {
-    text: error.message.replace(/`/g, ""),
-    blocks: [section(`${icon} ${escapeMrkdwn(error.message)}`)],
+    text: message.replace(/`/g, ""),
+    blocks: [section(`${icon} ${escapeMrkdwn(message)}`)],
   };
 }
 

@@ -1,9 +1,10 @@
 import type { Block, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { z } from "zod";
+import { say } from "../../messages/sv.js";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
 import { formatSwedishDate, joinSwedish } from "../../modules/cases/present-case.js";
+import { REFERRAL_ERRORS, REMISS_LIMITS } from "../../modules/referrals/errors.js";
 import type { RemissChoice } from "../../modules/referrals/prepare-remiss.js";
-import { REMISS_LIMITS } from "../../modules/referrals/referral-errors.js";
 import { caseCardMessage } from "./case-card.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
@@ -174,7 +175,7 @@ export function confirmDueDateModal(
         elements: [
           {
             type: "mrkdwn",
-            text: `:warning: Obs! ${escapeMrkdwn(capitalise(warning))} (${formatSwedishDate(values.dueOn)}). Datumet sparas som du angett det. Tryck *Skicka ändå* för att behålla det, eller välj en vardag.`,
+            text: `:warning: Obs! ${escapeMrkdwn(say({ code: REFERRAL_ERRORS.dueOnNonWorkingDay, params: { date: values.dueOn, warning } }))}`,
           },
         ],
       });

@@ -1,7 +1,9 @@
 import type { KnownBlock } from "@slack/types";
+import { say } from "../../messages/sv.js";
 import type { CaseSummary } from "../../modules/cases/case-details.js";
 import { ACCEPTED_FORMS, type IdentifierParseError } from "../../modules/identifiers/parse-identifier.js";
 import { isRegistryBusy } from "../../modules/shared/availability.js";
+import { SHARED_ERRORS } from "../../modules/shared/errors.js";
 import { DIGEST_HELP_LINES } from "./digest-subscription.js";
 import { type SlackMessage, textMessage } from "./message.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
@@ -35,10 +37,11 @@ export function helpMessage(): SlackMessage {
 }
 
 export function invalidIdentifierMessage(error: IdentifierParseError): SlackMessage {
+  const message = say(error);
   return {
-    text: error.message,
+    text: message,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `:grey_question: ${escapeMrkdwn(error.message)}` } },
+      { type: "section", text: { type: "mrkdwn", text: `:grey_question: ${escapeMrkdwn(message)}` } },
       acceptedFormsContext(),
     ],
   };
@@ -86,12 +89,8 @@ function acceptedFormsContext(): KnownBlock {
   };
 }
 
-export const REGISTRY_UNAVAILABLE_TEXT =
-  "Diariet svarar inte just nu. Försök igen om en stund; kvarstår felet, kontakta registraturen.";
-export const REGISTRY_BUSY_TEXT = "Många frågar just nu, försök igen om en stund.";
-
 export function registryUnavailableMessage(): SlackMessage {
-  return textMessage(REGISTRY_UNAVAILABLE_TEXT);
+  return textMessage(say({ code: SHARED_ERRORS.registryUnavailable }));
 }
 
 /**
@@ -99,7 +98,9 @@ export function registryUnavailableMessage(): SlackMessage {
  * anything else is the registry not answering.
  */
 export function registryProblemText(error: unknown): string {
-  return isRegistryBusy(error) ? REGISTRY_BUSY_TEXT : REGISTRY_UNAVAILABLE_TEXT;
+  return say({
+    code: isRegistryBusy(error) ? SHARED_ERRORS.registryBusy : SHARED_ERRORS.registryUnavailable,
+  });
 }
 
 export function registryProblemMessage(error: unknown): SlackMessage {
@@ -108,7 +109,5 @@ export function registryProblemMessage(error: unknown): SlackMessage {
 
 /** An error no listener expected: the reference ties what the official saw to the operator's log. */
 export function unexpectedErrorMessage(reference: string): SlackMessage {
-  return textMessage(
-    `Något gick fel hos arendebot (referens ${reference}). Försök igen om en stund; kvarstår felet, ge referensen till den som sköter arendebot.`,
-  );
+  return textMessage(say({ code: SHARED_ERRORS.unexpected, params: { reference } }));
 }

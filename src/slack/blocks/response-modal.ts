@@ -1,8 +1,8 @@
 import type { ActionsBlock, KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { z } from "zod";
 import { formatSwedishDate } from "../../modules/cases/present-case.js";
+import { RESPONSE_LIMITS } from "../../modules/responses/errors.js";
 import type { ResponseChoice } from "../../modules/responses/prepare-response.js";
-import { RESPONSE_LIMITS } from "../../modules/responses/response-errors.js";
 import type { SlackMessage } from "./message.js";
 import { escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
 

@@ -1,4 +1,6 @@
 import type { KnownBlock } from "@slack/types";
+import { say } from "../../messages/sv.js";
+import { ROLE_ERRORS, type RoleError } from "../../modules/access/errors.js";
 import type { ListRolesResult, RoleEntry } from "../../modules/access/list-roles.js";
 import { GRANT_EXAMPLE, REVOKE_EXAMPLE } from "../../modules/access/parse-role-command.js";
 import { type RoleChangeResult, roleChangeSentence } from "../../modules/access/role-change.js";
@@ -24,11 +26,12 @@ export function roleHelpMessage(): SlackMessage {
   };
 }
 
-export function roleErrorMessage(error: { code: string; message: string }): SlackMessage {
-  const icon = error.code === "roles.not_allowed" ? ":no_entry:" : ":grey_question:";
+export function roleErrorMessage(error: RoleError): SlackMessage {
+  const icon = error.code === ROLE_ERRORS.notAllowed ? ":no_entry:" : ":grey_question:";
+  const message = say(error);
   return {
-    text: error.message.replace(/`/g, ""),
-    blocks: [section(`${icon} ${escapeMrkdwn(error.message)}`)],
+    text: message.replace(/`/g, ""),
+    blocks: [section(`${icon} ${escapeMrkdwn(message)}`)],
   };
 }
 

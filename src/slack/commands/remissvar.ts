@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { say } from "../../messages/sv.js";
 import type { SlackMessage } from "../blocks/message.js";
 import { registryProblemMessage } from "../blocks/replies.js";
 import { responseFormReply, responseModal } from "../blocks/response-modal.js";
@@ -33,7 +34,7 @@ export function remissvarCommand({ services }: SlackDeps) {
         });
         return void (await answer(reply.message));
       }
-      if (form.type !== "ready") return void (await answer(responseFormReply(form.message)));
+      if (form.type !== "ready") return void (await answer(responseFormReply(say(form))));
       await client.views.open({
         trigger_id: command.trigger_id,
         view: responseModal({

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { say } from "../../messages/sv.js";
 import { type SlackMessage, textMessage } from "../blocks/message.js";
 import { nothingToChooseMessage, remissModal, selectableBodies } from "../blocks/remiss-modal.js";
 import { registryProblemMessage } from "../blocks/replies.js";
@@ -26,7 +27,7 @@ export function remitteraCommand({ services }: SlackDeps) {
       respond({ response_type: "ephemeral", replace_original: false, ...message });
     try {
       const form = await services.prepareRemiss({ slackUserId: command.user_id, query });
-      if (form.type === "refused") return void (await answer(textMessage(form.message)));
+      if (form.type === "refused") return void (await answer(textMessage(say(form))));
       if (form.type === "lookup") {
         const reply = statusReply(form.result, {
           place: "private",

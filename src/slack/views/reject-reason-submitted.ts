@@ -1,5 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
+import { say } from "../../messages/sv.js";
+import { RESPONSE_ERRORS } from "../../modules/responses/errors.js";
 import { showDecision, tellSubmitter } from "../actions/approve-response.js";
 import {
   alreadyDecidedError,
@@ -31,7 +33,7 @@ export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster
     if (!metadata.success || !typed.success)
       return ack(errors("Formuläret gick inte att läsa. Stäng det och klicka på Avslå igen."));
     const reason = typed.data.value ?? "";
-    if (reason.trim() === "") return ack(errors("Skriv varför svaret avslås."));
+    if (reason.trim() === "") return ack(errors(say({ code: RESPONSE_ERRORS.reasonRequired })));
 
     let result: Awaited<ReturnType<typeof services.rejectResponse>>;
     try {
@@ -49,7 +51,7 @@ export function rejectReasonSubmitted({ services, poster }: SlackDeps & { poster
         case "invalid":
         case "refused":
         case "not_found":
-          return ack(errors(result.message));
+          return ack(errors(say(result)));
         case "already_decided":
           await ack(errors(alreadyDecidedError(result.decision, services.now())));
           await showDecision({ client, logger }, result.subject, result.decision);

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
-import type { FieldError, RemissField } from "../../modules/referrals/referral-errors.js";
+import { say } from "../../messages/sv.js";
+import type { FieldError, RemissField } from "../../modules/referrals/errors.js";
 import type { RemissRequest } from "../../modules/referrals/send-on-remiss.js";
 import {
   confirmDueDateModal,
@@ -69,7 +70,7 @@ export function fieldErrors(errors: readonly FieldError[]): Record<string, strin
   const keyed: Record<string, string> = {};
   for (const error of errors) {
     const block = FIELD_BLOCKS[error.field];
-    keyed[block] = keyed[block] ? `${keyed[block]} ${error.message}` : error.message;
+    keyed[block] = keyed[block] ? `${keyed[block]} ${say(error)}` : say(error);
   }
   return keyed;
 }
@@ -104,7 +105,7 @@ export function remissSubmitted({ services, poster }: SlackDeps & { poster: Slac
           return ack({ response_action: "errors", errors: fieldErrors(result.errors) });
         case "refused":
         case "case_not_found":
-          return ack({ response_action: "errors", errors: { [REMISS_BLOCKS.bodies]: result.message } });
+          return ack({ response_action: "errors", errors: { [REMISS_BLOCKS.bodies]: say(result) } });
         case "confirm_due_date":
           return ack({
             response_action: "update",

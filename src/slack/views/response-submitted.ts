@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewOutput, ViewSubmitAction } from "@slack/bolt";
 import { z } from "zod";
+import { say } from "../../messages/sv.js";
+import type { ResponseField, ResponseFieldError } from "../../modules/responses/errors.js";
 import type { RecordResponseResult, ResponseRequest } from "../../modules/responses/record-response.js";
-import type { ResponseField, ResponseFieldError } from "../../modules/responses/response-errors.js";
 import { approvalRequestMessage, responseAwaitsApprovalMessage } from "../blocks/approval-request.js";
 import type { SlackMessage } from "../blocks/message.js";
 import { registryProblemText } from "../blocks/replies.js";
@@ -80,7 +81,7 @@ export function responseFieldErrors(errors: readonly ResponseFieldError[]): Reco
   const keyed: Record<string, string> = {};
   for (const error of errors) {
     const block = FIELD_BLOCKS[error.field];
-    keyed[block] = keyed[block] ? `${keyed[block]} ${error.message}` : error.message;
+    keyed[block] = keyed[block] ? `${keyed[block]} ${say(error)}` : say(error);
   }
   return keyed;
 }
@@ -118,7 +119,7 @@ export function responseSubmitted({ services, poster }: SlackDeps & { poster: Sl
         errors:
           result.type === "invalid"
             ? responseFieldErrors(result.errors)
-            : { [RESPONSE_BLOCKS.referral]: result.message },
+            : { [RESPONSE_BLOCKS.referral]: say(result) },
       });
     }
     await ack({ response_action: "clear" });

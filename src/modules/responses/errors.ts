@@ -1,6 +1,9 @@
+import type { Coded } from "../../messages/sv.js";
+
 /**
- * Stable error codes of recording a remissvar. The Slack layer maps a field error onto its input
- * block; the codes stay the same whatever the wording.
+ * Stable error codes of recording a remissvar and of deciding it (Godkänn / Avslå). The Slack layer
+ * maps a field error onto its input block and words every code from the catalogue
+ * (src/messages/sv.ts); the codes stay the same whatever the wording.
  */
 export const RESPONSE_ERRORS = {
   notAllowed: "responses.not_allowed",
@@ -15,6 +18,14 @@ export const RESPONSE_ERRORS = {
   summaryRequired: "responses.summary_required",
   summaryTooLong: "responses.summary_too_long",
   invalidLink: "responses.invalid_link",
+  /** Deciding needs another right (godkännare) than recording (handläggare, registrator). */
+  approvalNotAllowed: "responses.approval_not_allowed",
+  notFound: "responses.not_found",
+  alreadyDecided: "responses.already_decided",
+  /** The referral is no longer open (withdrawn, or answered by another response): the request has expired. */
+  expired: "responses.expired",
+  reasonRequired: "responses.reason_required",
+  reasonTooLong: "responses.reason_too_long",
 } as const;
 
 export type ResponseErrorCode = (typeof RESPONSE_ERRORS)[keyof typeof RESPONSE_ERRORS];
@@ -22,10 +33,13 @@ export type ResponseErrorCode = (typeof RESPONSE_ERRORS)[keyof typeof RESPONSE_E
 /** The fields of a remissvar a person fills in; each field error names one. */
 export type ResponseField = "referral" | "answeredOn" | "summary" | "link";
 
-export type ResponseFieldError = { field: ResponseField; code: ResponseErrorCode; message: string };
+export type ResponseFieldError = { field: ResponseField } & Coded<ResponseErrorCode>;
 
 /** Bounds of the remissvar form, checked by the use case whatever the form allowed. */
 export const RESPONSE_LIMITS = { summaryMaxLength: 3000, linkMaxLength: 2000, maxReferrals: 100 } as const;
+
+/** Bounds of a rejection, checked by the use case whatever the form allowed. */
+export const DECISION_LIMITS = { reasonMaxLength: 1000 } as const;
 
 /** Stored as the summary of a declined remiss when the person wrote none (the column is required). */
 export const DECLINED_SUMMARY = "Avstår från att svara.";

@@ -1,6 +1,8 @@
+import type { Coded } from "../../messages/sv.js";
+
 /**
  * Stable error codes of sending a case on remiss. The Slack layer maps a field error onto its input
- * block; the codes stay the same whatever the wording.
+ * block and words it from the catalogue (src/messages/sv.ts); the codes stay the same whatever the wording.
  */
 export const REFERRAL_ERRORS = {
   notAllowed: "referrals.not_allowed",
@@ -20,7 +22,7 @@ export type ReferralErrorCode = (typeof REFERRAL_ERRORS)[keyof typeof REFERRAL_E
 /** The fields of a remiss a person fills in; each field error names one. */
 export type RemissField = "bodies" | "dueOn" | "message";
 
-export type FieldError = { field: RemissField; code: ReferralErrorCode; message: string };
+export type FieldError = { field: RemissField } & Coded<ReferralErrorCode>;
 
 /** Bounds of the remiss form, checked by the use case whatever the form allowed. */
 export const REMISS_LIMITS = { maxBodies: 100, messageMaxLength: 1000 } as const;

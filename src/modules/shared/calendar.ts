@@ -1,0 +1,64 @@
+import { DateTime, Duration } from "luxon";
+
+/**
+ * Arithmetic on calendar dates ("YYYY-MM-DD"), all of it through luxon. A calendar date names a day,
+ * not an instant, so it is read in UTC: no time zone or summer time can move it. "Today" comes from
+ * the injected clock (src/clock.ts), never from here.
+ */
+
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Parsing is what luxon spends its time on (a digest or an import asks about the same few thousand
+ * days again and again), so parsed days are kept; the cache is emptied before it grows large.
+ */
+const parsedDays = new Map<string, DateTime>();
+const PARSED_DAYS_KEPT = 10_000;
+
+function dayOf(day: string): DateTime {
+  const known = parsedDays.get(day);
+  if (known) return known;
+  const parsed = DateTime.fromISO(day, { zone: "UTC" });
+  if (!ISO_DAY.test(day) || !parsed.isValid) throw new Error(`not a calendar date: ${day}`);
+  if (parsedDays.size >= PARSED_DAYS_KEPT) parsedDays.clear();
+  parsedDays.set(day, parsed);
+  return parsed;
+}
+
+const MILLISECONDS_PER_DAY = Duration.fromObject({ days: 1 }).as("milliseconds");
+
+function isoOf(date: DateTime): string {
+  const text = date.toISODate();
+  if (text === null) throw new Error("date arithmetic left the calendar");
+  return text;
+}
+
+/** "2017-02-28" is one; "2017-02-30", "2017-2-3" and "" are not. */
+export function isCalendarDay(text: string): boolean {
+  return ISO_DAY.test(text) && DateTime.fromISO(text, { zone: "UTC" }).isValid;
+}
+
+export function addDays(day: string, days: number): string {
+  return isoOf(dayOf(day).plus({ days }));
+}
+
+/**
+ * `months` calendar months after `day`. A day the target month lacks (31 → 30, 29 February) becomes
+ * that month's last day, as periods in months and years are counted under Lag (1930:173).
+ */
+export function addMonths(day: string, months: number): string {
+  return isoOf(dayOf(day).plus({ months }));
+}
+
+/** Whole days from `from` to `to`; negative when `to` comes first. */
+export function daysBetween(from: string, to: string): number {
+  // Both are UTC midnights, so their distance is whole days; luxon's diff() is many times slower.
+  return Math.round((dayOf(to).toMillis() - dayOf(from).toMillis()) / MILLISECONDS_PER_DAY);
+}
+
+/** 1 Monday … 7 Sunday. */
+export function isoWeekday(day: string): IsoWeekday {
+  return dayOf(day).weekday as IsoWeekday;
+}

@@ -10,6 +10,7 @@ import postgres from "postgres";
 import type { DatabaseConfig } from "../config.js";
 import { log } from "../observability/logger.js";
 import { type Opener, thisProcess, underDataDirLock } from "./data-dir-lock.js";
+import { pgliteStartParams } from "./pglite-settings.js";
 import { ThreadedPGlite } from "./pglite-thread.js";
 import * as schema from "./schema.js";
 
@@ -54,7 +55,13 @@ export async function openDatabase(
   return underDataDirLock(config.dataDir, opener, async () =>
     thread === "worker"
       ? wrapThreadedPglite(await ThreadedPGlite.start({ dataDir: config.dataDir }, onFailure))
-      : wrapPglite(await PGlite.create({ dataDir: config.dataDir, extensions: { pg_trgm } })),
+      : wrapPglite(
+          await PGlite.create({
+            dataDir: config.dataDir,
+            extensions: { pg_trgm },
+            startParams: pgliteStartParams(),
+          }),
+        ),
   );
 }
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { pgliteStartParams } from "./pglite-settings.js";
 import { StatementCache } from "./pglite-statements.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pglite-thread-protocol.js";
 
@@ -18,6 +19,7 @@ const pg = await PGlite.create({
   ...(init.dataDir ? { dataDir: init.dataDir } : {}),
   ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
   extensions: { pg_trgm },
+  startParams: pgliteStartParams(),
 });
 
 // Literals are inlined into EXECUTE as standard-conforming strings; PostgreSQL's default, checked.

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
   App,
@@ -9,7 +8,13 @@ import {
   SocketModeReceiver,
 } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
-import { boltLogger, currentLogger, type Logger, withRequestLogger } from "../observability/logger.js";
+import {
+  boltLogger,
+  currentLogger,
+  currentRequestId,
+  inRequestScope,
+  type Logger,
+} from "../observability/logger.js";
 import { collectProcessMetrics, measureRequest, registry, surfaceOf } from "../observability/metrics.js";
 import { registerActions } from "./actions/register.js";
 import { registerCommands } from "./commands/register.js";
@@ -71,6 +76,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       endpoints: EVENTS_PATH,
       customRoutes,
       processBeforeResponse: false,
+      // guardSlackEndpoint below checks every signature before Bolt sees the request.
+      signatureVerification: false,
       logger: boltLogger(options.logger, "http-receiver"),
     });
     http.requestListener = guardSlackEndpoint(http.requestListener, {
@@ -85,6 +92,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     token: slack.botToken,
     ...identity,
     receiver,
+    // No listener keeps conversation state; Bolt's store would otherwise look it up (and fail with a
+    // new Error) on every request.
+    convoStore: false,
     logger: boltLogger(options.logger, "bolt"),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
@@ -99,9 +109,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   // First: listeners (and middleware) find the request's id and logger on `context`; Bolt's
   // `logger` argument writes through the same child (see boltLogger).
   app.use(async ({ context, next }) => {
-    const log = currentLogger(options.logger);
-    context.requestId = log.bindings().req;
-    context.log = log;
+    context.requestId = currentRequestId();
+    // Made when first read: most requests log nothing.
+    Object.defineProperty(context, "log", { get: () => currentLogger(options.logger), enumerable: true });
     await next();
   });
   const inFlight = new Set<Promise<unknown>>();
@@ -159,8 +169,7 @@ function measureEveryRequest(app: App, base: Logger): void {
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event: ReceiverEvent) => {
     const surface = surfaceOf(event.body);
-    const log = base.child({ req: randomBytes(4).toString("hex"), surface });
-    return withRequestLogger(log, () =>
+    return inRequestScope(base, { surface }, () =>
       measureRequest(surface, (acked) => {
         const ack = event.ack;
         return processEvent({

@@ -24,6 +24,17 @@ describe("the embedded database in a worker thread", () => {
     expect(arrays.rows).toEqual([[1, "Snöröjning på Årstaängsvägen"]]);
   });
 
+  it("gives json and jsonb values parsed, as rows or arrays, in a transaction too", async () => {
+    const sql = `select '{"namn":"Årsta","nummer":[1,2]}'::jsonb as doc, '[null,"två"]'::json as list,
+      null::jsonb as nothing`;
+    const values = [{ namn: "Årsta", nummer: [1, 2] }, [null, "två"], null];
+    expect((await db.query(sql)).rows).toEqual([{ doc: values[0], list: values[1], nothing: null }]);
+    expect((await db.query(sql, [], { rowMode: "array" })).rows).toEqual([values]);
+    await db.transaction(async (tx) => {
+      expect((await tx.query(sql, [], { rowMode: "array" })).rows).toEqual([values]);
+    });
+  });
+
   it("keeps a failed statement's SQLSTATE and constraint, as drizzle's callers read them", async () => {
     const failure = await db.query("insert into notes values (1, 'igen')").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);

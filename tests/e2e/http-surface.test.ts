@@ -124,6 +124,34 @@ describe("requests not signed by Slack", () => {
     expect(await receiptCount()).toBe(0);
   });
 
+  it("answers Slack's unsigned ssl_check, and takes nothing else from its body", async () => {
+    const smuggled = new URLSearchParams({
+      ssl_check: "1",
+      command: "/arende",
+      text: "status Dnr 108-1642/2017",
+      user_id: "U061F7AUR",
+    }).toString();
+    const response = await fetch(bot.eventsUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: smuggled,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+    expect(callsSinceStart()).toEqual([]);
+    expect(await receiptCount()).toBe(0);
+  });
+
+  it("an unsigned form that is not an ssl_check gets 401", async () => {
+    const response = await fetch(bot.eventsUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ command: "/arende", text: "status Dnr 108-1642/2017" }).toString(),
+    });
+    expect(response.status).toBe(401);
+    expect(callsSinceStart()).toEqual([]);
+  });
+
   it("a body changed after signing gets 401", async () => {
     const timestamp = now();
     const signature = `v0=${createHmac("sha256", TEST_SIGNING_SECRET).update(`v0:${timestamp}:${mention}`).digest("hex")}`;

@@ -4,6 +4,7 @@ import { auditEvents, deadlines, referrals } from "../../src/db/schema.js";
 import { REMISS_BLOCKS, REMISS_VIEW } from "../../src/slack/blocks/remiss-modal.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { botForThisFile } from "../support/running-bot.js";
+import { seedRemissSetting } from "../support/scenarios.js";
 import { type CapturedView, inputIn, interact, remissForm } from "../support/slack-payloads.js";
 import { sendArende } from "../support/slash-command.js";
 
@@ -21,27 +22,7 @@ let bromma: number;
 const { bot, database } = botForThisFile({
   env: { ARENDE_ADMINS: ADMIN },
   given: async (seed) => {
-    socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
-    bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
-    await seed.body("Akademikerförbundet SSR", "external_organisation");
-    letter = await seed.case({
-      dnr: "108-1642/2017",
-      kind: "skrivelse",
-      title: "Bristerna inom socialtjänsten",
-      publicTitle: "Bristerna inom socialtjänsten",
-      raisedOn: "2016-10-26",
-      status: "in_progress",
-      responsibleBody: "Socialnämnden",
-    });
-    motion = await seed.case({
-      dnr: "108-1700/2017",
-      kind: "motion",
-      title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-      publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-      raisedOn: "2016-03-01",
-      status: "in_progress",
-      responsibleBody: "Socialnämnden",
-    });
+    ({ socialnamnden, bromma, letter, motion } = await seedRemissSetting(seed));
     await seed.roles([
       { user: REGISTRATOR, role: "registrator", body: "Socialnämnden" },
       // A registrator, but of another body than the one responsible for the cases.

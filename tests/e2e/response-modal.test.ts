@@ -11,6 +11,7 @@ import { APPROVE_RESPONSE_ACTION } from "../../src/slack/blocks/approval-ids.js"
 import { OPEN_RESPONSE_MODAL_ACTION, RESPONSE_BLOCKS } from "../../src/slack/blocks/response-modal.js";
 import type { RecordedCall } from "../support/fake-slack.js";
 import { botForThisFile } from "../support/running-bot.js";
+import { seedRemissSetting } from "../support/scenarios.js";
 import {
   blockActions,
   buttonIn,
@@ -38,30 +39,12 @@ let motion: number;
 const { bot, database } = botForThisFile({
   env: { ARENDE_ADMINS: ADMIN },
   given: async (seed) => {
-    await seed.body("Socialnämnden", "board", "C0SOCIAL");
-    await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
-    await seed.body("Akademikerförbundet SSR", "external_organisation");
-    letter = await seed.case({
-      dnr: "108-1642/2017",
-      kind: "skrivelse",
-      title: "Bristerna inom socialtjänsten",
-      publicTitle: "Bristerna inom socialtjänsten",
-      raisedOn: "2016-10-26",
-      status: "in_progress",
-      responsibleBody: "Socialnämnden",
-    });
-    motion = await seed.case({
-      dnr: "108-1700/2017",
-      kind: "motion",
-      title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-      publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
-      raisedOn: "2016-03-01",
-      status: "in_progress",
-      referrals: [
+    ({ letter, motion } = await seedRemissSetting(seed, {
+      motionReferrals: [
         { body: "Bromma stadsdelsnämnd", sentOn: "2017-03-01", dueOn: "2017-04-28", state: "open" },
         { body: "Akademikerförbundet SSR", sentOn: "2017-03-01", dueOn: "2017-04-28", state: "open" },
       ],
-    });
+    }));
     await seed.roles([
       { user: REGISTRATOR, role: "registrator", body: "Socialnämnden" },
       { user: OFFICER, role: "handlaggare", body: "Socialnämnden" },

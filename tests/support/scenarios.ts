@@ -3,7 +3,7 @@ import { type Clock, fixedClock } from "../../src/clock.js";
 import type { Database } from "../../src/db/client.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { jsonSource } from "../../src/modules/import/read-import-file.js";
-import type { SeedApprovalMessage, Seeder } from "./seed-rows.js";
+import type { SeedApprovalMessage, SeedCase, Seeder } from "./seed-rows.js";
 
 /** db/seed/demo.json: the two real Stockholm cases of 2017 and their bodies, the registry's own data. */
 export const DEMO_FILE = new URL("../../db/seed/demo.json", import.meta.url).pathname;
@@ -26,6 +26,40 @@ export function seedClosedLetter(seed: Seeder) {
     status: "closed",
     outcome: "Skrivelsen anses besvarad",
   });
+}
+
+/**
+ * What the remiss and remissvar forms work on: Socialnämnden, Bromma and an external organisation as
+ * bodies, an open skrivelse and an open motion, both Socialnämnden's. `motionReferrals` puts the
+ * motion on remiss already.
+ */
+export async function seedRemissSetting(
+  seed: Seeder,
+  { motionReferrals }: { motionReferrals?: SeedCase["referrals"] } = {},
+) {
+  const socialnamnden = await seed.body("Socialnämnden", "board", "C0SOCIAL");
+  const bromma = await seed.body("Bromma stadsdelsnämnd", "district_board", "C0BROMMA");
+  await seed.body("Akademikerförbundet SSR", "external_organisation");
+  const letter = await seed.case({
+    dnr: "108-1642/2017",
+    kind: "skrivelse",
+    title: "Bristerna inom socialtjänsten",
+    publicTitle: "Bristerna inom socialtjänsten",
+    raisedOn: "2016-10-26",
+    status: "in_progress",
+    responsibleBody: "Socialnämnden",
+  });
+  const motion = await seed.case({
+    dnr: "108-1700/2017",
+    kind: "motion",
+    title: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    publicTitle: "Motion om en kompetensutvecklingspeng för socialsekreterare",
+    raisedOn: "2016-03-01",
+    status: "in_progress",
+    responsibleBody: "Socialnämnden",
+    ...(motionReferrals ? { referrals: motionReferrals } : {}),
+  });
+  return { socialnamnden, bromma, letter, motion };
 }
 
 export const SECRET_TITLE = "Orosanmälan gällande barn på Drottninggatan 5";

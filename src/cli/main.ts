@@ -129,11 +129,16 @@ program
     "import cases from a CSV or JSON file (format: docs/import-format.md); re-importing changes nothing",
   )
   .argument("<file>", "a .csv or .json file")
-  .action(async (file: string) =>
+  .option(
+    "--mapping <file>",
+    "a mapping file (JSON) saying how a CSV report from the diarium reads: its columns, date format and words",
+  )
+  .action(async (file: string, options: { mapping?: string }) =>
     withContext({ name: "import", actor: importActor(file) }, (ctx, config) =>
       runImportCommand({
         ctx,
         file,
+        ...(options.mapping ? { mappingFile: options.mapping } : {}),
         deadlineRules: config.deadlines,
         out: process.stdout,
         err: process.stderr,

@@ -53,7 +53,6 @@ export async function readImportFile(
   file: string,
   options: { mapping?: CsvMapping } = {},
 ): Promise<ImportSource> {
-  const name = basename(file);
   const cannotRead = (error: unknown) =>
     new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
   try {
@@ -61,18 +60,23 @@ export async function readImportFile(
   } catch (error) {
     throw error instanceof ImportFileError ? error : cannotRead(error);
   }
-  const extension = extname(file).toLowerCase();
-  if (extension !== ".json" && extension !== ".csv") {
-    throw new ImportFileError(
-      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
-    );
-  }
+  checkExtension(basename(file));
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw cannotRead(error);
   }
+  return readImportBytes(basename(file), bytes, options);
+}
+
+/** An export already in memory (a sync's download), read as a file of that name would be. */
+export async function readImportBytes(
+  name: string,
+  bytes: Buffer,
+  options: { mapping?: CsvMapping } = {},
+): Promise<ImportSource> {
+  const extension = checkExtension(name);
   if (extension === ".json") {
     if (options.mapping) {
       throw new ImportFileError(
@@ -87,6 +91,16 @@ export async function readImportFile(
     name,
     ...(options.mapping ? { mapping: options.mapping } : {}),
   });
+}
+
+function checkExtension(name: string): ".json" | ".csv" {
+  const extension = extname(name).toLowerCase();
+  if (extension !== ".json" && extension !== ".csv") {
+    throw new ImportFileError(
+      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
+    );
+  }
+  return extension;
 }
 
 /**

@@ -108,6 +108,10 @@ const schema = z.object({
         (source) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^https?:\/\/[^/]/i.test(source),
         "must be a folder the diarium exports to, or an http(s) URL serving the newest export",
       )
+      .refine(
+        (source) => !/^https?:\/\/[^/@]*@/i.test(source),
+        'must not hold a user or password (they would show in logs); put them in ARENDE_SYNC_AUTH, e.g. "Authorization: Basic …"',
+      )
       .optional(),
   ),
   ARENDE_SYNC_AUTH: optionalText.pipe(
@@ -129,7 +133,7 @@ const schema = z.object({
       .default("*/15 * * * *"),
   ),
   ARENDE_SYNC_MAPPING: optionalText,
-  ARENDE_SYNC_LEASE_SECONDS: wholeNumber("seconds", 5, 3_600, 600),
+  ARENDE_SYNC_LEASE_SECONDS: wholeNumber("seconds", 10, 3_600, 600),
   ARENDE_SYNC_CHANNEL: optionalText.pipe(
     z
       .string()

@@ -80,11 +80,23 @@ export async function runSyncCommand(options: {
     case "lost_claim":
       out.write(`Synk från ${where}: tog för lång tid; en annan process tog över och slutför synken.\n`);
       return 1;
-    case "already_synced":
-      out.write(
-        `Synk från ${where}: ${outcome.report?.sourceName ?? "exporten"} är redan synkad; inget nytt att importera.\n`,
-      );
+    case "already_synced": {
+      const earlier = outcome.report;
+      const name = earlier?.sourceName ?? "exporten";
+      if (earlier?.unreadable !== undefined) {
+        // The same export (through the same mapping) is not read again; saying so beats a silent 0.
+        err.write(
+          `Synk från ${where}: ${name} är redan synkad, men kunde inte läsas: ${earlier.unreadable}\nRätta exporten (eller mappningsfilen) så läses den som en ny version.\n`,
+        );
+        return 2;
+      }
+      out.write(`Synk från ${where}: ${name} är redan synkad; inget nytt att importera.\n`);
+      if (earlier && earlier.rejected > 0) {
+        out.write(`  ${earlier.rejected} rader avvisades då; arendebot import ${name} visar varför.\n`);
+        return 1;
+      }
       return 0;
+    }
     case "synced": {
       const { report } = outcome;
       if (report.unreadable !== undefined) {

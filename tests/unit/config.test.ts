@@ -205,4 +205,16 @@ describe("parseConfig: the sync from the diarium", () => {
     expect(lineFor(error, "ARENDE_SYNC_CRON")).toContain('"*/15 * * * *"');
     expect(lineFor(error, "ARENDE_SYNC_CHANNEL")).toContain("channel id such as C012AB3CD");
   });
+
+  it("refuses a password in the source URL, pointing at ARENDE_SYNC_AUTH, and a lease under ten seconds", () => {
+    const error = configError({
+      ...httpEnv,
+      ARENDE_SYNC_SOURCE: "https://registrator:hemligt@diarium.example.se/export",
+      ARENDE_SYNC_LEASE_SECONDS: "5",
+    });
+    const line = lineFor(error, "ARENDE_SYNC_SOURCE");
+    expect(line).toContain("ARENDE_SYNC_AUTH");
+    expect(line).not.toContain("hemligt");
+    expect(lineFor(error, "ARENDE_SYNC_LEASE_SECONDS")).toContain("between 10 and 3600");
+  });
 });

@@ -9,14 +9,17 @@ export type DiariumExport = {
   /** The file's name (the URL's last part, or what Content-Disposition says), with its extension. */
   name: string;
   bytes: Buffer;
-  /** SHA-256 of the bytes: the same export under another name or date is the same version. */
-  version: string;
 };
 
 /** The formats the importer reads, by extension. */
 const EXPORT_EXTENSIONS = new Set([".xml", ".json", ".csv"]);
-/** An export larger than this is refused rather than read into memory. */
-export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
+/**
+ * An export larger than this is refused rather than read into memory: it is decoded into one string,
+ * and V8's strings end at about 512 million characters (a 100,000-case CSV is about 30 MB).
+ */
+export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
+/** A file modified more recently than this may still be being written; the next sync takes it. */
+const SETTLE_MS = 2_000;
 const FETCH_TIMEOUT_MS = 5 * 60_000;
 
 export type FetchExport = (
@@ -32,6 +35,16 @@ export type FetchExport = (
 export const fetchNewestExport: FetchExport = async (source, header) =>
   source.kind === "folder" ? newestInFolder(source.path) : await fromUrl(source.url, header);
 
+/**
+ * What an export is known by: its bytes, and the mapping it is read through, so a corrected mapping
+ * makes the same export a new version that is read again.
+ */
+export function exportVersion(bytes: Buffer, mapping: unknown): string {
+  const hash = createHash("sha256").update(bytes);
+  if (mapping !== undefined) hash.update("\0mapping:").update(JSON.stringify(mapping));
+  return hash.digest("hex");
+}
+
 async function newestInFolder(folder: string): Promise<DiariumExport | null> {
   let names: string[];
   try {
@@ -44,7 +57,9 @@ async function newestInFolder(folder: string): Promise<DiariumExport | null> {
       .filter((name) => EXPORT_EXTENSIONS.has(extname(name).toLowerCase()) && !/^[.~]/.test(name))
       .map(async (name) => {
         const info = await stat(join(folder, name)).catch(() => null);
-        return info?.isFile() ? { name, modified: info.mtimeMs, size: info.size } : null;
+        // A file still being written (modified a moment ago) waits for the next sync.
+        const settled = info && Date.now() - info.mtimeMs >= SETTLE_MS;
+        return info?.isFile() && settled ? { name, modified: info.mtimeMs, size: info.size } : null;
       }),
   );
   const newest = candidates
@@ -58,7 +73,7 @@ async function newestInFolder(folder: string): Promise<DiariumExport | null> {
   } catch (error) {
     throw new SyncSourceError(`${newest.name} kan inte läsas: ${reason(error)}`);
   }
-  return { name: newest.name, bytes, version: versionOf(bytes) };
+  return { name: newest.name, bytes };
 }
 
 async function fromUrl(url: string, header: SyncConfig["header"]): Promise<DiariumExport> {
@@ -67,10 +82,17 @@ async function fromUrl(url: string, header: SyncConfig["header"]): Promise<Diari
     response = await fetch(url, {
       headers: header ? { [header[0]]: header[1] } : {},
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-      redirect: "follow",
+      // Followed, a redirect would take ARENDE_SYNC_AUTH's header to whatever host it names.
+      redirect: "manual",
     });
   } catch (error) {
     throw new SyncSourceError(`${displayUrl(url)} svarar inte: ${reason(error)}`);
+  }
+  if (response.status >= 300 && response.status < 400) {
+    const target = response.headers.get("location") ?? "";
+    throw new SyncSourceError(
+      `${displayUrl(url)} svarade med en omdirigering${target ? ` till ${safeLocation(target, url)}` : ""}; ange den slutliga adressen i ARENDE_SYNC_SOURCE`,
+    );
   }
   if (!response.ok) {
     const hint = response.status === 401 || response.status === 403 ? "; kontrollera ARENDE_SYNC_AUTH" : "";
@@ -79,15 +101,34 @@ async function fromUrl(url: string, header: SyncConfig["header"]): Promise<Diari
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
   const name = exportName(url, response.headers);
   if (declared > MAX_EXPORT_BYTES) throw new SyncSourceError(tooLarge(name, declared));
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > MAX_EXPORT_BYTES) throw new SyncSourceError(tooLarge(name, bytes.length));
-  return { name, bytes, version: versionOf(bytes) };
+  return { name, bytes: await readAtMost(response, name) };
+}
+
+/** The body, refused as soon as it passes the limit (a server need not say its length). */
+async function readAtMost(response: Response, name: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!response.body) return Buffer.alloc(0);
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > MAX_EXPORT_BYTES) throw new SyncSourceError(tooLarge(name, size));
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function safeLocation(location: string, base: string): string {
+  try {
+    return displayUrl(new URL(location, base).toString());
+  } catch {
+    return "en annan adress";
+  }
 }
 
 /** The file name the server gives, else the URL's last part; the extension from the content type if need be. */
 function exportName(url: string, headers: Headers): string {
   const disposition = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(headers.get("content-disposition") ?? "");
-  const fromHeader = disposition?.[1] ? basename(decodeURIComponent(disposition[1])) : "";
+  const fromHeader = disposition?.[1] ? basename(decodedName(disposition[1])) : "";
   const fromUrl = basename(new URL(url).pathname);
   const name = fromHeader || fromUrl || "export";
   if (EXPORT_EXTENSIONS.has(extname(name).toLowerCase())) return name;
@@ -100,8 +141,13 @@ function exportName(url: string, headers: Headers): string {
   );
 }
 
-function versionOf(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
+/** "100%.csv" is a name too: a malformed escape is kept as it came. */
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** A URL as it may be logged and posted: without credentials or query (which may hold a key). */
@@ -111,7 +157,7 @@ export function displayUrl(url: string): string {
 }
 
 function tooLarge(name: string, size: number): string {
-  return `${name} är ${Math.round(size / 1e6)} MB, mer än de ${MAX_EXPORT_BYTES / 1024 ** 3} GB en export får vara`;
+  return `${name} är större än de ${MAX_EXPORT_BYTES / 1024 ** 2} MB en export får vara (${Math.round(size / 1e6)} MB läst); dela upp exporten eller exportera bara det som ändrats`;
 }
 
 function reason(error: unknown): string {

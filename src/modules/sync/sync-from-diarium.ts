@@ -4,8 +4,14 @@ import type { CsvMapping } from "../import/csv-mapping.js";
 import { type ImportReport, importRegistry, type Rejection } from "../import/import-registry.js";
 import { ImportFileError, readImportBytes } from "../import/read-import-file.js";
 import type { RequestContext, SystemActor } from "../shared/context.js";
-import { type DiariumExport, type FetchExport, fetchNewestExport } from "./fetch-export.js";
-import { claimSync, extendSyncLease, finishSync, type SyncRunRow } from "./sync.repository.js";
+import { type DiariumExport, exportVersion, type FetchExport, fetchNewestExport } from "./fetch-export.js";
+import {
+  claimSync,
+  countSyncChanges,
+  extendSyncLease,
+  finishSync,
+  type SyncRunRow,
+} from "./sync.repository.js";
 
 /** What one sync did, as kept on its run and posted to the sync channel. */
 export type SyncReport = {
@@ -19,6 +25,8 @@ export type SyncReport = {
   firstRejections: Rejection[];
   /** Set when the export could not be read at all; then nothing was imported. */
   unreadable?: string;
+  /** A sync taken over from a replica that stopped half-way; the counts are both holders' writes. */
+  resumed?: boolean;
 };
 
 export type SyncOutcome =
@@ -72,7 +80,7 @@ export async function syncFromDiarium(
   if (!found) return { type: "no_export" };
   const now = ctx.clock.now();
   const claim = await claimSync(ctx.db, {
-    version: found.version,
+    version: exportVersion(found.bytes, mapping),
     sourceName: found.name,
     claimedBy: instanceId,
     at: now,
@@ -101,9 +109,22 @@ export async function syncFromDiarium(
   }, leaseMs / 5);
   let report: SyncReport;
   try {
-    report = await importExport(ctx, found, { mapping, deadlineRules });
+    // Between batches the import asks whether the claim is still held; a holder that lost it stops
+    // there, leaving the export to the replica that took it over.
+    report = await importExport(ctx, found, { mapping, deadlineRules, stillHeld: () => stillHeld });
+  } catch (error) {
+    if (error instanceof LostClaim) return { type: "lost_claim", runId };
+    throw error;
   } finally {
     clearInterval(renewal);
+  }
+  if (claim.row.attempts > 1 && report.unreadable === undefined) {
+    // What the holder before wrote compares as unchanged here; the summary tells the whole sync.
+    const changes = await countSyncChanges(ctx.db, {
+      actorId: importActorId(found.name),
+      since: claim.row.startedAt,
+    });
+    report = { ...report, ...changes, resumed: true };
   }
   const finished =
     stillHeld &&
@@ -111,19 +132,45 @@ export async function syncFromDiarium(
   return finished ? { type: "synced", runId, report } : { type: "lost_claim", runId };
 }
 
+class LostClaim extends Error {}
+
+/** The audit trail's actor for what a sync of this file wrote. */
+function importActorId(name: string): string {
+  return `synk: ${name}`;
+}
+
 async function importExport(
   ctx: Pick<RequestContext<SystemActor>, "db" | "clock">,
   found: DiariumExport,
-  { mapping, deadlineRules }: { mapping: CsvMapping | undefined; deadlineRules: DeadlineRules | undefined },
+  {
+    mapping,
+    deadlineRules,
+    stillHeld,
+  }: { mapping: CsvMapping | undefined; deadlineRules: DeadlineRules | undefined; stillHeld: () => boolean },
 ): Promise<SyncReport> {
+  let source: Awaited<ReturnType<typeof readImportBytes>>;
+  try {
+    source = await readImportBytes(found.name, found.bytes, mapping ? { mapping } : {});
+  } catch (error) {
+    // Whatever stops the file being read (an ImportFileError, or a decoder's RangeError on a file too
+    // large for one string) is the file's fault: recorded once, not retried every tick.
+    const reason = error instanceof ImportFileError ? error.message : `${found.name}: ${String(error)}`;
+    return { ...EMPTY_COUNTS, sourceName: found.name, unreadable: reason };
+  }
   let imported: ImportReport;
   try {
-    const source = await readImportBytes(found.name, found.bytes, mapping ? { mapping } : {});
     imported = await importRegistry(
-      { db: ctx.db, clock: ctx.clock, actor: { type: "import", source: `synk: ${found.name}` } },
-      { source, ...(deadlineRules ? { deadlineRules } : {}) },
+      { db: ctx.db, clock: ctx.clock, actor: { type: "import", source: importActorId(found.name) } },
+      {
+        source,
+        ...(deadlineRules ? { deadlineRules } : {}),
+        onProgress: () => {
+          if (!stillHeld()) throw new LostClaim();
+        },
+      },
     );
   } catch (error) {
+    if (error instanceof LostClaim) throw error;
     if (!(error instanceof ImportFileError)) throw error;
     return { ...EMPTY_COUNTS, sourceName: found.name, unreadable: error.message };
   }
@@ -146,5 +193,9 @@ function reportOf(row: SyncRunRow): SyncReport | null {
 
 /** Whether a sync's summary is worth a message: something changed, or something was refused. */
 export function hasNews(report: SyncReport): boolean {
-  return report.created + report.updated + report.rejected > 0 || report.unreadable !== undefined;
+  return (
+    report.created + report.updated + report.rejected > 0 ||
+    report.unreadable !== undefined ||
+    report.resumed === true
+  );
 }

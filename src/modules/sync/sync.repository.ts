@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
-import { syncRuns } from "../../db/schema.js";
+import { auditEvents, syncRuns } from "../../db/schema.js";
 
 /**
  * Claims on syncs, one per export version. As with Slack posts (posting/posts.repository.ts), a new
@@ -79,4 +79,24 @@ export async function finishSync(
 
 export async function latestSyncs(db: Executor, limit: number): Promise<SyncRunRow[]> {
   return db.select().from(syncRuns).orderBy(desc(syncRuns.startedAt), desc(syncRuns.id)).limit(limit);
+}
+
+/** Cases a sync's actor created and changed since the sync began, whichever holder wrote them. */
+export async function countSyncChanges(
+  db: Executor,
+  { actorId, since }: { actorId: string; since: Date },
+): Promise<{ created: number; updated: number }> {
+  const rows = await db
+    .select({ action: auditEvents.action, n: count() })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.actorId, actorId),
+        gte(auditEvents.occurredAt, since),
+        inArray(auditEvents.action, ["case.imported", "case.updated"]),
+      ),
+    )
+    .groupBy(auditEvents.action);
+  const of = (action: string) => rows.find((row) => row.action === action)?.n ?? 0;
+  return { created: of("case.imported"), updated: of("case.updated") };
 }

@@ -19,7 +19,7 @@ import { CSV_COLUMNS, type CsvColumn } from "./import.schema.js";
  * - `columns`: the report's column (as in its header, case and surrounding spaces aside) → the import
  *   format's column. Columns of the report not named here are left out.
  * - `dateFormat`: how the report writes dates, in luxon's tokens (`yyyy-MM-dd`, `dd.MM.yyyy`,
- *   `yyyy-MM-dd HH:mm`, `d/M/yyyy` …); a time of day is dropped, only the day is kept.
+ *   `yyyy-MM-dd HH:mm`, `d/M/yyyy` …); only the day is kept of a date with a time.
  * - `values`: per column, the report's words → the import format's (a word not listed is kept).
  * - `constants`: a value for every row, for what the report does not say (its registry, typically).
  */
@@ -167,7 +167,10 @@ function translate(words: Record<string, string> | undefined, cell: string): str
   return cell;
 }
 
-/** The day a cell names in `format`, as "YYYY-MM-DD"; a time of day after it is dropped. */
+/**
+ * The day a cell names in `format`, as "YYYY-MM-DD". A format with a time (`yyyy-MM-dd HH:mm`) reads
+ * the time and keeps only the day; a cell with a time the format does not have is refused.
+ */
 function calendarDay(cell: string, format: string): string | null {
   const parsed = DateTime.fromFormat(cell, format, { zone: "UTC", locale: "sv" });
   return parsed.isValid ? parsed.toISODate() : null;

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
+import { knownNames } from "../modules/exchange/erms/known-names.js";
 import {
   type Counts,
   type EntityKind,
@@ -11,7 +12,7 @@ import { ImportFileError, readImportFile } from "../modules/import/read-import-f
 import type { ImportActor, RequestContext } from "../modules/shared/context.js";
 
 /**
- * `arendebot import FILE`: imports a .json or .csv file and prints what it did, audited with the file
+ * `arendebot import FILE`: imports a .json, .csv or ERMS .xml file and prints what it did, audited with the file
  * as the actor (`importActor`).
  * Exit codes: 0 every row was written, 1 some rows were rejected, 2 the file cannot be read.
  */
@@ -25,7 +26,7 @@ export async function runImportCommand(opts: {
 }): Promise<number> {
   let source: Awaited<ReturnType<typeof readImportFile>>;
   try {
-    source = await readImportFile(opts.file);
+    source = await readImportFile(opts.file, { known: () => knownNames(opts.ctx) });
   } catch (error) {
     if (error instanceof ImportFileError) {
       opts.err.write(`${error.message}\n`);

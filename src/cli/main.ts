@@ -126,9 +126,9 @@ program
 program
   .command("import")
   .description(
-    "import cases from a CSV or JSON file (format: docs/import-format.md); re-importing changes nothing",
+    "import cases from a CSV, JSON or FGS Ärendehantering 2.0 (CITS ERMS) XML file (format: docs/import-format.md); re-importing changes nothing",
   )
-  .argument("<file>", "a .csv or .json file")
+  .argument("<file>", "a .csv, .json or .xml (ERMS) file")
   .action(async (file: string) =>
     withContext({ name: "import", actor: importActor(file) }, (ctx, config) =>
       runImportCommand({

@@ -344,7 +344,7 @@ class ImportRun {
       this.reject(item.line, item.error);
       return null;
     }
-    const parsed = (this.source.format === "json" ? jsonCaseSchema : csvRowSchema).safeParse(item.data);
+    const parsed = (this.source.format === "csv" ? csvRowSchema : jsonCaseSchema).safeParse(item.data);
     if (!parsed.success) {
       this.rejectProblems(item, problemsOf(parsed.error, item.path));
       return null;

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import { ermsSource, type KnownNames } from "../exchange/erms/read-erms.js";
 import { CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from "./import.schema.js";
 import { countLineBreaks, LineIndex, leadingLineBreaks } from "./line-index.js";
 import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "./text-encoding.js";
@@ -17,7 +18,8 @@ import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "
 export type SourceItem = { line: number; path: string; data: unknown; error?: string };
 
 export type ImportSource = {
-  format: "json" | "csv";
+  /** erms: FGS Ärendehantering 2.0 (CITS ERMS) XML, read into the JSON case shape. */
+  format: "json" | "csv" | "erms";
   /** The file's name, for messages. */
   name: string;
   registries: SourceItem[];
@@ -41,7 +43,10 @@ export class ImportFileError extends Error {
  * The whole file is read and its encoding settled before anything is parsed, so a file that turns out
  * unreadable on its last line has written nothing.
  */
-export async function readImportFile(file: string): Promise<ImportSource> {
+export async function readImportFile(
+  file: string,
+  options: { known?: () => Promise<KnownNames> } = {},
+): Promise<ImportSource> {
   const name = basename(file);
   const cannotRead = (error: unknown) =>
     new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
@@ -51,9 +56,9 @@ export async function readImportFile(file: string): Promise<ImportSource> {
     throw error instanceof ImportFileError ? error : cannotRead(error);
   }
   const extension = extname(file).toLowerCase();
-  if (extension !== ".json" && extension !== ".csv") {
+  if (extension !== ".json" && extension !== ".csv" && extension !== ".xml") {
     throw new ImportFileError(
-      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
+      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json, .csv eller .xml (unknown file type)`,
     );
   }
   let bytes: Buffer;
@@ -63,6 +68,7 @@ export async function readImportFile(file: string): Promise<ImportSource> {
     throw cannotRead(error);
   }
   if (extension === ".json") return jsonSource(decodeJson(name, bytes), name);
+  if (extension === ".xml") return ermsSource(name, bytes, await options.known?.());
   const finding = sniffEncoding(bytes);
   if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
   return csvSource(decodeAll(bytes, finding.encoding), { name });

@@ -211,3 +211,22 @@ describe("the encodings Swedish offices save XML in", () => {
     );
   });
 });
+
+describe("what a case file says beyond the JSON format's first fields", () => {
+  it("keeps the decision deadline as stated beside the statutory one, and skips vendor extensions", async () => {
+    const database = await freshDatabase();
+    const text = await readFile(SWEDISH, "utf8");
+    // The schema puts the case's dates right after its description.
+    const at = text.indexOf("</description>", text.indexOf("<title>Motion om")) + "</description>".length;
+    const fixed = `${text.slice(0, at)}
+      <dates>
+        <date dateType="decision_deadline">2017-09-29T00:00:00</date>
+      </dates>${text.slice(at)}`;
+    const result = await runImport(database, await writeTemp("frist.xml", fixed));
+    expect(result.err).toBe("");
+    expect(result.code).toBe(0);
+    expect(await card(database, "Motion 2016:114")).toContain(
+      "Beslutsfrist enligt diariet. Senast 29 september 2017",
+    );
+  });
+});

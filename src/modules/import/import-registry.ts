@@ -753,6 +753,8 @@ class ImportRun {
       officerSlackUserId: pick(input.officerSlackUserId, existing?.officerSlackUserId),
       status: input.status ?? existing?.status ?? "open",
       outcome: pick(input.outcome, existing?.outcome),
+      classification: pick(input.classification, existing?.classification),
+      decisionDueOn: pick(input.decisionDueOn, existing?.decisionDueOn),
       createdAt: existing?.createdAt ?? at,
       updatedAt: existing?.updatedAt ?? at,
     };
@@ -1179,6 +1181,8 @@ const CASE_FIELDS: readonly FieldSpec[] = [
   ["officer_slack_user_id", "officerSlackUserId"],
   ["status", "status"],
   ["outcome", "outcome"],
+  ["classification", "classification"],
+  ["decision_due_on", "decisionDueOn"],
 ];
 const BODY_FIELDS: readonly FieldSpec[] = [
   ["name", "name"],

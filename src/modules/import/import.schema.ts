@@ -90,6 +90,8 @@ export type CaseInput = {
   officerSlackUserId?: string | null;
   status?: CaseStatus;
   outcome?: string | null;
+  classification?: string | null;
+  decisionDueOn?: string | null;
   referrals?: ReferralInput[];
   timeline?: TimelineInput[];
 };
@@ -115,6 +117,8 @@ export const CSV_COLUMNS = [
   "officer_slack_user_id",
   "status",
   "outcome",
+  "classification",
+  "decision_due_on",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_CSV_COLUMNS: readonly CsvColumn[] = ["registry", "kind", "title"];
@@ -589,6 +593,8 @@ const caseFields = {
     ["Status saknas", "status is required"],
   ).optional(),
   outcome: optionalText,
+  classification: optionalText,
+  decision_due_on: dateField,
 };
 
 type CaseFields = z.output<z.ZodObject<typeof caseFields>>;
@@ -649,6 +655,8 @@ function toCaseInput(fields: CaseFields): CaseInput {
     officerSlackUserId: fields.officer_slack_user_id,
     status: fields.status,
     outcome: fields.outcome,
+    classification: fields.classification,
+    decisionDueOn: fields.decision_due_on,
   };
 }
 

@@ -377,6 +377,15 @@ class ErmsReading {
       referrals,
       timeline,
     };
+    // Absent, not null, when the file says nothing: a re-import keeps what is stored.
+    const classification = element
+      .all("classification")
+      .map((scheme) => [scheme.attribute("classificationCode"), scheme.value()].filter(Boolean).join(" "))
+      .filter((text) => text !== "")
+      .join("; ");
+    if (classification !== "") data.classification = classification;
+    const decisionDue = dates.get("decision_deadline");
+    if (decisionDue !== undefined) data.decision_due_on = decisionDue;
     return data;
   }
 

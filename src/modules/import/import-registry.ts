@@ -892,6 +892,7 @@ class ImportRun {
           decidedByName: pick(input.decidedByName, existing?.decidedByName),
           decidedBySlackUserId: pick(input.decidedBySlackUserId, existing?.decidedBySlackUserId),
           decisionReason: pick(input.decisionReason, existing?.decisionReason),
+          decidedAt: pick(input.decidedAt, existing?.decidedAt),
         };
         if (existing === null) {
           fresh.push({ caseId: referral.caseId, values: { ...values, submittedAt: at } });
@@ -1209,6 +1210,7 @@ const RESPONSE_FIELDS: readonly FieldSpec[] = [
   ["decided_by_name", "decidedByName"],
   ["decided_by_slack_user_id", "decidedBySlackUserId"],
   ["decision_reason", "decisionReason"],
+  ["decided_at", "decidedAt"],
 ];
 const DEADLINE_FIELDS: readonly FieldSpec[] = [
   ["due_on", "dueOn"],

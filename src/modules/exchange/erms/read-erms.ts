@@ -67,6 +67,7 @@ class ErmsReading {
   private readonly bodies = new Map<string, { code: string; name: string; kind: string }>();
   private readonly knownBodyByName = new Map<string, string>();
   private readonly knownBodyCodes = new Set<string>();
+  private readonly fileBodyByName = new Map<string, string>();
   private readonly registries = new Map<string, { code: string; name: string }>();
   private readonly lines = new Map<string, number>();
 
@@ -79,6 +80,17 @@ class ErmsReading {
     for (const body of known.bodies) {
       this.knownBodyByName.set(normal(body.name), body.code);
       this.knownBodyCodes.add(body.code);
+    }
+    // A body the file names once with its code (an agent's idNumber) and elsewhere by name alone is
+    // one body: the code wins wherever the name appears.
+    for (const element of root.descendants()) {
+      if (element.name !== "agent") continue;
+      const id = element.first("idNumber");
+      const bodyName = element.text1("unitName") ?? element.text1("organisation");
+      const code = id?.attribute("idNumberType") === BODY_CODE_TYPE ? id.value() : null;
+      if (code !== null && bodyName !== null && !this.knownBodyByName.has(normal(bodyName))) {
+        this.fileBodyByName.set(normal(bodyName), code);
+      }
     }
   }
 
@@ -207,7 +219,8 @@ class ErmsReading {
       if (bodyName === null) return code;
       const knownCode = this.knownBodyByName.get(normal(bodyName));
       if (knownCode !== undefined) return knownCode;
-      const made = code !== null && /^[a-z0-9-]+$/u.test(code) ? code : slug(bodyName);
+      const fileCode = code ?? this.fileBodyByName.get(normal(bodyName)) ?? null;
+      const made = fileCode !== null && /^[a-z0-9-]+$/u.test(fileCode) ? fileCode : slug(bodyName);
       if (!this.knownBodyCodes.has(made) && !pending.has(made)) {
         pending.set(made, { code: made, name: bodyName, kind: bodyKindOf(bodyName) });
       }
@@ -417,6 +430,15 @@ class ErmsReading {
       response.decided_by_name = decider.text1("name");
       const slack = slackIdOf(decider);
       if (slack !== null) response.decided_by_slack_user_id = slack;
+    }
+    const decidedAt = decision
+      ?.first("dates")
+      ?.all("actionDate")
+      .find((date) => date.attribute("dateType") === "decision")
+      ?.value();
+    if (decidedAt) {
+      const instant = DateTime.fromISO(decidedAt, { zone: STOCKHOLM });
+      if (instant.isValid) response.decided_at = instant.toUTC().toISO();
     }
     const reason = decision?.text1("actionMotivation") ?? null;
     if (reason !== null) response.decision_reason = reason;

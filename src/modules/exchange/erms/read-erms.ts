@@ -41,10 +41,14 @@ export async function ermsSource(
   known: KnownNames = { registries: [], bodies: [] },
 ): Promise<ImportSource> {
   const text = decodeXml(name, bytes);
+  // libxml2 validates in its own worker thread while this one parses: the two take about as long.
+  const validation = validateErms(name, text);
   let root: XmlElement;
   try {
     root = parseXml(text);
   } catch (error) {
+    // A file that is not XML is refused whole; what the validator says of it is not needed.
+    await validation.catch(() => []);
     if (error instanceof XmlSyntaxError) {
       throw new ImportFileError(`${name}: ogiltig XML på rad ${error.line}: ${error.message} (invalid XML)`);
     }
@@ -55,7 +59,7 @@ export async function ermsSource(
       `${name}: rotelementet är <${root.name}>, inte <erms>; filen är ingen export enligt FGS Ärendehantering 2.0 (CITS ERMS) (not an ERMS document)`,
     );
   }
-  const problems = await validateErms(name, text);
+  const problems = await validation;
   return new ErmsReading(name, root, problems, known).source();
 }
 

@@ -68,7 +68,7 @@ export function decodeXml(name: string, bytes: Buffer): string {
   const lineOf = (offset: number) => 1 + countLineBreaks(latin1.slice(0, offset));
   const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   if (encoding === "utf-8") {
-    const bad = firstNotUtf8(bytes);
+    const bad = sniffed.kind === "encoding" && sniffed.encoding === "utf-8" ? -1 : firstNotUtf8(bytes);
     if (bad < 0) return withUtf8Declaration(new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/u, ""));
     const said = DECLARATION.test(head)
       ? `anger teckenkodningen ${declared}`

@@ -8,6 +8,10 @@ import { SaxesParser } from "saxes";
 export class XmlElement {
   readonly children: XmlElement[] = [];
   text = "";
+  /** 1-based among the parent's children of the same name. */
+  position = 1;
+  /** How many children of each name: a path shows [n] only where a name repeats. */
+  private named: Map<string, number> | undefined;
 
   constructor(
     readonly name: string,
@@ -43,9 +47,16 @@ export class XmlElement {
   /** XPath-like, with [n] where siblings share a name: /erms/aggregations/aggregation[2]/title. */
   path(): string {
     if (this.parent === null) return `/${this.name}`;
-    const same = this.parent.all(this.name);
-    const index = same.length > 1 ? `[${same.indexOf(this) + 1}]` : "";
+    const index = (this.parent.named?.get(this.name) ?? 0) > 1 ? `[${this.position}]` : "";
     return `${this.parent.path()}/${this.name}${index}`;
+  }
+
+  adopt(child: XmlElement): void {
+    this.named ??= new Map();
+    const count = (this.named.get(child.name) ?? 0) + 1;
+    this.named.set(child.name, count);
+    child.position = count;
+    this.children.push(child);
   }
 
   /** Every element below this one, in document order. */
@@ -85,7 +96,7 @@ export function parseXml(text: string): XmlElement {
     }
     const element = new XmlElement(tag.local, attributes, startLine, current);
     if (current === null) root = element;
-    else current.children.push(element);
+    else current.adopt(element);
     current = element;
   });
   parser.on("text", (text) => {

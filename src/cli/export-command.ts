@@ -11,7 +11,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /**
  * `arendebot export --format erms|csv|json [--since YYYY-MM-DD] [--out FILE]`: what chat changed, for
  * the diarium, on standard output or in FILE; what it holds is told on standard error.
- * Exit 0 written, 1 the ERMS file did not validate against ERMS.xsd (nothing written: a bug to report).
+ * Exit 0 written (or, for ERMS, nothing to write), 1 the ERMS file did not validate against ERMS.xsd (nothing written: a bug to report).
  */
 export async function runExportCommand(opts: {
   ctx: RequestContext;
@@ -22,6 +22,14 @@ export async function runExportCommand(opts: {
   err: NodeJS.WritableStream;
 }): Promise<number> {
   const data = await collectExport(opts.ctx, { since: opts.since });
+  const since = opts.since ? ` sedan ${opts.since}` : "";
+  if (opts.format === "erms" && data.cases.length === 0) {
+    // ERMS.xsd demands at least one case file, so an empty export would be no ERMS document.
+    opts.err.write(
+      `0 ärenden ändrade i chatten${since}; ingen ERMS-fil skrivs, eftersom en sådan måste innehålla minst ett ärende (nothing changed in chat; no file written)\n`,
+    );
+    return 0;
+  }
   const text =
     opts.format === "erms" ? exportErms(data) : opts.format === "csv" ? exportCsv(data) : exportJson(data);
   if (opts.format === "erms") {
@@ -47,7 +55,6 @@ export async function runExportCommand(opts: {
     }
   }
   const { sent, submitted, approved, rejected } = data.counts;
-  const since = opts.since ? ` sedan ${opts.since}` : "";
   opts.err.write(
     `${data.cases.length} ärenden ändrade i chatten${since}: ${sent} remisser skickade, ${submitted} remissvar registrerade, ${approved} godkända, ${rejected} avslagna` +
       ` (cases changed in chat; remisser sent, answers registered, approved, rejected)${opts.outFile ? ` → ${opts.outFile}` : ""}\n`,

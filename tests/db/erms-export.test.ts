@@ -190,7 +190,7 @@ async function emptyDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-describe("arendebot export", () => {
+describe("arendebot export", { timeout: 60_000 }, () => {
   it("writes what chat changed as FGS Ärendehantering 2.0 that validates against ERMS.xsd", async () => {
     const result = await exported("erms", "2017-04-03");
     expect(result.code).toBe(0);

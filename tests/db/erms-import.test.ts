@@ -73,7 +73,7 @@ async function writeTemp(name: string, content: string | Buffer): Promise<string
   return file;
 }
 
-describe("arendebot import FILE.xml (FGS Ärendehantering 2.0 / CITS ERMS)", () => {
+describe("arendebot import FILE.xml (FGS Ärendehantering 2.0 / CITS ERMS)", { timeout: 60_000 }, () => {
   it("reads the Swedish export of the two demo cases as the very cases of the demo data", async () => {
     const database = await freshDatabase();
     expect((await runImport(database, DEMO)).code).toBe(0);
@@ -117,7 +117,7 @@ describe("arendebot import FILE.xml (FGS Ärendehantering 2.0 / CITS ERMS)", () 
   });
 });
 
-describe("an ERMS file that does not follow ERMS.xsd", () => {
+describe("an ERMS file that does not follow ERMS.xsd", { timeout: 60_000 }, () => {
   it("names the element path and the reason of each problem, and still imports the valid case files", async () => {
     const database = await freshDatabase();
     const text = (await readFile(SWEDISH, "utf8"))
@@ -159,7 +159,7 @@ describe("an ERMS file that does not follow ERMS.xsd", () => {
   });
 });
 
-describe("the encodings Swedish offices save XML in", () => {
+describe("the encodings Swedish offices save XML in", { timeout: 60_000 }, () => {
   const latin = async (encoding: string, declared: string, edit: (text: string) => string = (text) => text) =>
     iconv.encode(
       edit(await readFile(SWEDISH, "utf8")).replace('encoding="UTF-8"', `encoding="${declared}"`),
@@ -212,7 +212,7 @@ describe("the encodings Swedish offices save XML in", () => {
   });
 });
 
-describe("what a case file says beyond the JSON format's first fields", () => {
+describe("what a case file says beyond the JSON format's first fields", { timeout: 60_000 }, () => {
   it("keeps the decision deadline as stated beside the statutory one, and skips vendor extensions", async () => {
     const database = await freshDatabase();
     const text = await readFile(SWEDISH, "utf8");

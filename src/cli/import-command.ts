@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import cliProgress from "cli-progress";
 import type { DeadlineRules } from "../modules/deadlines/deadline-rules.js";
+import { knownNames } from "../modules/exchange/erms/known-names.js";
 import {
   type Counts,
   type EntityKind,
@@ -11,8 +12,8 @@ import { ImportFileError, readImportFile, readMappingFile } from "../modules/imp
 import type { ImportActor, RequestContext } from "../modules/shared/context.js";
 
 /**
- * `arendebot import FILE [--mapping MAP.json]`: imports a .json or .csv file (a CSV report from the
- * diarium read through its mapping) and prints what it did, audited with the file
+ * `arendebot import FILE [--mapping MAP.json]`: imports a .json, .csv or FGS/ERMS .xml file (a CSV
+ * report from the diarium read through its mapping) and prints what it did, audited with the file
  * as the actor (`importActor`).
  * Exit codes: 0 every row was written, 1 some rows were rejected, 2 the file cannot be read.
  */
@@ -29,7 +30,10 @@ export async function runImportCommand(opts: {
   let source: Awaited<ReturnType<typeof readImportFile>>;
   try {
     const mapping = opts.mappingFile ? await readMappingFile(opts.mappingFile) : undefined;
-    source = await readImportFile(opts.file, mapping ? { mapping } : {});
+    source = await readImportFile(opts.file, {
+      ...(mapping ? { mapping } : {}),
+      known: () => knownNames(opts.ctx),
+    });
   } catch (error) {
     if (error instanceof ImportFileError) {
       opts.err.write(`${error.message}\n`);

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
@@ -11,6 +11,7 @@ import { createLogger, secretsOf, useProcessLogger } from "../observability/logg
 import { explainStartupFailure } from "../startup-failure.js";
 import { cliUser } from "./cli-user.js";
 import { runDigestCommand } from "./digest-command.js";
+import { EXPORT_FORMATS, type ExportFormat, runExportCommand } from "./export-command.js";
 import { runHistoryCommand } from "./history-command.js";
 import { importActor, runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
@@ -128,9 +129,9 @@ program
 program
   .command("import")
   .description(
-    "import cases from a CSV or JSON file (format: docs/import-format.md); re-importing changes nothing",
+    "import cases from a CSV, JSON or FGS Ärendehantering 2.0 (CITS ERMS) XML file (format: docs/import-format.md); re-importing changes nothing",
   )
-  .argument("<file>", "a .csv or .json file")
+  .argument("<file>", "a .csv, .json or .xml (ERMS) file")
   .option(
     "--mapping <file>",
     "a mapping file (JSON) saying how a CSV report from the diarium reads: its columns, date format and words",
@@ -145,6 +146,29 @@ program
         out: process.stdout,
         err: process.stderr,
         interactive: Boolean(process.stderr.isTTY),
+      }),
+    ),
+  );
+
+program
+  .command("export")
+  .description(
+    "write what chat changed (remisser sent, remissvar and their approvals or rejections) for the diarium, as FGS Ärendehantering 2.0 (ERMS), CSV or JSON",
+  )
+  .addOption(
+    new Option("--format <format>", "erms, csv or json").choices(EXPORT_FORMATS).makeOptionMandatory(),
+  )
+  .option("--since <date>", "only changes from this day on (YYYY-MM-DD, Stockholm)", isoDate)
+  .option("--out <file>", "write to this file instead of standard output")
+  .action(async (options: { format: ExportFormat; since?: string; out?: string }) =>
+    withContext({ name: "export", actor: terminal() }, (ctx) =>
+      runExportCommand({
+        ctx,
+        format: options.format,
+        since: options.since,
+        outFile: options.out,
+        out: process.stdout,
+        err: process.stderr,
       }),
     ),
   );

@@ -116,6 +116,10 @@ export const cases = pgTable(
     status: caseStatus("status").notNull().default("open"),
     /** How the case was closed, e.g. "Skrivelsen anses besvarad". */
     outcome: text("outcome"),
+    /** Where the registry files the case in its classification scheme (ERMS classification), as it says. */
+    classification: text("classification"),
+    /** The day the registry says the case is to be decided by (ERMS decision_deadline), kept as stated. */
+    decisionDueOn: day("decision_due_on"),
     createdAt: instant("created_at").notNull().defaultNow(),
     updatedAt: instant("updated_at").notNull().defaultNow(),
   },

@@ -72,3 +72,27 @@ describe("arendebot import, as a process", () => {
     expect(status.stdout).not.toContain("\uFFFD");
   }, 60_000);
 });
+
+describe("the ERMS import and the export, as processes", () => {
+  it("imports the diarium's FGS 2.0 export and answers for its case, and export says what it wrote", async () => {
+    const fixture = new URL("../fixtures/erms/stockholm-fgs2.xml", import.meta.url).pathname;
+    const imported = await arendebot("import", fixture);
+    expect(imported.stderr).toBe("");
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain("ärenden (cases): 2 skapade");
+
+    const status = await arendebot("status", "Motion", "2016:114");
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain("Socialnämnden: svar senast 31 mars 2017");
+
+    const out = join(directory, "till-diariet.xml");
+    const exported = await arendebot("export", "--format", "erms", "--since", "2017-04-01", "--out", out);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toBe("");
+    expect(exported.stderr).toContain("0 ärenden ändrade i chatten sedan 2017-04-01");
+
+    const wrong = await arendebot("export", "--format", "xlsx");
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain("Allowed choices are erms, csv, json");
+  }, 120_000);
+});

@@ -16,7 +16,7 @@ export type DeadlineRules = {
 
 export const DEFAULT_DEADLINE_RULES: DeadlineRules = { motionMonths: 12, skrivelseMonths: 3 };
 
-export type PlannedDeadline = { kind: "statutory" | "policy"; dueOn: string; basis: string };
+export type PlannedDeadline = { kind: "statutory" | "policy" | "custom"; dueOn: string; basis: string };
 
 export type DeadlinePlan =
   | { type: "deadline"; deadline: PlannedDeadline }
@@ -25,6 +25,16 @@ export type DeadlinePlan =
   | { type: "none" };
 
 const months = (count: number) => (count === 12 ? "ett år" : `${count} ${count === 1 ? "månad" : "månader"}`);
+
+/**
+ * The decision deadline the registry itself states for a case (FGS/ERMS decision_deadline), kept as
+ * stated like a remiss's due date. It stands beside the statutory or policy deadline, never in its
+ * place: the law's year for a motion holds whatever date a registry has noted.
+ */
+export function planStatedDeadline(subject: { decisionDueOn?: string | null }): PlannedDeadline | null {
+  if (!subject.decisionDueOn) return null;
+  return { kind: "custom", dueOn: subject.decisionDueOn, basis: "Beslutsfrist enligt diariet." };
+}
 
 export function planCaseDeadline(
   subject: { kind: CaseKind; raisedOn: string | null; receivedOn: string | null },

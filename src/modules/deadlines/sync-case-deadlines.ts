@@ -2,7 +2,7 @@ import type { Executor } from "../../db/client.js";
 import type { AuditEntry } from "../audit/audit.repository.js";
 import type { CaseKind, CaseStatus } from "../cases/case-details.js";
 import { isFinished } from "../cases/case-kinds.js";
-import { type DeadlineRules, planCaseDeadline } from "./deadline-rules.js";
+import { type DeadlineRules, planCaseDeadline, planStatedDeadline } from "./deadline-rules.js";
 import {
   type DeadlineRow,
   findCaseRuleDeadlines,
@@ -17,6 +17,7 @@ export type DeadlineSubject = {
   receivedOn: string | null;
   status: CaseStatus;
   closedOn: string | null;
+  decisionDueOn?: string | null;
 };
 
 type Desired = Pick<DeadlineRow, "kind" | "dueOn" | "basis" | "state" | "metOn">;
@@ -54,18 +55,19 @@ export async function syncCaseDeadlines(
   for (const subject of subjects) {
     const plan = planCaseDeadline(subject, rules);
     const closed = isFinished(subject.status);
-    const desired: Desired | null =
-      plan.type === "deadline"
-        ? {
-            ...plan.deadline,
-            state: closed ? "met" : "open",
-            metOn: closed ? subject.closedOn : null,
-          }
-        : null;
+    const planned = [plan.type === "deadline" ? plan.deadline : null, planStatedDeadline(subject)];
+    const wanted: Desired[] = planned.flatMap((deadline) =>
+      deadline === null
+        ? []
+        : [{ ...deadline, state: closed ? "met" : "open", metOn: closed ? subject.closedOn : null }],
+    );
     const existing = stored.get(subject.id) ?? [];
     for (const row of existing) {
-      const target: Desired =
-        desired && row.kind === desired.kind ? desired : { ...row, state: "cancelled", metOn: null };
+      const target: Desired = wanted.find((desired) => desired.kind === row.kind) ?? {
+        ...row,
+        state: "cancelled",
+        metOn: null,
+      };
       if (row.state === "cancelled" && target.state === "cancelled") continue;
       const changes = differences(row, target);
       if (!changes) {
@@ -77,8 +79,9 @@ export async function syncCaseDeadlines(
       changedCaseIds.add(subject.id);
       audit.push({ action: "deadline.updated", entityType: "deadline", entityId: row.id, changes });
     }
-    if (desired && !existing.some((row) => row.kind === desired.kind))
-      fresh.push({ caseId: subject.id, desired });
+    for (const desired of wanted) {
+      if (!existing.some((row) => row.kind === desired.kind)) fresh.push({ caseId: subject.id, desired });
+    }
   }
 
   const ids = await insertDeadlineRows(

@@ -317,6 +317,7 @@ function deadlineSubject(ctx: Ctx): RichText {
   const kind = deadline?.kind ?? ctx.event.changes.kind;
   if (kind === "statutory") return ["Ärendets lagstadgade tidsfrist"];
   if (kind === "policy") return ["Ärendets tidsfrist enligt lokal policy"];
+  if (kind === "custom") return ["Ärendets beslutsfrist enligt diariet"];
   return ["Ärendets tidsfrist"];
 }
 

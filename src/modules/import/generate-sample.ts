@@ -58,6 +58,8 @@ export function* generateCasesCsvLines(count: number, options: SampleOptions = {
       officer_slack_user_id: "",
       status,
       outcome: status === "closed" ? "Ärendet anses besvarat" : "",
+      classification: "",
+      decision_due_on: "",
     };
     yield CSV_COLUMNS.map((column) => csvCell(row[column])).join(",");
   }

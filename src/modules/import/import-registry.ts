@@ -344,7 +344,7 @@ class ImportRun {
       this.reject(item.line, item.error);
       return null;
     }
-    const parsed = (this.source.format === "json" ? jsonCaseSchema : csvRowSchema).safeParse(item.data);
+    const parsed = (this.source.format === "csv" ? csvRowSchema : jsonCaseSchema).safeParse(item.data);
     if (!parsed.success) {
       this.rejectProblems(item, problemsOf(parsed.error, item.path));
       return null;
@@ -753,6 +753,8 @@ class ImportRun {
       officerSlackUserId: pick(input.officerSlackUserId, existing?.officerSlackUserId),
       status: input.status ?? existing?.status ?? "open",
       outcome: pick(input.outcome, existing?.outcome),
+      classification: pick(input.classification, existing?.classification),
+      decisionDueOn: pick(input.decisionDueOn, existing?.decisionDueOn),
       createdAt: existing?.createdAt ?? at,
       updatedAt: existing?.updatedAt ?? at,
     };
@@ -890,6 +892,7 @@ class ImportRun {
           decidedByName: pick(input.decidedByName, existing?.decidedByName),
           decidedBySlackUserId: pick(input.decidedBySlackUserId, existing?.decidedBySlackUserId),
           decisionReason: pick(input.decisionReason, existing?.decisionReason),
+          decidedAt: pick(input.decidedAt, existing?.decidedAt),
         };
         if (existing === null) {
           fresh.push({ caseId: referral.caseId, values: { ...values, submittedAt: at } });
@@ -1179,6 +1182,8 @@ const CASE_FIELDS: readonly FieldSpec[] = [
   ["officer_slack_user_id", "officerSlackUserId"],
   ["status", "status"],
   ["outcome", "outcome"],
+  ["classification", "classification"],
+  ["decision_due_on", "decisionDueOn"],
 ];
 const BODY_FIELDS: readonly FieldSpec[] = [
   ["name", "name"],
@@ -1205,6 +1210,7 @@ const RESPONSE_FIELDS: readonly FieldSpec[] = [
   ["decided_by_name", "decidedByName"],
   ["decided_by_slack_user_id", "decidedBySlackUserId"],
   ["decision_reason", "decisionReason"],
+  ["decided_at", "decidedAt"],
 ];
 const DEADLINE_FIELDS: readonly FieldSpec[] = [
   ["due_on", "dueOn"],

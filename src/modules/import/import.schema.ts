@@ -47,6 +47,8 @@ export type ResponseInput = {
   decidedByName?: string | null;
   decidedBySlackUserId?: string | null;
   decisionReason?: string | null;
+  /** When it was approved or rejected; the card says "Godkänt av … 3 apr. 2017". */
+  decidedAt?: Date | null;
 };
 
 export type ReferralInput = {
@@ -90,6 +92,8 @@ export type CaseInput = {
   officerSlackUserId?: string | null;
   status?: CaseStatus;
   outcome?: string | null;
+  classification?: string | null;
+  decisionDueOn?: string | null;
   referrals?: ReferralInput[];
   timeline?: TimelineInput[];
 };
@@ -115,6 +119,8 @@ export const CSV_COLUMNS = [
   "officer_slack_user_id",
   "status",
   "outcome",
+  "classification",
+  "decision_due_on",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_CSV_COLUMNS: readonly CsvColumn[] = ["registry", "kind", "title"];
@@ -318,6 +324,24 @@ const linkField = optionalText.refine((value) => value == null || /^https?:\/\/\
     message(`${quoted(issue.input)} är ingen länk som börjar med https://`, "not an http(s) link"),
 });
 
+/** An instant with its zone, as JSON.stringify writes a Date: "2017-04-03T08:00:00.000Z". */
+const instantField = z
+  .string({ error: expectedText })
+  .refine(
+    (text) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/u.test(text) &&
+      !Number.isNaN(Date.parse(text)),
+    {
+      error: (issue) =>
+        message(
+          `${quoted(issue.input)} är ingen tidpunkt som 2017-04-03T08:00:00Z (med tidszon)`,
+          "not an ISO 8601 instant with a zone",
+        ),
+    },
+  )
+  .transform((text) => new Date(text))
+  .nullish();
+
 const booleanField = z.boolean({
   error: (issue) =>
     message(`Ange true eller false (ja eller nej), inte ${quoted(issue.input)}`, "must be true or false"),
@@ -460,6 +484,7 @@ const responseSchema = z
       decided_by_name: optionalText,
       decided_by_slack_user_id: slackUserField,
       decision_reason: optionalText,
+      decided_at: instantField,
     },
     { error: unknownFieldOrShape("ett remissvar", "a referral response") },
   )
@@ -476,6 +501,7 @@ const responseSchema = z
       decidedByName: response.decided_by_name,
       decidedBySlackUserId: response.decided_by_slack_user_id,
       decisionReason: response.decision_reason,
+      decidedAt: response.decided_at,
     }),
   );
 
@@ -589,6 +615,8 @@ const caseFields = {
     ["Status saknas", "status is required"],
   ).optional(),
   outcome: optionalText,
+  classification: optionalText,
+  decision_due_on: dateField,
 };
 
 type CaseFields = z.output<z.ZodObject<typeof caseFields>>;
@@ -649,6 +677,8 @@ function toCaseInput(fields: CaseFields): CaseInput {
     officerSlackUserId: fields.officer_slack_user_id,
     status: fields.status,
     outcome: fields.outcome,
+    classification: fields.classification,
+    decisionDueOn: fields.decision_due_on,
   };
 }
 

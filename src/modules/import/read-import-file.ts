@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import { ermsSource, type KnownNames } from "../exchange/erms/read-erms.js";
 import {
   type CsvMapping,
   csvMappingSchema,
@@ -25,7 +26,8 @@ import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "
 export type SourceItem = { line: number; path: string; data: unknown; error?: string };
 
 export type ImportSource = {
-  format: "json" | "csv";
+  /** erms: FGS Ärendehantering 2.0 (CITS ERMS) XML, read into the JSON case shape. */
+  format: "json" | "csv" | "erms";
   /** The file's name, for messages. */
   name: string;
   registries: SourceItem[];
@@ -49,10 +51,14 @@ export class ImportFileError extends Error {
  * The whole file is read and its encoding settled before anything is parsed, so a file that turns out
  * unreadable on its last line has written nothing.
  */
-export async function readImportFile(
-  file: string,
-  options: { mapping?: CsvMapping } = {},
-): Promise<ImportSource> {
+export type ReadOptions = {
+  /** A CSV export's own columns, mapped onto the import's. */
+  mapping?: CsvMapping;
+  /** The registries and bodies stored, which an ERMS file names by name. */
+  known?: () => Promise<KnownNames>;
+};
+
+export async function readImportFile(file: string, options: ReadOptions = {}): Promise<ImportSource> {
   const cannotRead = (error: unknown) =>
     new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
   try {
@@ -74,7 +80,7 @@ export async function readImportFile(
 export async function readImportBytes(
   name: string,
   bytes: Buffer,
-  options: { mapping?: CsvMapping } = {},
+  options: ReadOptions = {},
 ): Promise<ImportSource> {
   const extension = checkExtension(name);
   if (extension === ".json") {
@@ -85,6 +91,14 @@ export async function readImportBytes(
     }
     return jsonSource(decodeJson(name, bytes), name);
   }
+  if (extension === ".xml") {
+    if (options.mapping) {
+      throw new ImportFileError(
+        `${name}: en mappningsfil gäller bara CSV-filer; importera XML utan --mapping (a mapping is for CSV files only)`,
+      );
+    }
+    return ermsSource(name, bytes, await options.known?.());
+  }
   const finding = sniffEncoding(bytes);
   if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
   return csvSource(decodeAll(bytes, finding.encoding), {
@@ -93,11 +107,11 @@ export async function readImportBytes(
   });
 }
 
-function checkExtension(name: string): ".json" | ".csv" {
+function checkExtension(name: string): ".json" | ".csv" | ".xml" {
   const extension = extname(name).toLowerCase();
-  if (extension !== ".json" && extension !== ".csv") {
+  if (extension !== ".json" && extension !== ".csv" && extension !== ".xml") {
     throw new ImportFileError(
-      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
+      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json, .csv eller .xml (unknown file type)`,
     );
   }
   return extension;

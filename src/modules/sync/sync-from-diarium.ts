@@ -1,5 +1,6 @@
 import type { SyncConfig } from "../../config.js";
 import type { DeadlineRules } from "../deadlines/deadline-rules.js";
+import { knownNames } from "../exchange/erms/known-names.js";
 import type { CsvMapping } from "../import/csv-mapping.js";
 import { type ImportReport, importRegistry, type Rejection } from "../import/import-registry.js";
 import { ImportFileError, readImportBytes } from "../import/read-import-file.js";
@@ -150,7 +151,11 @@ async function importExport(
 ): Promise<SyncReport> {
   let source: Awaited<ReturnType<typeof readImportBytes>>;
   try {
-    source = await readImportBytes(found.name, found.bytes, mapping ? { mapping } : {});
+    // An ERMS export names bodies and registries by name; they are matched to those stored.
+    source = await readImportBytes(found.name, found.bytes, {
+      ...(mapping ? { mapping } : {}),
+      known: () => knownNames(ctx),
+    });
   } catch (error) {
     // Whatever stops the file being read (an ImportFileError, or a decoder's RangeError on a file too
     // large for one string) is the file's fault: recorded once, not retried every tick.

@@ -61,6 +61,27 @@ const { bot, database } = botForThisFile({
   },
 });
 
+type Problems = { field: string; message: string }[];
+type FeedChange = {
+  id: number;
+  action: string;
+  actor: { type: string; id?: string; name?: string | null };
+  entity: { type: string; id: string };
+  case: { dnr: string | null } | null;
+  audience: string;
+};
+/** What the API answered, read loosely: each test asserts the shape it relies on. */
+type ApiJson = {
+  title: string;
+  errors: Problems;
+  cases: ({ identifiers: string[]; problems: Problems } & Record<string, unknown>)[];
+  changes: FeedChange[];
+  next: string;
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>>;
+  components: { schemas: Record<string, unknown> };
+};
+
 type Call = {
   method?: string;
   token?: string | null;
@@ -85,7 +106,7 @@ async function call(path: string, { method = "GET", token = tokens.read, body, h
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, any> };
+  return { status: response.status, headers: response.headers, text, json: json as ApiJson };
 }
 
 const put = (body: unknown, token = tokens.write) =>
@@ -103,13 +124,13 @@ function expectProblem(answer: Awaited<ReturnType<typeof call>>, status: number,
 }
 
 async function readAllChanges(token = tokens.read, limit = 1000) {
-  const seen: Record<string, any>[] = [];
+  const seen: FeedChange[] = [];
   let after: string | undefined;
   for (let pages = 0; pages < 100; pages += 1) {
     const answer = await call(`/api/v1/changes?limit=${limit}${after ? `&after=${after}` : ""}`, { token });
     expect(answer.status).toBe(200);
     seen.push(...answer.json.changes);
-    if (answer.json.changes.length === 0) return { changes: seen, next: answer.json.next as string };
+    if (answer.json.changes.length === 0) return { changes: seen, next: answer.json.next };
     after = answer.json.next;
   }
   throw new Error("the feed did not end");
@@ -165,12 +186,12 @@ describe("GET /api/v1/cases/{identifier}", () => {
         audience: "full",
         restricted: false,
       });
-      expect(found.referrals).toEqual(
+      expect(found?.referrals).toEqual(
         expect.arrayContaining([expect.objectContaining({ body: "stadsledningskontoret" })]),
       );
     }
     const motion = await call(`/api/v1/cases/${encodeURIComponent("Motion 2016:114")}`);
-    expect(motion.json.cases[0].identifiers).toContain("Motion 2016:114");
+    expect(motion.json.cases[0]?.identifiers).toContain("Motion 2016:114");
   });
 
   it("shows a restricted case to a token as the public sees it: dnr, public title and dates", async () => {
@@ -277,11 +298,11 @@ describe("PUT /api/v1/cases", () => {
     expect(answer.status).toBe(200);
     const [unknownBody, written, twice] = answer.json.cases;
     expect(unknownBody).toMatchObject({ index: 0, status: "rejected" });
-    expect(unknownBody.problems[0].field).toMatch(/^cases\[0\]/);
-    expect(unknownBody.problems[0].message).toContain("finns-inte");
+    expect(unknownBody?.problems[0]?.field).toMatch(/^cases\[0\]/);
+    expect(unknownBody?.problems[0]?.message).toContain("finns-inte");
     expect(written).toEqual({ index: 1, status: "created" });
     expect(twice).toMatchObject({ index: 2, status: "rejected", problems: [{ field: "cases[2]" }] });
-    expect(twice.problems[0].message).toContain("cases[1]");
+    expect(twice?.problems[0]?.message).toContain("cases[1]");
     expectProblem(await call("/api/v1/cases/108-3001%2F2017"), 404, "api.not_found");
   });
 
@@ -301,9 +322,9 @@ describe("PUT /api/v1/cases", () => {
       ],
     });
     expectProblem(answer, 422, "api.invalid");
-    const fields = answer.json.errors.map((error: { field: string }) => error.field);
+    const fields = answer.json.errors.map((error) => error.field);
     expect(fields).toEqual(expect.arrayContaining(["cases[1].kind", "cases[1].title", "cases[2].raised_on"]));
-    expect(fields.some((field: string) => field.startsWith("cases[2]"))).toBe(true);
+    expect(fields.some((field) => field.startsWith("cases[2]"))).toBe(true);
     for (const error of answer.json.errors) expect(error.message).toEqual(expect.any(String));
     expectProblem(await call("/api/v1/cases/108-3100%2F2017"), 404, "api.not_found");
   });
@@ -366,7 +387,7 @@ describe("GET /api/v1/changes", () => {
     // Caught up, the cursor moves on past what committed since (this test's audited calls), never back.
     const idle = await call(`/api/v1/changes?after=${all.next}`);
     expect(idle.json.changes).toEqual([]);
-    expect(BigInt(idle.json.next.split(".")[0])).toBeGreaterThanOrEqual(
+    expect(BigInt(idle.json.next.split(".")[0] ?? "0")).toBeGreaterThanOrEqual(
       BigInt(all.next.split(".")[0] ?? "0"),
     );
   });
@@ -404,15 +425,25 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(["/api/v1/cases", "/api/v1/cases/{identifier}", "/api/v1/changes"]),
     );
-    const request = document.components.schemas.PutCasesRequest;
-    expect(request.additionalProperties).toBe(false);
-    const caseItem = request.properties.cases.items;
-    expect(request.properties.cases.maxItems).toBe(1000);
-    expect(caseItem.properties.kind.enum).toEqual(
-      expect.arrayContaining(["skrivelse", "motion", "medborgarforslag"]),
-    );
-    expect(caseItem.required).toEqual(expect.arrayContaining(["registry", "kind", "title"]));
-    expect(document.paths["/api/v1/cases"].put.responses["422"].content).toHaveProperty(
+    expect(document.components.schemas.PutCasesRequest).toMatchObject({
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        cases: {
+          type: "array",
+          maxItems: 1000,
+          items: {
+            additionalProperties: false,
+            required: expect.arrayContaining(["registry", "kind", "title"]),
+            properties: {
+              kind: { enum: expect.arrayContaining(["skrivelse", "motion", "medborgarforslag"]) },
+              raised_on: { type: ["string", "null"] },
+            },
+          },
+        },
+      },
+    });
+    expect(document.paths["/api/v1/cases"]?.put?.responses["422"]?.content).toHaveProperty(
       "application/problem+json",
     );
   });

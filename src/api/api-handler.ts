@@ -5,11 +5,12 @@ import { say } from "../messages/sv.js";
 import type { AuthenticatedToken } from "../modules/api-tokens/tokens.js";
 import { formatPath } from "../modules/import/import.schema.js";
 import { changesQuerySchema } from "../modules/integration/api-schemas.js";
+import { changesPageJson } from "../modules/integration/change-feed.js";
 import { INTEGRATION_ERRORS } from "../modules/integration/errors.js";
 import { isRegistryError } from "../modules/shared/availability.js";
 import type { Logger } from "../observability/logger.js";
 import { openApiDocument } from "./openapi.js";
-import { sendJson, sendProblem } from "./problem.js";
+import { sendJson, sendJsonText, sendProblem } from "./problem.js";
 import { RateLimiter } from "./rate-limit.js";
 
 export const API_PREFIX = "/api/";
@@ -193,7 +194,11 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
             { errors },
           );
         }
-        return ok(await services.changes(parsed.data));
+        const page = changesPageJson(await services.changes(parsed.data));
+        return {
+          status: 200,
+          send: (q: IncomingMessage, s: ServerResponse) => sendJsonText(q, s, 200, page),
+        };
       }
       case "cases": {
         if (token.right !== "write") return problem(403, { code: INTEGRATION_ERRORS.forbidden });

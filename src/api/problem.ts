@@ -32,7 +32,12 @@ export function sendProblem(
 }
 
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown): void {
-  send(req, res, status, "application/json; charset=utf-8", JSON.stringify(value));
+  sendJsonText(req, res, status, JSON.stringify(value));
+}
+
+/** JSON already written out (a page of the change feed). */
+export function sendJsonText(req: IncomingMessage, res: ServerResponse, status: number, json: string): void {
+  send(req, res, status, "application/json; charset=utf-8", json);
 }
 
 function send(

@@ -267,7 +267,7 @@ export const auditEvents = pgTable(
      * (txid, id) and hands out only transactions older than every one still running, so a reader's
      * cursor never passes a change that has yet to commit.
      */
-    txid: bigint("txid", { mode: "bigint" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
   },
   (t) => [
     index("audit_events_entity_idx").on(t.entityType, t.entityId),

@@ -7,7 +7,12 @@ import { formatPath } from "../modules/import/import.schema.js";
 import { changesQuerySchema } from "../modules/integration/api-schemas.js";
 import { changesPageJson } from "../modules/integration/change-feed.js";
 import { INTEGRATION_ERRORS } from "../modules/integration/errors.js";
-import { isRegistryError } from "../modules/shared/availability.js";
+import {
+  isRegistryError,
+  type RegistryBusyError,
+  type RegistryUnavailableError,
+} from "../modules/shared/availability.js";
+import { SHARED_ERRORS } from "../modules/shared/errors.js";
 import type { Logger } from "../observability/logger.js";
 import { openApiDocument } from "./openapi.js";
 import { sendJson, sendJsonText, sendProblem } from "./problem.js";
@@ -44,7 +49,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     serve(req, res, url).catch((error: unknown) => {
       const reference = randomBytes(3).toString("hex").toUpperCase();
       options.logger.error({ err: error, reference, path: url.pathname }, "API request failed");
-      sendProblem(req, res, 500, { code: "unexpected_error", params: { reference } });
+      sendProblem(req, res, 500, { code: SHARED_ERRORS.unexpected, params: { reference } });
     });
     return true;
   };
@@ -236,7 +241,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
 function busy(
   req: IncomingMessage,
   res: ServerResponse,
-  code: "registry.busy" | "registry.unavailable",
+  code: RegistryBusyError["code"] | RegistryUnavailableError["code"],
 ): void {
   sendProblem(req, res, 503, { code }, { headers: { "retry-after": "1" } });
 }

@@ -55,7 +55,10 @@ export async function benchChangesFeed({
     // Timed to the answer's last byte; parsing it is the reader's work, not the bot's.
     const bytes = await response.arrayBuffer();
     const ms = performance.now() - started;
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as { changes: { cursor: string }[]; next: string };
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
+      changes: { cursor: string }[];
+      next: string;
+    };
     if (response.status !== 200) throw new Error(`GET /api/v1/changes answered ${response.status}`);
     return { ms, body };
   };

@@ -50,13 +50,17 @@ export function announce(port: number, stop: () => Promise<void>): void {
 /**
  * Runs a server in its own Node process, so the load generator never shares its event loop, and
  * reads its CPU time and memory the way `ps` does (/proc; Linux only). BENCH_CPU_PROF=<dir> writes
- * CPU profiles of the server, its worker threads included.
+ * CPU profiles of the server, its worker threads included; BENCH_HEAP_PROF=<dir> sampled allocation
+ * profiles (where the garbage collector's work comes from).
  */
 export async function startServer(name: string, command: ServerCommand): Promise<ServerUnderTest> {
   const profile = process.env.BENCH_CPU_PROF
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, ...command.args], {
+  const heapProfile = process.env.BENCH_HEAP_PROF
+    ? ["--heap-prof", `--heap-prof-dir=${process.env.BENCH_HEAP_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...heapProfile, ...command.args], {
     env: { ...process.env, ...command.env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -10,6 +10,7 @@ import { type ServerCommand, startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
 import { askOnce, BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
 import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
+import { benchSync, formatSyncBench } from "./sync-bench.js";
 
 /**
  * `npm run bench`: status lookups end to end (signed request in, card out) on a registry of
@@ -21,7 +22,8 @@ import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry
  *
  * Settings: BENCH_ROWS (100000), BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (16),
  * BENCH_DATABASE_URL (a PostgreSQL server where a scratch database may be created and dropped),
- * BENCH_DIGEST=0 (leave out the digest), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
+ * BENCH_DIGEST=0 (leave out the digest), BENCH_SYNC_ROWS (cases in the sync bench's export, 100000;
+ * 0 leaves it out), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
  * BENCH_TARGETS (some of pglite,postgres,floor,floor-card,api-pglite,api-postgres, to look at one
  * closely; api-… read the HTTP API's change feed in pages of 1,000, see api-bench.ts).
  */
@@ -33,6 +35,7 @@ const settings = {
   connections: positive("BENCH_CONNECTIONS", 16),
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   digest: process.env.BENCH_DIGEST !== "0",
+  syncRows: process.env.BENCH_SYNC_ROWS === "0" ? 0 : positive("BENCH_SYNC_ROWS", 100_000),
   targets: (process.env.BENCH_TARGETS ?? "pglite,postgres,floor,floor-card,api-pglite,api-postgres").split(
     ",",
   ),
@@ -155,6 +158,14 @@ async function main(): Promise<number> {
   }
 
   if (settings.digest) await digestBench(defer);
+  if (settings.syncRows > 0) {
+    console.log(`\nsync: a folder export of ${settings.syncRows.toLocaleString("en")} generated cases`);
+    for (const target of ["pglite", "postgres"] as const) {
+      if (!settings.targets.includes(target)) continue;
+      const result = await benchSync(target, { rows: settings.syncRows, adminUrl: settings.adminUrl, defer });
+      console.log(formatSyncBench(result));
+    }
+  }
   const failed = measured.filter(({ result }) => failureCount(result) > 0);
   for (const { target, result } of failed) {
     console.error(`\nFAILED ${target}: ${JSON.stringify(result.failures)}`);

@@ -8,6 +8,9 @@ import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
+import { runSync, SYNC_JOB } from "./jobs/sync-job.js";
+import type { CsvMapping } from "./modules/import/csv-mapping.js";
+import { ImportFileError, readMappingFile } from "./modules/import/read-import-file.js";
 import { registryAdmission } from "./modules/shared/availability.js";
 import { createContext, systemActor } from "./modules/shared/context.js";
 import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
@@ -16,6 +19,7 @@ import { createServices } from "./services.js";
 import { startSlackApp } from "./slack/app.js";
 import { slackRenderers } from "./slack/blocks/outgoing.js";
 import { type ChannelPacer, createPostingClient, createWebPoster } from "./slack/web-poster.js";
+import { StartupError } from "./startup-error.js";
 
 export type RunningBot = { stop(): Promise<void> };
 
@@ -42,6 +46,8 @@ export async function startBot({
   pacer?: ChannelPacer;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
+  // A mapping that cannot be used would fail every sync; it stops start-up instead, saying why.
+  const syncMapping = await readSyncMapping(config.sync?.mappingFile);
   // Each run of a job acts with a context of its own, naming the job as the actor of what it writes.
   const jobContext = (job: string) =>
     createContext({ db: database.db, clock, admins: config.admins, actor: systemActor(job) });
@@ -97,7 +103,8 @@ export async function startBot({
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once
-  // (claims in slack_posts), so replicas may all run them. One run at start-up is the catch-up.
+  // (claims in slack_posts), so replicas may all run them; the sync (when ARENDE_SYNC_SOURCE is set)
+  // imports each export once (claims in sync_runs). One run of each at start-up is the catch-up.
   const postingJobs: Job[] = [
     {
       name: DIGEST_JOB,
@@ -114,6 +121,22 @@ export async function startBot({
       ),
     },
   ];
+  if (config.sync) {
+    const sync = config.sync;
+    postingJobs.push({
+      name: SYNC_JOB,
+      cron: sync.cron,
+      run: singleFlight(() =>
+        runSync(jobContext(SYNC_JOB), {
+          sync,
+          mapping: syncMapping,
+          instanceId: posting.instanceId,
+          poster: posting.poster,
+          deadlineRules: config.deadlines,
+        }),
+      ),
+    });
+  }
   const onError = (job: Job, error: unknown) =>
     logger.error({ err: error, job: job.name }, "scheduled job failed");
   const schedules = startSchedules(
@@ -135,6 +158,19 @@ export async function startBot({
       await catchUp;
     },
   };
+}
+
+async function readSyncMapping(file: string | undefined): Promise<CsvMapping | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await readMappingFile(file);
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error;
+    throw new StartupError(
+      `ARENDE_SYNC_MAPPING cannot be used: ${error.message}.`,
+      "Fix the mapping file (docs/import-format.md, 'A report from the diarium') or unset ARENDE_SYNC_MAPPING.",
+    );
+  }
 }
 
 /** While a run is under way, a second trigger (the start-up run meeting the first cron tick) joins it. */

@@ -1,3 +1,4 @@
+import { validate as isCronExpression } from "node-cron";
 import { z } from "zod";
 
 /**
@@ -102,7 +103,56 @@ const schema = z.object({
       .transform((list) => [...new Set(list.split(",").map(Number))].sort((a, b) => b - a))
       .default([7, 1]),
   ),
+  ARENDE_SYNC_SOURCE: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (source) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^https?:\/\/[^/]/i.test(source),
+        "must be a folder the diarium exports to, or an http(s) URL serving the newest export",
+      )
+      .optional(),
+  ),
+  ARENDE_SYNC_AUTH: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^([A-Za-z0-9-]+:\s*)?\S.*$/,
+        'must be a header such as "Authorization: Bearer …", or only its value (sent as Authorization)',
+      )
+      .optional(),
+  ),
+  ARENDE_SYNC_CRON: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (cron) => isCronExpression(cron),
+        'must be a cron expression (minute hour day month weekday), e.g. "*/15 * * * *"',
+      )
+      .default("*/15 * * * *"),
+  ),
+  ARENDE_SYNC_MAPPING: optionalText,
+  ARENDE_SYNC_LEASE_SECONDS: wholeNumber("seconds", 5, 3_600, 600),
+  ARENDE_SYNC_CHANNEL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, "must be a channel id such as C012AB3CD (channel details → About)")
+      .optional(),
+  ),
 });
+
+/** Where the diarium's exports are taken from, and how often (see modules/sync). */
+export type SyncConfig = {
+  source: { kind: "folder"; path: string } | { kind: "url"; url: string };
+  /** A header sent with an http(s) source, e.g. ["Authorization", "Bearer …"]. */
+  header: [name: string, value: string] | undefined;
+  cron: string;
+  /** The mapping file for CSV exports (docs/import-format.md). */
+  mappingFile: string | undefined;
+  /** Where each sync's summary is posted. */
+  channelId: string | undefined;
+  /** A sync's claim, renewed while it runs; a claim not renewed this long is taken over. */
+  leaseMs: number;
+};
 
 export type SlackConfig = {
   botToken: string;
@@ -125,6 +175,8 @@ export type Config = {
   deadlines: { skrivelseMonths: number; motionMonths: number };
   /** Days before a remiss is due that its answering body is reminded, largest first. */
   reminderDays: number[];
+  /** Scheduled sync from the diarium; off unless ARENDE_SYNC_SOURCE is set. */
+  sync: SyncConfig | undefined;
   limits: {
     /** Largest Slack request body read; a larger or unsigned one is refused before it is read. */
     maxBodyBytes: number;
@@ -201,6 +253,18 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
     admins: values.ARENDE_ADMINS,
     deadlines: { skrivelseMonths: values.ARENDE_SKRIVELSE_MONTHS, motionMonths: values.ARENDE_MOTION_MONTHS },
     reminderDays: values.ARENDE_REMINDER_DAYS,
+    sync: values.ARENDE_SYNC_SOURCE
+      ? {
+          source: /^https?:\/\//i.test(values.ARENDE_SYNC_SOURCE)
+            ? { kind: "url", url: values.ARENDE_SYNC_SOURCE }
+            : { kind: "folder", path: values.ARENDE_SYNC_SOURCE },
+          header: values.ARENDE_SYNC_AUTH ? syncHeader(values.ARENDE_SYNC_AUTH) : undefined,
+          cron: values.ARENDE_SYNC_CRON,
+          mappingFile: values.ARENDE_SYNC_MAPPING,
+          channelId: values.ARENDE_SYNC_CHANNEL,
+          leaseMs: values.ARENDE_SYNC_LEASE_SECONDS * 1000,
+        }
+      : undefined,
     limits: {
       maxBodyBytes: values.ARENDE_MAX_BODY_KB * 1024,
       registryTimeoutMs: values.ARENDE_DB_TIMEOUT_MS,
@@ -211,6 +275,11 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
       ratePerMinute: values.ARENDE_API_RATE_LIMIT,
     },
   };
+}
+
+function syncHeader(auth: string): [string, string] {
+  const named = /^([A-Za-z0-9-]+):\s*(\S.*)$/.exec(auth);
+  return named ? [named[1] as string, named[2] as string] : ["Authorization", auth];
 }
 
 export function loadConfig(purpose: "bot" | "cli"): Config {

@@ -7,17 +7,20 @@ import {
   type ImportReport,
   importRegistry,
 } from "../modules/import/import-registry.js";
-import { ImportFileError, readImportFile } from "../modules/import/read-import-file.js";
+import { ImportFileError, readImportFile, readMappingFile } from "../modules/import/read-import-file.js";
 import type { ImportActor, RequestContext } from "../modules/shared/context.js";
 
 /**
- * `arendebot import FILE`: imports a .json or .csv file and prints what it did, audited with the file
+ * `arendebot import FILE [--mapping MAP.json]`: imports a .json or .csv file (a CSV report from the
+ * diarium read through its mapping) and prints what it did, audited with the file
  * as the actor (`importActor`).
  * Exit codes: 0 every row was written, 1 some rows were rejected, 2 the file cannot be read.
  */
 export async function runImportCommand(opts: {
   ctx: RequestContext<ImportActor>;
   file: string;
+  /** A mapping file for a CSV report exported from the diarium (docs/import-format.md). */
+  mappingFile?: string;
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   interactive: boolean;
@@ -25,7 +28,8 @@ export async function runImportCommand(opts: {
 }): Promise<number> {
   let source: Awaited<ReturnType<typeof readImportFile>>;
   try {
-    source = await readImportFile(opts.file);
+    const mapping = opts.mappingFile ? await readMappingFile(opts.mappingFile) : undefined;
+    source = await readImportFile(opts.file, mapping ? { mapping } : {});
   } catch (error) {
     if (error instanceof ImportFileError) {
       opts.err.write(`${error.message}\n`);

@@ -3,9 +3,10 @@ import { systemClock, today } from "../clock.js";
 import { type Config, ConfigError, loadConfig } from "../config.js";
 import { type DatabaseHandle, openDatabase } from "../db/client.js";
 import { exitOnSignals } from "../db/data-dir-lock.js";
+import { SYNC_JOB } from "../jobs/sync-job.js";
 import type { Actor } from "../modules/shared/actor.js";
 import { isCalendarDay } from "../modules/shared/calendar.js";
-import { type CliActor, createContext, type RequestContext } from "../modules/shared/context.js";
+import { type CliActor, createContext, type RequestContext, systemActor } from "../modules/shared/context.js";
 import { createLogger, secretsOf, useProcessLogger } from "../observability/logger.js";
 import { explainStartupFailure } from "../startup-failure.js";
 import { cliUser } from "./cli-user.js";
@@ -14,6 +15,7 @@ import { runHistoryCommand } from "./history-command.js";
 import { importActor, runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
+import { runSyncCommand } from "./sync-command.js";
 import { RIGHT_WORDS, runCreateToken, runListTokens, runRevokeToken } from "./token-command.js";
 
 /**
@@ -130,16 +132,32 @@ program
     "import cases from a CSV or JSON file (format: docs/import-format.md); re-importing changes nothing",
   )
   .argument("<file>", "a .csv or .json file")
-  .action(async (file: string) =>
+  .option(
+    "--mapping <file>",
+    "a mapping file (JSON) saying how a CSV report from the diarium reads: its columns, date format and words",
+  )
+  .action(async (file: string, options: { mapping?: string }) =>
     withContext({ name: "import", actor: importActor(file) }, (ctx, config) =>
       runImportCommand({
         ctx,
         file,
+        ...(options.mapping ? { mappingFile: options.mapping } : {}),
         deadlineRules: config.deadlines,
         out: process.stdout,
         err: process.stderr,
         interactive: Boolean(process.stderr.isTTY),
       }),
+    ),
+  );
+
+program
+  .command("sync")
+  .description(
+    "sync from the diarium now, as the schedule does (ARENDE_SYNC_SOURCE): import what changed in its newest export, once",
+  )
+  .action(async () =>
+    withContext({ name: "sync", actor: systemActor(SYNC_JOB) }, (ctx, config) =>
+      runSyncCommand({ ctx, config, out: process.stdout, err: process.stderr }),
     ),
   );
 

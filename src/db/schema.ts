@@ -336,7 +336,13 @@ export const postState = pgEnum("post_state", ["claimed", "posted", "failed"]);
  * Digests and reminders are scheduled; a remiss notice (one per referral) and an approval request
  * (one per godkännare, or the body's channel) are posted once after the mutation they announce.
  */
-export const postKind = pgEnum("post_kind", ["digest", "reminder", "remiss_notice", "approval_request"]);
+export const postKind = pgEnum("post_kind", [
+  "digest",
+  "reminder",
+  "remiss_notice",
+  "approval_request",
+  "sync_summary",
+]);
 
 /**
  * Posts claimed before they are sent: the unique key (e.g. "digest:12:2026-11-23") makes
@@ -373,6 +379,32 @@ export const slackPosts = pgTable(
     index("slack_posts_kind_subject_idx").on(t.kind, t.subjectId),
     index("slack_posts_state_idx").on(t.state),
   ],
+);
+
+export const syncState = pgEnum("sync_state", ["running", "done"]);
+
+/**
+ * One row per version of the diarium's export (the SHA-256 of its bytes): the unique version makes
+ * replicas import each export once, and the lease lets another replica take over a sync whose holder
+ * died half-way (the import is idempotent, so starting it over duplicates nothing).
+ */
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: id(),
+    version: text("version").notNull().unique(),
+    /** The export's file name, or the last part of its URL. */
+    sourceName: text("source_name").notNull(),
+    state: syncState("state").notNull().default("running"),
+    claimedBy: text("claimed_by").notNull(),
+    leaseUntil: instant("lease_until").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    startedAt: instant("started_at").notNull(),
+    finishedAt: instant("finished_at"),
+    /** What the import did (SyncReport), or why the export could not be read. */
+    report: jsonb("report"),
+  },
+  (t) => [index("sync_runs_started_idx").on(t.startedAt)],
 );
 
 export const memberRole = pgEnum("member_role", ["registrator", "handlaggare", "godkannare", "admin"]);

@@ -205,7 +205,12 @@ export function useProcessLogger(logger: Logger): Logger {
 
 /** What must never be printed: Slack's tokens and signing secret, and a password in DATABASE_URL. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken];
+  const secrets = [
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+    config.sync?.header?.[1],
+  ];
   if (config.database.kind === "postgres") {
     try {
       secrets.push(decodeURIComponent(new URL(config.database.url).password));

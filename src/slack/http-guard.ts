@@ -1,6 +1,6 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
-import { verifySlackRequest } from "@slack/bolt";
 
 /** What Slack sends unsigned: only `ssl_check=1`, a few hundred bytes. */
 const UNSIGNED_MAX_BYTES = 4 * 1024;
@@ -43,16 +43,15 @@ export function guardSlackEndpoint(boltListener: Listener, options: GuardOptions
           }
           return pass(Buffer.from(SSL_CHECK_BODY));
         }
-        try {
-          verifySlackRequest({
-            signingSecret: options.signingSecret,
-            body: body.toString("utf8"),
-            headers: {
-              "x-slack-signature": req.headers["x-slack-signature"] as string,
-              "x-slack-request-timestamp": Number(req.headers["x-slack-request-timestamp"]),
-            },
-          });
-        } catch {
+        const timestamp = req.headers["x-slack-request-timestamp"] as string;
+        if (
+          !signatureMatches(
+            options.signingSecret,
+            timestamp,
+            body,
+            req.headers["x-slack-signature"] as string,
+          )
+        ) {
           return refuse(req, res, 401, "bad signature");
         }
         if (!isObjectPayload(body, req.headers["content-type"])) {
@@ -63,6 +62,25 @@ export function guardSlackEndpoint(boltListener: Listener, options: GuardOptions
       () => refuse(req, res, 400, "body could not be read"),
     );
   };
+}
+
+/**
+ * Slack's v0 scheme: HMAC-SHA256 of `v0:<timestamp>:<body>`, compared in constant time. Bolt's
+ * `verifySlackRequest` compares through tsscmp, which draws a random key and computes two more HMACs
+ * per request: 4% of the bot's CPU time in the bench's profile, for the same guarantee that
+ * `timingSafeEqual` gives on equal-length buffers.
+ */
+export function signatureMatches(
+  secret: string,
+  timestamp: string,
+  body: Buffer,
+  signature: string,
+): boolean {
+  const expected = Buffer.from(
+    `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:`).update(body).digest("hex")}`,
+  );
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function freshTimestamp(header: string | string[] | undefined): boolean {

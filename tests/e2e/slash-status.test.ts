@@ -7,6 +7,14 @@ const { bot } = botForThisFile({
   env: { ARENDE_ADMINS: "UADMIN" },
   given: async (seed) => {
     await seedStatusCases(seed);
+    // One dnr in two registries: each municipality's diarium numbers its own cases.
+    await seed.registry("sdn-bromma", "Bromma stadsdelsförvaltning");
+    for (const [registry, title] of [
+      ["sdn-bromma", "Lekplatsen i Åkeshov"],
+      ["stockholm-ks", "Parkeringsnormen i Bromma"],
+    ] as const) {
+      await seed.case({ registry, dnr: "108-777/2017", kind: "other", title, publicTitle: title });
+    }
     await seed.roles([
       { user: "USOCREG", role: "registrator", body: "socialnämnden", grantedBy: "UADMIN" },
       { user: "UKSREG", role: "registrator", body: "kommunstyrelsen", grantedBy: "UADMIN" },
@@ -49,6 +57,15 @@ describe("/arende status", () => {
   it("a bare identifier is a status question too", async () => {
     const answer = await arende("PM 2017:95");
     expect(shown(answer)).toContain("Bristerna inom socialtjänsten");
+  });
+
+  it("a dnr found in two registries lists both, in the order they were registered", async () => {
+    const answer = await arende("status Dnr 108-777/2017");
+    expect(answer.text).toBe(
+      "Numret finns i flera diarier:\n" +
+        "• Bromma stadsdelsförvaltning: Dnr 108-777/2017 Lekplatsen i Åkeshov\n" +
+        "• Stockholms stad, kommunstyrelsen: Dnr 108-777/2017 Parkeringsnormen i Bromma",
+    );
   });
 
   it("posts nothing to the channel: the answer is only for the asker", async () => {

@@ -157,3 +157,52 @@ describe("parseConfig: valid configurations", () => {
     expect(parseConfig({ ...httpEnv, PORT: "65535" }, "bot").port).toBe(65535);
   });
 });
+
+describe("parseConfig: the sync from the diarium", () => {
+  it("is off unless a source is set", () => {
+    expect(parseConfig(httpEnv, "bot").sync).toBeUndefined();
+  });
+
+  it("reads a folder, an URL with a named header or a bare Authorization value, and the defaults", () => {
+    const folder = parseConfig({ ...httpEnv, ARENDE_SYNC_SOURCE: "/srv/diarium-export" }, "bot").sync;
+    expect(folder).toEqual({
+      source: { kind: "folder", path: "/srv/diarium-export" },
+      header: undefined,
+      cron: "*/15 * * * *",
+      mappingFile: undefined,
+      channelId: undefined,
+      leaseMs: 600_000,
+    });
+    const url = parseConfig(
+      {
+        ...httpEnv,
+        ARENDE_SYNC_SOURCE: "https://diarium.example.se/export/senaste",
+        ARENDE_SYNC_AUTH: "X-Api-Key: abc123",
+        ARENDE_SYNC_CHANNEL: "C0123ABCD",
+      },
+      "bot",
+    ).sync;
+    expect(url).toMatchObject({
+      source: { kind: "url", url: "https://diarium.example.se/export/senaste" },
+      header: ["X-Api-Key", "abc123"],
+      channelId: "C0123ABCD",
+    });
+    const bare = parseConfig(
+      { ...httpEnv, ARENDE_SYNC_SOURCE: "https://diarium.example.se/x", ARENDE_SYNC_AUTH: "Bearer abc 123" },
+      "bot",
+    ).sync;
+    expect(bare?.header).toEqual(["Authorization", "Bearer abc 123"]);
+  });
+
+  it("names a bad cron, channel or source scheme and says what fits", () => {
+    const error = configError({
+      ...httpEnv,
+      ARENDE_SYNC_SOURCE: "ftp://diarium.example.se/export",
+      ARENDE_SYNC_CRON: "var femtonde minut",
+      ARENDE_SYNC_CHANNEL: "#registratorer",
+    });
+    expect(lineFor(error, "ARENDE_SYNC_SOURCE")).toContain("an http(s) URL");
+    expect(lineFor(error, "ARENDE_SYNC_CRON")).toContain('"*/15 * * * *"');
+    expect(lineFor(error, "ARENDE_SYNC_CHANNEL")).toContain("channel id such as C012AB3CD");
+  });
+});

@@ -6,10 +6,10 @@ import type { RequestContext } from "../shared/context.js";
 import { audienceFor, personReading } from "./audience.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 import {
-  findCaseIdsByDnrKey,
   findCaseIdsByIdentifierKey,
   findSimilarCases,
   loadCaseDetails,
+  loadCasesByDnrKey,
 } from "./cases.repository.js";
 
 export type CaseStatusResult =
@@ -56,14 +56,11 @@ export async function findCaseStatus({
   if (!parsed.ok) return { type: "invalid", error: parsed.error };
   const { identifier } = parsed;
 
-  const ids =
+  const cases =
     identifier.type === "dnr"
-      ? await findCaseIdsByDnrKey(db, identifier.key)
-      : await findCaseIdsByIdentifierKey(db, identifier.key);
-  if (ids.length > 0) {
-    const cases = await loadCaseDetails(db, ids);
-    return { type: "found", cases, fullAccess: await fullAccessOf(cases, viewer) };
-  }
+      ? await loadCasesByDnrKey(db, identifier.key)
+      : await loadCaseDetails(db, await findCaseIdsByIdentifierKey(db, identifier.key));
+  if (cases.length > 0) return { type: "found", cases, fullAccess: await fullAccessOf(cases, viewer) };
 
   return {
     type: "not_found",

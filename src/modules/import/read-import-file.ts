@@ -2,6 +2,14 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import {
+  type CsvMapping,
+  csvMappingSchema,
+  type MappedHeader,
+  mapHeader,
+  mappingProblems,
+  mapRow,
+} from "./csv-mapping.js";
 import { CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from "./import.schema.js";
 import { countLineBreaks, LineIndex, leadingLineBreaks } from "./line-index.js";
 import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "./text-encoding.js";
@@ -41,8 +49,10 @@ export class ImportFileError extends Error {
  * The whole file is read and its encoding settled before anything is parsed, so a file that turns out
  * unreadable on its last line has written nothing.
  */
-export async function readImportFile(file: string): Promise<ImportSource> {
-  const name = basename(file);
+export async function readImportFile(
+  file: string,
+  options: { mapping?: CsvMapping } = {},
+): Promise<ImportSource> {
   const cannotRead = (error: unknown) =>
     new ImportFileError(`Kan inte läsa ${file}: ${describe(error)} (cannot read the file)`);
   try {
@@ -50,22 +60,79 @@ export async function readImportFile(file: string): Promise<ImportSource> {
   } catch (error) {
     throw error instanceof ImportFileError ? error : cannotRead(error);
   }
-  const extension = extname(file).toLowerCase();
-  if (extension !== ".json" && extension !== ".csv") {
-    throw new ImportFileError(
-      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
-    );
-  }
+  checkExtension(basename(file));
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw cannotRead(error);
   }
-  if (extension === ".json") return jsonSource(decodeJson(name, bytes), name);
+  return readImportBytes(basename(file), bytes, options);
+}
+
+/** An export already in memory (a sync's download), read as a file of that name would be. */
+export async function readImportBytes(
+  name: string,
+  bytes: Buffer,
+  options: { mapping?: CsvMapping } = {},
+): Promise<ImportSource> {
+  const extension = checkExtension(name);
+  if (extension === ".json") {
+    if (options.mapping) {
+      throw new ImportFileError(
+        `${name}: en mappningsfil gäller bara CSV-filer; importera JSON utan --mapping (a mapping is for CSV files only)`,
+      );
+    }
+    return jsonSource(decodeJson(name, bytes), name);
+  }
   const finding = sniffEncoding(bytes);
   if (finding.kind !== "encoding") throw new ImportFileError(csvEncodingRefusal(name, finding));
-  return csvSource(decodeAll(bytes, finding.encoding), { name });
+  return csvSource(decodeAll(bytes, finding.encoding), {
+    name,
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+  });
+}
+
+function checkExtension(name: string): ".json" | ".csv" {
+  const extension = extname(name).toLowerCase();
+  if (extension !== ".json" && extension !== ".csv") {
+    throw new ImportFileError(
+      `${name}: okänt filformat ${JSON.stringify(extension)}; använd .json eller .csv (unknown file type)`,
+    );
+  }
+  return extension;
+}
+
+/**
+ * Reads a mapping file (see csv-mapping.ts) as UTF-8 JSON; a file that is not a valid mapping is
+ * refused whole, every problem named, before any row is read.
+ */
+export async function readMappingFile(file: string): Promise<CsvMapping> {
+  const name = basename(file);
+  let text: string;
+  try {
+    text = decodeJson(name, await readFile(file));
+  } catch (error) {
+    if (error instanceof ImportFileError) throw error;
+    throw new ImportFileError(
+      `Kan inte läsa mappningsfilen ${file}: ${describe(error)} (cannot read the mapping)`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text.replace(/^\uFEFF/u, ""));
+  } catch (error) {
+    throw new ImportFileError(
+      `${name}: mappningsfilen är inte giltig JSON ${jsonErrorPlace(text, error)}(invalid JSON)`,
+    );
+  }
+  const parsed = csvMappingSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new ImportFileError(
+      `${name}: mappningsfilen går inte att använda: ${mappingProblems(parsed.error).join("; ")}. Se avsnittet om mappningsfiler i docs/import-format.md (invalid mapping)`,
+    );
+  }
+  return parsed.data;
 }
 
 function describe(error: unknown): string {
@@ -416,7 +483,10 @@ type BrokenRecord = { line: number; field: string; error: CsvParseError };
  * A CSV source from a file's text. The header is read before this returns, so a file with an
  * unusable header fails as a whole; the records are then parsed one by one as they are asked for.
  */
-export async function csvSource(text: string, options: { name?: string } = {}): Promise<ImportSource> {
+export async function csvSource(
+  text: string,
+  options: { name?: string; mapping?: CsvMapping } = {},
+): Promise<ImportSource> {
   const name = options.name ?? "import.csv";
   const delimiter = detectDelimiter(text.slice(0, 64 * 1024));
   // csv-parse reads bytes and says where a record ends by its byte offset.
@@ -505,12 +575,19 @@ export async function csvSource(text: string, options: { name?: string } = {}): 
     throw new ImportFileError(`${name}: filen är tom; första raden ska vara rubrikraden (the file is empty)`);
   }
   let columns: string[];
+  let mapped: MappedHeader | null = null;
   try {
-    columns = readHeader(name, first.value.record);
+    if (options.mapping) {
+      mapped = readMappedHeader(name, options.mapping, first.value.record);
+      columns = first.value.record;
+    } else {
+      columns = readHeader(name, first.value.record);
+    }
   } catch (error) {
     parsed.destroy();
     throw error;
   }
+  const mapping = options.mapping;
   let lastLine = first.value.line;
 
   async function* cases(): AsyncGenerator<SourceItem> {
@@ -538,6 +615,13 @@ export async function csvSource(text: string, options: { name?: string } = {}): 
           data: null,
           error: `Raden har ${record.length} fält men rubrikraden har ${columns.length} (the row has ${record.length} fields, the header ${columns.length})`,
         };
+        continue;
+      }
+      if (mapping && mapped) {
+        const row = mapRow(mapping, mapped, record);
+        yield row.ok
+          ? { line, path: "", data: row.cells }
+          : { line, path: "", data: null, error: row.reason };
         continue;
       }
       const data: Record<string, string> = {};
@@ -604,7 +688,7 @@ function readHeader(name: string, cells: string[]): string[] {
   const unknown = header.filter((column) => !known.has(column));
   if (unknown.length > 0) {
     throw new ImportFileError(
-      `${name}: okänd kolumn ${unknown.map((column) => JSON.stringify(column)).join(", ")} i rubrikraden; kända kolumner: ${CSV_COLUMNS.join(", ")} (unknown column)`,
+      `${name}: okänd kolumn ${unknown.map((column) => JSON.stringify(column)).join(", ")} i rubrikraden; kända kolumner: ${CSV_COLUMNS.join(", ")}. Är filen en rapport ur diariet, importera den med --mapping (unknown column)`,
     );
   }
   const duplicate = header.find((column, index) => header.indexOf(column) !== index);
@@ -613,16 +697,32 @@ function readHeader(name: string, cells: string[]): string[] {
       `${name}: kolumnen ${JSON.stringify(duplicate)} finns två gånger (duplicate column)`,
     );
   }
+  requireColumns(name, header);
+  return header;
+}
+
+/** A diarium report read through a mapping: every column the mapping names must be in the header. */
+function readMappedHeader(name: string, mapping: CsvMapping, cells: string[]): MappedHeader {
+  const result = mapHeader(mapping, cells);
+  if (!result.ok) {
+    const present = cells.map((cell) => JSON.stringify(cell.trim())).join(", ");
+    throw new ImportFileError(
+      `${name}: mappningsfilen nämner ${result.missing.map((column) => JSON.stringify(column)).join(", ")}, men rubrikraden har ingen sådan kolumn; rubrikraden har ${present} (a mapped column is missing)`,
+    );
+  }
+  requireColumns(name, result.header.columns, true);
+  return result.header;
+}
+
+function requireColumns(name: string, header: readonly string[], mapped = false): void {
+  // Through a mapping, a column comes from the report or from `constants`.
+  const where = mapped ? "mappningsfilen ger inget värde för" : "rubrikraden saknar";
+  const how = mapped ? "; mappa en kolumn i rapporten till det eller ange det under constants" : "";
   const missing = REQUIRED_CSV_COLUMNS.filter((column) => !header.includes(column));
   if (missing.length > 0) {
-    throw new ImportFileError(
-      `${name}: rubrikraden saknar ${missing.join(", ")} (the header lacks required columns)`,
-    );
+    throw new ImportFileError(`${name}: ${where} ${missing.join(", ")}${how} (required columns are missing)`);
   }
   if (!header.includes("dnr") && !header.includes("identifiers")) {
-    throw new ImportFileError(
-      `${name}: rubrikraden behöver kolumnen dnr eller identifiers (the header needs dnr or identifiers)`,
-    );
+    throw new ImportFileError(`${name}: ${where} dnr eller identifiers${how} (dnr or identifiers is needed)`);
   }
-  return header;
 }

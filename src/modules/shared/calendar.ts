@@ -37,7 +37,13 @@ function isoOf(date: DateTime): string {
 
 /** "2017-02-28" is one; "2017-02-30", "2017-2-3" and "" are not. */
 export function isCalendarDay(text: string): boolean {
-  return ISO_DAY.test(text) && DateTime.fromISO(text, { zone: "UTC" }).isValid;
+  if (parsedDays.has(text)) return true;
+  if (!ISO_DAY.test(text)) return false;
+  const parsed = DateTime.fromISO(text, { zone: "UTC" });
+  if (!parsed.isValid) return false;
+  if (parsedDays.size >= PARSED_DAYS_KEPT) parsedDays.clear();
+  parsedDays.set(text, parsed);
+  return true;
 }
 
 export function addDays(day: string, days: number): string {

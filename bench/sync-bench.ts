@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { systemClock } from "../src/clock.js";
+import { type DatabaseHandle, openDatabase, openPostgres } from "../src/db/client.js";
+import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
+import { createContext, systemActor } from "../src/modules/shared/context.js";
+import { type SyncOutcome, syncFromDiarium } from "../src/modules/sync/sync-from-diarium.js";
+import type { Defer } from "./registry.js";
+
+/**
+ * The scheduled sync on a folder export of generated cases (issue 9 §4 and §7), in-process:
+ * - the first sync, which imports every case;
+ * - the same export again, which is known by its SHA-256 and not read;
+ * - a new export with the same cases (another file, other bytes: a line break more), which is read
+ *   and compared case by case. Aim: under 3 s for 100,000 cases.
+ */
+export type SyncBenchResult = {
+  target: string;
+  rows: number;
+  firstSeconds: number;
+  sameExportMs: number;
+  unchangedSeconds: number;
+};
+
+export async function benchSync(
+  target: "pglite" | "postgres",
+  { rows, adminUrl, defer }: { rows: number; adminUrl: string; defer: Defer },
+): Promise<SyncBenchResult> {
+  const folder = await mkdtemp(join(tmpdir(), "arendebot-bench-sync-"));
+  defer(() => rm(folder, { recursive: true, force: true }));
+  const database =
+    target === "pglite" ? await pgliteDatabase(defer) : await postgresDatabase(adminUrl, defer);
+  try {
+    await database.migrate();
+    const ctx = createContext({ db: database.db, clock: systemClock, actor: systemActor("sync") });
+    const sync = () =>
+      syncFromDiarium(ctx, {
+        source: { kind: "folder", path: folder },
+        header: undefined,
+        instanceId: "bench",
+      });
+    const csv = generateCasesCsv(rows, { registry: "synk", registryName: "Synk" });
+    await exportFile(folder, "export-1.csv", csv, 2);
+    const firstSeconds = await timed(sync, "synced", (outcome) => outcome.report.created === rows);
+    const sameExportMs = (await timed(sync, "already_synced")) * 1000;
+    await exportFile(folder, "export-2.csv", `${csv}\n`, 1);
+    const unchangedSeconds = await timed(sync, "synced", (outcome) => outcome.report.unchanged === rows);
+    return { target, rows, firstSeconds, sameExportMs, unchangedSeconds };
+  } finally {
+    await database.close();
+  }
+}
+
+export function formatSyncBench(result: SyncBenchResult): string {
+  const rate = Math.round(result.rows / result.firstSeconds).toLocaleString("en");
+  const aim = result.unchangedSeconds < 3 ? "met" : "MISSED";
+  return (
+    `sync ${result.target}: first ${result.firstSeconds.toFixed(1)} s (${rate} cases/s), ` +
+    `same export again ${result.sameExportMs.toFixed(0)} ms, ` +
+    `new export of the same ${result.rows.toLocaleString("en")} cases ${result.unchangedSeconds.toFixed(2)} s ` +
+    `(${aim}: aim < 3 s)`
+  );
+}
+
+async function timed<T extends SyncOutcome["type"]>(
+  sync: () => Promise<SyncOutcome>,
+  expected: T,
+  check: (outcome: Extract<SyncOutcome, { type: T }>) => boolean = () => true,
+): Promise<number> {
+  const started = performance.now();
+  const outcome = await sync();
+  const seconds = (performance.now() - started) / 1000;
+  if (outcome.type !== expected || !check(outcome as Extract<SyncOutcome, { type: T }>)) {
+    throw new Error(`sync bench: expected ${expected}, got ${JSON.stringify(outcome).slice(0, 500)}`);
+  }
+  return seconds;
+}
+
+/** The newest export is the one modified last; the older one is dated back. */
+async function exportFile(folder: string, name: string, content: string, minutesAgo: number) {
+  const file = join(folder, name);
+  await writeFile(file, content);
+  const when = new Date(Date.now() - minutesAgo * 60_000);
+  await utimes(file, when, when);
+}
+
+async function pgliteDatabase(defer: Defer): Promise<DatabaseHandle> {
+  const dataDir = await mkdtemp(join(tmpdir(), "arendebot-bench-sync-db-"));
+  defer(() => rm(dataDir, { recursive: true, force: true }));
+  return openDatabase({ kind: "pglite", dataDir });
+}
+
+async function postgresDatabase(adminUrl: string, defer: Defer): Promise<DatabaseHandle> {
+  const name = `arendebot_bench_sync_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  defer(async () => {
+    try {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return openPostgres(url.toString());
+}

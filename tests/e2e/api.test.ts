@@ -270,10 +270,16 @@ describe("PUT /api/v1/cases", () => {
       raised_on: "2017-03-01",
     });
 
-    const { changes } = await readAllChanges();
-    const imported = changes.find(
-      (change) => change.action === "case.imported" && change.case?.dnr === "108-3000/2017",
-    );
+    // On a PostgreSQL server shared with other databases, a transaction still open there holds the
+    // feed's horizon back for a moment (README); the change shows once it has passed.
+    let imported: FeedChange | undefined;
+    for (let tries = 0; !imported && tries < 100; tries += 1) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const { changes } = await readAllChanges();
+      imported = changes.find(
+        (change) => change.action === "case.imported" && change.case?.dnr === "108-3000/2017",
+      );
+    }
     expect(imported).toMatchObject({
       actor: { type: "api_token", name: "e-arkiv" },
       entity: { type: "case" },
@@ -373,7 +379,10 @@ describe("GET /api/v1/changes", () => {
   it("hands out every change once, oldest first, a page at a time, and nothing more when caught up", async () => {
     const all = await readAllChanges(tokens.read, 1000);
     const paged = await readAllChanges(tokens.read, 7);
-    expect(paged.changes.map((change) => change.id)).toEqual(all.changes.map((change) => change.id));
+    // The second read may go further (what committed meanwhile), never differently.
+    expect(paged.changes.map((change) => change.id).slice(0, all.changes.length)).toEqual(
+      all.changes.map((change) => change.id),
+    );
     expect(new Set(all.changes.map((change) => change.id)).size).toBe(all.changes.length);
     // The demo import: the cases, their referrals and deadlines, with the import as the actor.
     const demo = all.changes.filter((change) => change.actor.id === "demo.json");

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { FakeSlack } from "../tests/support/fake-slack.js";
 import { freePort } from "../tests/support/running-bot.js";
+import { benchChangesFeed, benchToken, formatFeedBench } from "./api-bench.js";
 import { type ServerCommand, startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
 import { askOnce, BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
@@ -23,7 +24,8 @@ import { benchSync, formatSyncBench } from "./sync-bench.js";
  * BENCH_DATABASE_URL (a PostgreSQL server where a scratch database may be created and dropped),
  * BENCH_DIGEST=0 (leave out the digest), BENCH_SYNC_ROWS (cases in the sync bench's export, 100000;
  * 0 leaves it out), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
- * BENCH_TARGETS (some of pglite,postgres,floor,floor-card, to look at one closely).
+ * BENCH_TARGETS (some of pglite,postgres,floor,floor-card,api-pglite,api-postgres, to look at one
+ * closely; api-… read the HTTP API's change feed in pages of 1,000, see api-bench.ts).
  */
 
 const settings = {
@@ -34,7 +36,9 @@ const settings = {
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   digest: process.env.BENCH_DIGEST !== "0",
   syncRows: process.env.BENCH_SYNC_ROWS === "0" ? 0 : positive("BENCH_SYNC_ROWS", 100_000),
-  targets: (process.env.BENCH_TARGETS ?? "pglite,postgres,floor,floor-card").split(","),
+  targets: (process.env.BENCH_TARGETS ?? "pglite,postgres,floor,floor-card,api-pglite,api-postgres").split(
+    ",",
+  ),
 };
 /** Issue 8's aims, printed next to the figures. */
 const AIMS = {
@@ -92,7 +96,7 @@ async function main(): Promise<number> {
     ["pglite", () => pgliteRegistry(csvFile, s.rows, defer)],
     ["postgres", () => postgresRegistry(s.adminUrl, csvFile, s.rows, defer)],
   ] as const) {
-    if (!s.targets.includes(target)) continue;
+    if (!s.targets.includes(target) && !s.targets.includes(`api-${target}`)) continue;
     console.log(`${target}: migrating and importing ${s.rows.toLocaleString("en")} rows…`);
     const registry = await open();
     registries.push(registry);
@@ -105,6 +109,7 @@ async function main(): Promise<number> {
   cleanups.push(() => slack.stop());
   const measured: Measured[] = [];
   for (const registry of registries) {
+    if (!s.targets.includes(registry.target)) continue;
     const bot = await botCommand({ ...registry.env, SLACK_API_URL: slack.apiUrl });
     measured.push(await measure(registry.target, bot, registry.dnrs, isCaseCard));
   }
@@ -120,7 +125,37 @@ async function main(): Promise<number> {
     );
   }
 
-  printReport(measured, registries);
+  if (measured.length > 0) printReport(measured, registries);
+
+  for (const registry of registries) {
+    if (!s.targets.includes(`api-${registry.target}`)) continue;
+    const token = await benchToken(
+      registry.env.DATABASE_URL
+        ? { kind: "postgres", url: registry.env.DATABASE_URL }
+        : { kind: "pglite", dataDir: registry.env.DATA_DIR ?? "" },
+    );
+    // The bench reads far more than an integration would; the rate limit is not what is measured.
+    const bot = await botCommand({
+      ...registry.env,
+      SLACK_API_URL: slack.apiUrl,
+      ARENDE_API_RATE_LIMIT: "100000",
+    });
+    const server = await startServer(`api-${registry.target}`, bot);
+    try {
+      process.stdout.write(`api-${registry.target}: reading the change feed… `);
+      const result = await benchChangesFeed({
+        target: registry.target,
+        baseUrl: server.url.replace(/\/slack\/events$/, ""),
+        token,
+        durationSeconds: s.durationSeconds,
+        connections: 4,
+      });
+      console.log("done");
+      console.log(formatFeedBench(result));
+    } finally {
+      await server.stop();
+    }
+  }
 
   if (settings.digest) await digestBench(defer);
   if (settings.syncRows > 0) {

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { createApiHandler } from "./api/api-handler.js";
+import { createApiServices } from "./api-services.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
@@ -9,6 +11,7 @@ import { type Job, startSchedules } from "./jobs/scheduler.js";
 import { runSync, SYNC_JOB } from "./jobs/sync-job.js";
 import type { CsvMapping } from "./modules/import/csv-mapping.js";
 import { ImportFileError, readMappingFile } from "./modules/import/read-import-file.js";
+import { registryAdmission } from "./modules/shared/availability.js";
 import { createContext, systemActor } from "./modules/shared/context.js";
 import { forgetOldReceipts } from "./modules/slack-receipts/forget-old-receipts.js";
 import { boltLogger, createLogger, type Logger, secretsOf } from "./observability/logger.js";
@@ -62,17 +65,33 @@ export async function startBot({
       ...(pacer ? { pacer } : {}),
     }),
   };
+  // One admission control for everything that reaches the database on a request, Slack's and the
+  // API's alike, so that an integration cannot crowd Slack out (see api-services.ts).
+  const admit = registryAdmission({
+    timeoutMs: config.limits.registryTimeoutMs,
+    maxInFlight: config.limits.maxInFlight,
+    concurrency: database.concurrency,
+  });
   const servicesFor = createServices({
     db: database.db,
     clock,
     admins: config.admins,
     deadlineRules: config.deadlines,
-    limits: {
-      timeoutMs: config.limits.registryTimeoutMs,
-      maxInFlight: config.limits.maxInFlight,
-      concurrency: database.concurrency,
-    },
+    admit,
     posting: { poster: posting.poster, instanceId: posting.instanceId, render: slackRenderers },
+  });
+  const api = createApiHandler({
+    services: createApiServices({
+      db: database.db,
+      clock,
+      admins: config.admins,
+      deadlineRules: config.deadlines,
+      admit,
+      concurrency: database.concurrency,
+    }),
+    maxBodyBytes: config.api.maxBodyBytes,
+    ratePerMinute: config.api.ratePerMinute,
+    logger,
   });
   const slackApp = await startSlackApp({
     slack: config.slack,
@@ -80,6 +99,7 @@ export async function startBot({
     maxBodyBytes: config.limits.maxBodyBytes,
     logger,
     deps: { servicesFor },
+    before: api,
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
   // Digests and reminders: every minute each job asks what is due now and posts it exactly once

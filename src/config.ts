@@ -94,6 +94,8 @@ const schema = z.object({
   ARENDE_MAX_BODY_KB: wholeNumber("kilobytes", 16, 65_536, 1_024),
   ARENDE_DB_TIMEOUT_MS: wholeNumber("milliseconds", 100, 2_500, 2_000),
   ARENDE_MAX_IN_FLIGHT: wholeNumber("requests", 1, 10_000, 100),
+  ARENDE_API_MAX_BODY_KB: wholeNumber("kilobytes", 16, 65_536, 2_048),
+  ARENDE_API_RATE_LIMIT: wholeNumber("requests a minute", 1, 100_000, 600),
   ARENDE_REMINDER_DAYS: optionalText.pipe(
     z
       .string()
@@ -187,6 +189,13 @@ export type Config = {
     /** Slack requests waiting for the database at once; more are told to try again in a while. */
     maxInFlight: number;
   };
+  /** The HTTP API for integration platforms (/api/v1). */
+  api: {
+    /** Largest request body read; a larger one gets 413 before the rest is read. */
+    maxBodyBytes: number;
+    /** Requests a minute per token; more get 429 with Retry-After. */
+    ratePerMinute: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -264,6 +273,10 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
       maxBodyBytes: values.ARENDE_MAX_BODY_KB * 1024,
       registryTimeoutMs: values.ARENDE_DB_TIMEOUT_MS,
       maxInFlight: values.ARENDE_MAX_IN_FLIGHT,
+    },
+    api: {
+      maxBodyBytes: values.ARENDE_API_MAX_BODY_KB * 1024,
+      ratePerMinute: values.ARENDE_API_RATE_LIMIT,
     },
   };
 }

@@ -48,7 +48,12 @@ import {
   rejectResponse,
 } from "./modules/responses/reject-response.js";
 import { type ApprovalDelivery, requestApproval } from "./modules/responses/request-approval.js";
-import { type RegistryLimits, registryAdmission, withinLimits } from "./modules/shared/availability.js";
+import {
+  type Admit,
+  type RegistryLimits,
+  registryAdmission,
+  withinLimits,
+} from "./modules/shared/availability.js";
 import { createContext, type RequestContext, type SlackActor, slackActor } from "./modules/shared/context.js";
 import { claimSlackDelivery } from "./modules/slack-receipts/claim-delivery.js";
 
@@ -128,6 +133,7 @@ export function createServices({
   admins = [],
   deadlineRules = DEFAULT_DEADLINE_RULES,
   limits = DEFAULT_REGISTRY_LIMITS,
+  admit: sharedAdmit,
   posting,
 }: {
   db: Database;
@@ -137,12 +143,14 @@ export function createServices({
   deadlineRules?: DeadlineRules;
   /** Every call that reaches the database answers or fails within these, so Slack gets its answer in time. */
   limits?: RegistryLimits;
+  /** The admission control to share with the HTTP API; one of its own, by `limits`, when left out. */
+  admit?: Admit;
   /** The posting port and the builders of the messages the use cases send. */
   posting: Omit<Posting, "admit">;
 }): ServicesFor {
   // One admission control, shared by every request (it counts what waits for the database): for the
   // calls Slack waits for, and for the claims and records of what is posted after Slack has its answer.
-  const admit = registryAdmission(limits);
+  const admit = sharedAdmit ?? registryAdmission(limits);
   // The calls are guarded once, with the request's context as their first argument.
   const calls = withinLimits(
     {

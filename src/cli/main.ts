@@ -17,6 +17,7 @@ import { importActor, runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runStatusCommand } from "./status-command.js";
 import { runSyncCommand } from "./sync-command.js";
+import { RIGHT_WORDS, runCreateToken, runListTokens, runRevokeToken } from "./token-command.js";
 
 /**
  * Commander parses the arguments (help, errors and usage for free); each command is one function,
@@ -253,6 +254,49 @@ roll
         out: process.stdout,
         err: process.stderr,
       }),
+    ),
+  );
+
+const token = program
+  .command("token")
+  .description("make, list and revoke the API tokens of integration platforms (/api/v1, see README)");
+
+token
+  .command("skapa")
+  .description("make a token and print it, once: arendebot token skapa --namn e-arkiv --rätt läsa")
+  .requiredOption("--namn <namn>", "the token's name: the system that will use it, e.g. e-arkiv")
+  .addOption(
+    new Option("--rätt <rätt>", "läsa (read cases and changes) or skriva (also PUT cases)")
+      .choices(Object.keys(RIGHT_WORDS))
+      .makeOptionMandatory(),
+  )
+  .action(async (options: { namn: string; rätt: string }) =>
+    withContext({ name: "token skapa", actor: terminal() }, (ctx) =>
+      runCreateToken(ctx, {
+        name: options.namn,
+        right: RIGHT_WORDS[options.rätt] ?? "read",
+        out: process.stdout,
+        err: process.stderr,
+      }),
+    ),
+  );
+
+token
+  .command("lista")
+  .description("list the tokens, live and revoked (never their secrets)")
+  .action(async () =>
+    withContext({ name: "token lista", actor: terminal() }, (ctx) =>
+      runListTokens(ctx, { out: process.stdout, err: process.stderr }),
+    ),
+  );
+
+token
+  .command("återkalla")
+  .description("revoke a token by its name; its next request is answered 401")
+  .argument("<namn>", "the token's name, as token lista shows it")
+  .action(async (name: string) =>
+    withContext({ name: "token återkalla", actor: terminal() }, (ctx) =>
+      runRevokeToken(ctx, { name, out: process.stdout, err: process.stderr }),
     ),
   );
 

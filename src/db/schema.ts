@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   date,
   index,
@@ -66,7 +67,7 @@ export const timelineKind = pgEnum("timeline_kind", [
 ]);
 export const deadlineKind = pgEnum("deadline_kind", ["referral_due", "statutory", "policy", "custom"]);
 export const deadlineState = pgEnum("deadline_state", ["open", "met", "cancelled"]);
-export const actorType = pgEnum("actor_type", ["slack_user", "system", "import", "cli"]);
+export const actorType = pgEnum("actor_type", ["slack_user", "system", "import", "cli", "api_token"]);
 
 export type Person = { name: string; party?: string | null; title?: string | null };
 
@@ -264,11 +265,42 @@ export const auditEvents = pgTable(
     entityType: text("entity_type").notNull(),
     entityId: text("entity_id").notNull(),
     changes: jsonb("changes").$type<Record<string, unknown>>().notNull(),
+    /**
+     * The writing transaction's id (64-bit, never wraps). Ids of `id` are handed out before their
+     * transaction commits, so a later id can become visible first; the change feed orders by
+     * (txid, id) and hands out only transactions older than every one still running, so a reader's
+     * cursor never passes a change that has yet to commit.
+     */
+    txid: bigint("txid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
   },
   (t) => [
     index("audit_events_entity_idx").on(t.entityType, t.entityId),
     index("audit_events_occurred_idx").on(t.occurredAt),
+    index("audit_events_txid_id_idx").on(t.txid, t.id),
   ],
+);
+
+export const apiTokenRight = pgEnum("api_token_right", ["read", "write"]);
+
+/**
+ * Bearer tokens of integration platforms. Only a hash of the token is kept: the token itself is shown
+ * once, when it is made. A revoked token stays, so the audit trail's actor keeps its name.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    right: apiTokenRight("right").notNull(),
+    /** SHA-256 of the whole token, hex; the token has 256 random bits, so no salt is needed. */
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: instant("created_at").notNull(),
+    createdBy: text("created_by").notNull(),
+    revokedAt: instant("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  // A name is what the operator revokes by, so it names one live token; a revoked one frees it.
+  (t) => [uniqueIndex("api_tokens_live_name_idx").on(t.name).where(sql`${t.revokedAt} IS NULL`)],
 );
 
 /**

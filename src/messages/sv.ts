@@ -1,9 +1,11 @@
 import { ROLE_ERRORS, type RoleErrorCode } from "../modules/access/errors.js";
 import { GRANT_EXAMPLE, REVOKE_EXAMPLE } from "../modules/access/parse-role-command.js";
+import { API_TOKEN_ERRORS, type ApiTokenErrorCode } from "../modules/api-tokens/errors.js";
 import { joinSwedish } from "../modules/cases/present-case.js";
 import { DIGEST_ERRORS, type DigestErrorCode } from "../modules/digests/errors.js";
 import { IDENTIFIER_ERRORS, type IdentifierErrorCode } from "../modules/identifiers/errors.js";
 import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
+import { INTEGRATION_ERRORS, type IntegrationErrorCode } from "../modules/integration/errors.js";
 import { REFERRAL_ERRORS, type ReferralErrorCode } from "../modules/referrals/errors.js";
 import { RESPONSE_ERRORS, type ResponseErrorCode } from "../modules/responses/errors.js";
 import { SHARED_ERRORS, type SharedErrorCode } from "../modules/shared/errors.js";
@@ -22,6 +24,8 @@ export type ErrorCode =
   | DigestErrorCode
   | RoleErrorCode
   | IdentifierErrorCode
+  | ApiTokenErrorCode
+  | IntegrationErrorCode
   | SharedErrorCode;
 
 /** Dates are passed as "YYYY-MM-DD" and written out here, "31 mars 2017". */
@@ -255,6 +259,40 @@ export const SV = {
     "Ange ett diarienummer eller ett dokumentnummer, till exempel Dnr 108-1642/2017 eller Motion 2016:114.",
   [IDENTIFIER_ERRORS.unrecognised]: ({ typed }: { typed: string }) =>
     `«${typed}» ser inte ut som ett diarienummer eller dokumentnummer. Skriv till exempel ${eitherOf(ACCEPTED_FORMS)}.`,
+
+  // --- API tokens (src/modules/api-tokens) -------------------------------------------------------
+  [API_TOKEN_ERRORS.badName]: ({ name }: { name: string }) =>
+    `«${name}» kan inte vara namnet på en API-nyckel. Använd bokstäver, siffror, punkt, understreck och bindestreck (högst 64 tecken), till exempel \`e-arkiv\`.`,
+  [API_TOKEN_ERRORS.nameTaken]: ({ name }: { name: string }) =>
+    `Det finns redan en giltig API-nyckel som heter «${name}». Välj ett annat namn, eller återkalla den först med \`arendebot token återkalla ${name}\`.`,
+  [API_TOKEN_ERRORS.unknownName]: ({ name }: { name: string }) =>
+    `Det finns ingen giltig API-nyckel som heter «${name}». \`arendebot token lista\` visar nycklarna.`,
+
+  // --- The HTTP API (src/modules/integration) ----------------------------------------------------
+  [INTEGRATION_ERRORS.unauthorized]: () =>
+    "API-nyckel saknas, är ogiltig eller har återkallats. Skicka den som `Authorization: Bearer <nyckel>`; en ny skapas med `arendebot token skapa`.",
+  [INTEGRATION_ERRORS.forbidden]: () =>
+    "API-nyckeln får bara läsa. Skriva kräver en nyckel skapad med `--rätt skriva`.",
+  [INTEGRATION_ERRORS.rateLimited]: ({ retryAfterS }: { retryAfterS: number }) =>
+    `För många anrop med den här API-nyckeln. Försök igen om ${retryAfterS} s.`,
+  [INTEGRATION_ERRORS.bodyTooLarge]: ({ maxKb }: { maxKb: number }) =>
+    `Anropets innehåll är större än ${maxKb} KiB. Dela upp ärendena på flera anrop.`,
+  [INTEGRATION_ERRORS.notJson]: () => "Anropets innehåll är inte giltig JSON (UTF-8).",
+  [INTEGRATION_ERRORS.unsupportedMediaType]: () =>
+    "Anropets innehåll ska vara JSON: skicka `Content-Type: application/json`.",
+  [INTEGRATION_ERRORS.invalid]: ({ count }: { count: number }) =>
+    count === 1
+      ? "Anropet har ett fel; se `errors`. Inget har sparats."
+      : `Anropet har ${count} fel; se \`errors\`. Inget har sparats.`,
+  [INTEGRATION_ERRORS.notFound]: ({ identifier }: { identifier: string }) =>
+    `Det finns inget ärende ${identifier} i diariet.`,
+  [INTEGRATION_ERRORS.unknownRoute]: () => "Det finns ingen sådan adress i API:t; se /api/v1/openapi.json.",
+  [INTEGRATION_ERRORS.methodNotAllowed]: ({ allowed }: { allowed: string }) =>
+    `Adressen tar bara emot ${allowed}.`,
+  [INTEGRATION_ERRORS.duplicateItem]: ({ earlier }: { earlier: string }) =>
+    `Samma ärende som ${earlier} i samma anrop; skicka varje ärende en gång.`,
+  [INTEGRATION_ERRORS.notProcessed]: () =>
+    "Inte sparat: diariet hade för mycket att göra. Skicka ärendet igen om en stund.",
 
   // --- Outside any one use case (src/modules/shared) ---------------------------------------------
   [SHARED_ERRORS.registryUnavailable]: () =>

@@ -40,6 +40,11 @@ export type SlackAppOptions = {
   deps: SlackDeps;
   /** Resolves when the database answers; backs /readyz. */
   isReady: () => Promise<boolean>;
+  /**
+   * Served on PORT before Slack's endpoint and the health routes, in both modes (the HTTP API for
+   * integration platforms): true when it took the request.
+   */
+  before?: (req: IncomingMessage, res: ServerResponse) => boolean;
 };
 
 export type RunningSlackApp = {
@@ -80,11 +85,14 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       signatureVerification: false,
       logger: boltLogger(options.logger, "http-receiver"),
     });
-    http.requestListener = guardSlackEndpoint(http.requestListener, {
-      path: EVENTS_PATH,
-      signingSecret: slack.signingSecret ?? "",
-      maxBodyBytes: options.maxBodyBytes,
-    });
+    http.requestListener = inFront(
+      options.before,
+      guardSlackEndpoint(http.requestListener, {
+        path: EVENTS_PATH,
+        signingSecret: slack.signingSecret ?? "",
+        maxBodyBytes: options.maxBodyBytes,
+      }),
+    );
     receiver = http;
   }
 
@@ -146,6 +154,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     // taken here instead.
     await portIsFree(port);
     const healthServer = (receiver as unknown as { httpServer?: Server }).httpServer;
+    if (healthServer && options.before) {
+      // The receiver's server takes its handler when made; it is put behind the one in front here.
+      const [own] = healthServer.listeners("request") as Listener[];
+      healthServer.removeAllListeners("request");
+      if (own) healthServer.on("request", inFront(options.before, own));
+    }
     const listening = healthServer ? listenedOrFailed(healthServer) : Promise.resolve();
     await Promise.all([app.start(), listening]);
   } else {
@@ -184,6 +198,18 @@ function measureEveryRequest(app: App, base: Logger): void {
         });
       }),
     );
+  };
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+function inFront(
+  before: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined,
+  listener: Listener,
+): Listener {
+  if (!before) return listener;
+  return (req, res) => {
+    if (!before(req, res)) listener(req, res);
   };
 }
 

@@ -35,8 +35,10 @@ describe("error codes and their Swedish words", () => {
     const modules = new Set((await codesByModule()).map((entry) => entry.module));
     expect([...modules].sort()).toEqual([
       "access",
+      "api-tokens",
       "digests",
       "identifiers",
+      "integration",
       "referrals",
       "responses",
       "shared",

@@ -20,7 +20,8 @@ export async function recordAudit(
       occurredAt: at,
       actorType: actor.type,
       actorId: actorId(actor),
-      actorName: actor.type === "slack_user" ? (actor.name ?? null) : null,
+      actorName:
+        actor.type === "slack_user" ? (actor.name ?? null) : actor.type === "api_token" ? actor.name : null,
       action: entry.action,
       entityType: entry.entityType,
       entityId: String(entry.entityId),

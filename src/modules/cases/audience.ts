@@ -16,11 +16,19 @@ import type { UserRoles } from "../access/roles.js";
  */
 export type Audience = "full" | "public";
 
-/** Who reads an outgoing text: one person alone, or a channel. */
-export type Reader = { type: "person"; roles: UserRoles } | ChannelReader;
+/** Who reads an outgoing text: one person alone, a channel, or an integration platform. */
+export type Reader = { type: "person"; roles: UserRoles } | ChannelReader | IntegrationReader;
 export type ChannelReader = { type: "channel" };
+/**
+ * A system of the municipality reading through the HTTP API with a token. It hands what it reads on to
+ * other systems and their users (an e-archive, a web diary, a data warehouse), none of whom the rule
+ * can check, so, like a channel, it gets a restricted case's public data only. A token names a
+ * system, not a person: no role makes it entitled.
+ */
+export type IntegrationReader = { type: "integration" };
 
 export const IN_CHANNEL: ChannelReader = { type: "channel" };
+export const INTEGRATION: IntegrationReader = { type: "integration" };
 
 export function personReading(roles: UserRoles): Reader {
   return { type: "person", roles };
@@ -46,14 +54,17 @@ export function isEntitled(roles: UserRoles, subject: AudienceSubject): boolean 
 }
 
 /** A channel needs to know only whether the case is restricted; a person, who they are to it. */
-export function audienceFor(reader: ChannelReader, subject: Pick<AudienceSubject, "restricted">): Audience;
+export function audienceFor(
+  reader: ChannelReader | IntegrationReader,
+  subject: Pick<AudienceSubject, "restricted">,
+): Audience;
 export function audienceFor(reader: Reader, subject: AudienceSubject): Audience;
 export function audienceFor(
   reader: Reader,
   subject: AudienceSubject | Pick<AudienceSubject, "restricted">,
 ): Audience {
   if (!subject.restricted) return "full";
-  if (reader.type === "channel") return "public";
+  if (reader.type !== "person") return "public";
   return "responsibleBody" in subject && isEntitled(reader.roles, subject) ? "full" : "public";
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.js";
 import type { UserRoles } from "../access/roles.js";
 import { type IdentifierParseError, parseIdentifier } from "../identifiers/parse-identifier.js";
+import { readsEverything } from "../shared/actor.js";
 import type { RequestContext } from "../shared/context.js";
 import { audienceFor, personReading } from "./audience.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
@@ -37,7 +38,7 @@ export async function getCaseStatus(
   return findCaseStatus({
     db: ctx.db,
     query,
-    viewer: ctx.actor.type === "slack_user" ? ctx.roles : undefined,
+    viewer: readsEverything(ctx.actor) ? undefined : ctx.roles,
   });
 }
 

@@ -65,6 +65,8 @@ function actorPhrase(event: HistoryEvent, full: boolean): RichText {
       return full ? ["vid import från ", event.actorId] : ["vid import"];
     case "cli":
       return full ? ["av ", event.actorId, " i terminalen"] : ["i terminalen"];
+    case "api_token":
+      return full ? ["via API-nyckeln ", event.actorName ?? event.actorId] : ["via API:t"];
     default:
       return ["automatiskt"];
   }

@@ -3,6 +3,7 @@ import { canSeeRestrictedCase } from "../cases/case-access.js";
 import type { CaseDetails, CaseSummary } from "../cases/case-details.js";
 import { findCaseStatus, getCaseById } from "../cases/get-case-status.js";
 import type { IdentifierParseError } from "../identifiers/parse-identifier.js";
+import { readsEverything } from "../shared/actor.js";
 import type { RequestContext } from "../shared/context.js";
 import { countHistoryEvents, findHistoryEvents, loadHistoryContext } from "./history.repository.js";
 import type { HistoryContext, HistoryEvent } from "./history-event.js";
@@ -90,7 +91,7 @@ async function fullAccessOf(
   ctx: Pick<RequestContext, "actor" | "roles">,
   cases: CaseDetails[],
 ): Promise<(details: CaseDetails) => boolean> {
-  if (ctx.actor.type !== "slack_user" || !cases.some((details) => details.restricted)) return () => true;
+  if (readsEverything(ctx.actor) || !cases.some((details) => details.restricted)) return () => true;
   const roles = await ctx.roles();
   return (details) => canSeeRestrictedCase(roles, details);
 }

@@ -4,7 +4,7 @@ import type { deadlineKind, timelineKind } from "../../db/schema.js";
 export type HistoryEvent = {
   id: number;
   occurredAt: Date;
-  actorType: "slack_user" | "system" | "import" | "cli";
+  actorType: "slack_user" | "system" | "import" | "cli" | "api_token";
   actorId: string;
   actorName: string | null;
   action: string;

@@ -7,6 +7,7 @@ export type SlackActor = Extract<Actor, { type: "slack_user" }>;
 export type CliActor = Extract<Actor, { type: "cli" }>;
 export type SystemActor = Extract<Actor, { type: "system" }>;
 export type ImportActor = Extract<Actor, { type: "import" }>;
+export type ApiTokenActor = Extract<Actor, { type: "api_token" }>;
 
 /**
  * What one Slack request, job run or CLI command acts with. Use cases take it and their own input,

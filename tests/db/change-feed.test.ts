@@ -1,0 +1,163 @@
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { fixedClock } from "../../src/clock.js";
+import { recordAudit } from "../../src/modules/audit/audit.repository.js";
+import { readChanges } from "../../src/modules/integration/change-feed.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.destroy());
+
+const clock = fixedClock("2017-04-03T08:00:00Z");
+const actor = { type: "system", job: "test" } as const;
+
+/** Reads the feed from `after` until a page comes back empty; the ids, in order, and the cursor. */
+async function drain(
+  after: string | undefined,
+  limit = 7,
+): Promise<{ ids: number[]; next: string | undefined }> {
+  const ids: number[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await readChanges({ db: database.db }, { ...(cursor ? { after: cursor } : {}), limit });
+    ids.push(...page.changes.map((change) => change.id));
+    cursor = page.next;
+    if (page.changes.length === 0) return { ids, next: cursor };
+  }
+}
+
+async function writeEvents(count: number, pause: () => Promise<void> = async () => {}): Promise<number[]> {
+  return database.db.transaction(async (tx) => {
+    await recordAudit(tx, {
+      actor,
+      at: clock.now(),
+      entries: Array.from({ length: count }, (_, index) => ({
+        action: "case.updated",
+        entityType: "case",
+        entityId: 900_000 + index,
+        changes: { title: { from: "a", to: "b" } },
+      })),
+    });
+    await pause();
+    // The ids this transaction wrote: its own rows, by its transaction id.
+    const rows = await tx.execute<{ id: number }>(
+      sql`select id from audit_events where txid = (pg_current_xact_id()::text)::bigint order by id`,
+    );
+    const list = Array.isArray(rows) ? rows : (rows as unknown as { rows: { id: number }[] }).rows;
+    return list.map((row) => Number(row.id));
+  });
+}
+
+describe("the change feed", () => {
+  it("hands out every committed change once, in order, page after page, and resumes from a cursor", async () => {
+    const start = await drain(undefined);
+    const written = [...(await writeEvents(3)), ...(await writeEvents(5)), ...(await writeEvents(1))];
+    const { ids, next } = await drain(start.next, 2);
+    expect(ids).toEqual(written);
+    const later = await writeEvents(2);
+    expect((await drain(next)).ids).toEqual(later);
+  });
+
+  it("leaves out what is not the registry's data: roles, subscriptions, posts, tokens and their calls", async () => {
+    const { next } = await drain(undefined);
+    await database.db.transaction((tx) =>
+      recordAudit(tx, {
+        actor,
+        at: clock.now(),
+        entries: ["membership", "digest_subscription", "slack_post", "api_token"].map((entityType) => ({
+          action: `${entityType}.changed`,
+          entityType,
+          entityId: 1,
+          changes: {},
+        })),
+      }),
+    );
+    expect((await drain(next)).ids).toEqual([]);
+  });
+});
+
+// PGlite has one session: its transactions cannot overlap, so only PostgreSQL can show a late commit.
+describe.runIf(inject("testDatabase").kind === "postgres")(
+  "the change feed with concurrent writers (PostgreSQL)",
+  () => {
+    let sessions: postgres.Sql[] = [];
+    afterAll(async () => {
+      await Promise.all(sessions.map((session) => session.end()));
+    });
+    const session = () => {
+      const opened = postgres(database.url ?? "", { max: 1, onnotice: () => {} });
+      sessions.push(opened);
+      return opened;
+    };
+    const insert = (client: postgres.Sql | postgres.TransactionSql) =>
+      client<{ id: number }[]>`
+      insert into audit_events (occurred_at, actor_type, actor_id, action, entity_type, entity_id, changes)
+      values (now(), 'system', 'test', 'case.updated', 'case', '1', '{}') returning id`;
+
+    it("never passes a change whose transaction commits after a later id has committed", async () => {
+      const { next: start } = await drain(undefined);
+      const early = session();
+      const late = session();
+      await early`begin`;
+      const [first] = await insert(early);
+      // A second transaction takes a higher id and commits first: the naive `id > cursor` reader
+      // would hand it out now, move its cursor past `first`, and never see `first`.
+      const second = await late.begin(async (tx) => (await insert(tx))[0]);
+      expect(second?.id).toBeGreaterThan(first?.id ?? Number.POSITIVE_INFINITY);
+
+      const whileOpen = await drain(start);
+      expect(whileOpen.ids).not.toContain(second?.id);
+      expect(whileOpen.ids).not.toContain(first?.id);
+
+      await early`commit`;
+      const after = await drain(whileOpen.next);
+      expect(after.ids).toEqual([first?.id, second?.id]);
+      sessions = sessions.filter((open) => open !== early && open !== late);
+      await Promise.all([early.end(), late.end()]);
+    });
+
+    it("a reader polling while writers commit out of order sees every change exactly once", async () => {
+      const { next: start } = await drain(undefined);
+      const writers = Array.from({ length: 4 }, () => session());
+      const written: number[] = [];
+      let writing = true;
+      const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 8));
+      const done = Promise.all(
+        writers.map(async (writer) => {
+          for (let round = 0; round < 25; round += 1) {
+            const ids = await writer.begin(async (tx) => {
+              const rows = [];
+              for (let count = 1 + Math.floor(Math.random() * 3); count > 0; count -= 1) {
+                rows.push(...(await insert(tx)));
+                await pause();
+              }
+              return rows.map((row) => Number(row.id));
+            });
+            written.push(...ids);
+          }
+        }),
+      ).finally(() => {
+        writing = false;
+      });
+
+      const seen: number[] = [];
+      let cursor = start;
+      while (writing) {
+        const page = await readChanges({ db: database.db }, { after: cursor, limit: 5 });
+        seen.push(...page.changes.map((change) => change.id));
+        cursor = page.next;
+      }
+      await done;
+      seen.push(...(await drain(cursor)).ids);
+
+      expect(written.length).toBeGreaterThan(100);
+      expect(seen.length).toBe(new Set(seen).size);
+      expect([...seen].sort((a, b) => a - b)).toEqual([...written].sort((a, b) => a - b));
+    });
+  },
+);

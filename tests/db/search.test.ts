@@ -130,3 +130,37 @@ describe("a restricted case in search", () => {
     expect(titles(byPublic)).toEqual([entitled ? SECRET_TITLE : "Sekretess"]);
   });
 });
+
+describe("arendebot sök", () => {
+  it("prints the hits one a line, searching everything, and pages", async () => {
+    const { PassThrough } = await import("node:stream");
+    const { runSearchCommand } = await import("../../src/cli/search-command.js");
+    const run = async (text: string, page?: number) => {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      let printed = "";
+      out.on("data", (chunk: Buffer) => {
+        printed += chunk.toString("utf8");
+      });
+      err.on("data", (chunk: Buffer) => {
+        printed += chunk.toString("utf8");
+      });
+      const ctx = createContext({ db: database.db, clock, actor: { type: "cli", user: "registrator" } });
+      const code = await runSearchCommand({ ctx, text, ...(page ? { page } : {}), out, err });
+      return { code, printed };
+    };
+    const secret = await run("Drottninggatan");
+    expect(secret).toEqual({
+      code: 0,
+      printed: `1. Dnr 108-2001/2017  ${SECRET_TITLE}  (Övrigt ärende, Under beredning, 2017-02-01)\n`,
+    });
+    const first = await run("snöröjningen");
+    expect(first.printed).toContain("Fler träffar: arendebot sök snöröjningen --page 2");
+    expect((await run("snöröjningen", 2)).printed).toMatch(/^11\. Dnr 108-302\/2017/);
+    expect(await run("typ:motioner_x")).toEqual({
+      code: 2,
+      printed: expect.stringContaining("«motioner_x» är ingen ärendetyp. Skriv typ:motion"),
+    });
+    expect((await run("zzzzqqqq")).code).toBe(1);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Coded } from "../../messages/sv.js";
 import { findBodies } from "../bodies/find-bodies.js";
-import { audienceFor, personReading, titleFor } from "../cases/audience.js";
+import { audienceFor, IN_CHANNEL, personReading, titleFor } from "../cases/audience.js";
 import { CASE_STATUSES, type CaseKind, type CaseStatus, isFinished } from "../cases/case-kinds.js";
 import type { RequestContext } from "../shared/context.js";
 import { SEARCH_ERRORS, type SearchErrorCode } from "./errors.js";
@@ -34,7 +34,16 @@ const FINISHED_STATUSES = CASE_STATUSES.filter((status) => isFinished(status));
  */
 export async function searchCases(
   ctx: Pick<RequestContext, "db" | "actor" | "roles">,
-  { query, page = 1 }: { query: SearchQuery; page?: number },
+  {
+    query,
+    page = 1,
+    place = "private",
+  }: {
+    query: SearchQuery;
+    page?: number;
+    /** Where the hits are shown: in a channel (a mention, a DM thread) only public data is searched. */
+    place?: "private" | "channel";
+  },
 ): Promise<SearchResult> {
   const filters: SearchFilters = {};
   if (query.kind) filters.kind = query.kind;
@@ -55,14 +64,17 @@ export async function searchCases(
     filters.bodyId = lookup.bodies[0]?.id;
   }
   const roles = ctx.actor.type === "slack_user" ? await ctx.roles() : null;
-  const viewer: SearchViewer = roles
-    ? {
-        type: "person",
-        slackUserId: roles.slackUserId,
-        isAdmin: roles.isAdmin,
-        bodyIds: [...roles.byBody].filter(([, held]) => held.size > 0).map(([bodyId]) => bodyId),
-      }
-    : { type: "everything" };
+  const viewer: SearchViewer =
+    place === "channel"
+      ? { type: "person", slackUserId: "", isAdmin: false, bodyIds: [] }
+      : roles
+        ? {
+            type: "person",
+            slackUserId: roles.slackUserId,
+            isAdmin: roles.isAdmin,
+            bodyIds: [...roles.byBody].filter(([, held]) => held.size > 0).map(([bodyId]) => bodyId),
+          }
+        : { type: "everything" };
   const rows = await findCases(ctx.db, {
     words: query.words,
     filters,
@@ -76,7 +88,12 @@ export async function searchCases(
       officerSlackUserId: row.officerSlackUserId,
       responsibleBody: row.responsibleBodyId === null ? null : { id: row.responsibleBodyId },
     };
-    const audience = roles ? audienceFor(personReading(roles), subject) : "full";
+    const audience =
+      place === "channel"
+        ? audienceFor(IN_CHANNEL, subject)
+        : roles
+          ? audienceFor(personReading(roles), subject)
+          : "full";
     return {
       caseId: row.id,
       label: row.dnr ? `Dnr ${row.dnr}` : (row.identifier ?? `Ärende ${row.id}`),

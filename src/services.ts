@@ -6,7 +6,12 @@ import { type ListRolesResult, listRoles, type RoleListFilterInput } from "./mod
 import { revokeRole } from "./modules/access/revoke-role.js";
 import type { RoleChange, RoleChangeResult } from "./modules/access/role-change.js";
 import type { CaseDetails } from "./modules/cases/case-details.js";
-import { type CaseStatusResult, getCaseById, getCaseStatus } from "./modules/cases/get-case-status.js";
+import {
+  type CaseStatusResult,
+  getCaseById,
+  getCaseStatus,
+  getCaseStatusById,
+} from "./modules/cases/get-case-status.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "./modules/deadlines/deadline-rules.js";
 import type { DigestSettings } from "./modules/digests/digest-settings.js";
 import { getDigestSettings } from "./modules/digests/get-digest-settings.js";
@@ -48,6 +53,8 @@ import {
   rejectResponse,
 } from "./modules/responses/reject-response.js";
 import { type ApprovalDelivery, requestApproval } from "./modules/responses/request-approval.js";
+import { parseSearchQuery } from "./modules/search/parse-search.js";
+import { type SearchResult, searchCases } from "./modules/search/search-cases.js";
 import {
   type Admit,
   type RegistryLimits,
@@ -70,6 +77,10 @@ export type Services = {
   now(): Date;
   /** The sender's roles decide whether a restricted case shows in full. */
   caseStatus(query: string): Promise<CaseStatusResult>;
+  /** A case by id (a search hit's button), with the asker's access decided as for caseStatus. */
+  caseStatusById(caseId: number): Promise<CaseStatusResult>;
+  /** `/arende sök …` as typed, the page counted from 1. */
+  search(request: { text: string; page?: number; place?: "private" | "channel" }): Promise<SearchResult>;
   caseById(caseId: number): Promise<CaseDetails | null>;
   /** A page of the case's history (1 is the newest); the sender's roles decide what of a restricted case shows. */
   caseHistory(
@@ -155,6 +166,12 @@ export function createServices({
   const calls = withinLimits(
     {
       caseStatus: (ctx: SlackContext, query: string) => getCaseStatus(ctx, { query }),
+      caseStatusById: (ctx: SlackContext, caseId: number) => getCaseStatusById(ctx, { caseId }),
+      search: (ctx: SlackContext, { text, ...where }: Parameters<Services["search"]>[0]) => {
+        const parsed = parseSearchQuery(text);
+        if (!parsed.ok) return Promise.resolve(parsed);
+        return searchCases(ctx, { query: parsed.query, ...where });
+      },
       caseById: (ctx: SlackContext, caseId: number) => getCaseById(ctx, { caseId }),
       caseHistory: (ctx: SlackContext, request: Parameters<Services["caseHistory"]>[0]) =>
         getCaseHistory(ctx, request),
@@ -190,6 +207,8 @@ export function createServices({
       now: () => clock.now(),
       deadlineRules,
       caseStatus: (query) => calls.caseStatus(ctx, query),
+      caseStatusById: (caseId) => calls.caseStatusById(ctx, caseId),
+      search: (request) => calls.search(ctx, request),
       caseById: (caseId) => calls.caseById(ctx, caseId),
       caseHistory: (request) => calls.caseHistory(ctx, request),
       claimSlackDelivery: (keys) => calls.claimSlackDelivery(ctx, keys),

@@ -15,6 +15,7 @@ import { EXPORT_FORMATS, type ExportFormat, runExportCommand } from "./export-co
 import { runHistoryCommand } from "./history-command.js";
 import { importActor, runImportCommand } from "./import-command.js";
 import { runRoleCommand } from "./role-command.js";
+import { runSearchCommand } from "./search-command.js";
 import { runStatusCommand } from "./status-command.js";
 import { runSyncCommand } from "./sync-command.js";
 import { RIGHT_WORDS, runCreateToken, runListTokens, runRevokeToken } from "./token-command.js";
@@ -105,6 +106,26 @@ program
         query: words.join(" "),
         today: options.asOf ?? today(systemClock),
         out: process.stdout,
+      }),
+    ),
+  );
+
+program
+  .command("sök")
+  .alias("sok")
+  .description(
+    "search cases by words, e.g. arendebot sök kompetensutvecklingspeng typ:motion (filters: typ:, organ:, år:, öppna, avslutade)",
+  )
+  .argument("<words...>", "words from the title, and filters")
+  .option("--page <n>", "which page of ten hits (default 1)", positiveInteger)
+  .action(async (words: string[], options: { page?: number }) =>
+    withContext({ name: "sök", inSlack: "/arende sök", actor: terminal() }, (ctx) =>
+      runSearchCommand({
+        ctx,
+        text: words.join(" "),
+        ...(options.page ? { page: options.page } : {}),
+        out: process.stdout,
+        err: process.stderr,
       }),
     ),
   );

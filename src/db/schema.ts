@@ -126,6 +126,17 @@ export const cases = pgTable(
   },
   (t) => [
     uniqueIndex("cases_registry_dnr_key_idx").on(t.registryId, t.dnrKey),
+    // Search (modules/search): words stemmed as Swedish, so "socialsekreterare" finds
+    // "socialsekreterarna". Expression indexes rather than stored columns, so that loading a case
+    // never carries its vectors; the queries repeat these expressions exactly.
+    index("cases_search_public_idx").using("gin", sql`to_tsvector('swedish'::regconfig, ${t.publicTitle})`),
+    index("cases_search_full_idx").using(
+      "gin",
+      sql`to_tsvector('swedish'::regconfig, ${t.title} || ' ' || coalesce(${t.summary}, '') || ' ' || coalesce(${t.outcome}, ''))`,
+    ),
+    // Typo tolerance: a misspelt word still finds a title by its trigrams.
+    index("cases_public_title_trgm_idx").using("gin", sql`${t.publicTitle} gin_trgm_ops`),
+    index("cases_title_trgm_idx").using("gin", sql`${t.title} gin_trgm_ops`),
     // Status lookups search every registry by dnr key; the unique index above leads with the registry.
     index("cases_dnr_key_idx").on(t.dnrKey),
     index("cases_dnr_key_trgm_idx").using("gin", sql`${t.dnrKey} gin_trgm_ops`),

@@ -8,6 +8,7 @@ import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
 import { INTEGRATION_ERRORS, type IntegrationErrorCode } from "../modules/integration/errors.js";
 import { REFERRAL_ERRORS, type ReferralErrorCode } from "../modules/referrals/errors.js";
 import { RESPONSE_ERRORS, type ResponseErrorCode } from "../modules/responses/errors.js";
+import { SEARCH_ERRORS, type SearchErrorCode } from "../modules/search/errors.js";
 import { SHARED_ERRORS, type SharedErrorCode } from "../modules/shared/errors.js";
 import { formatCalendarDay } from "../modules/shared/swedish-time.js";
 
@@ -26,6 +27,7 @@ export type ErrorCode =
   | IdentifierErrorCode
   | ApiTokenErrorCode
   | IntegrationErrorCode
+  | SearchErrorCode
   | SharedErrorCode;
 
 /** Dates are passed as "YYYY-MM-DD" and written out here, "31 mars 2017". */
@@ -37,6 +39,7 @@ const CASE_GONE = "Ärendet finns inte längre i diariet.";
 const DIGEST_EXAMPLE = "`/arende digest prenumerera tisdag 09:30 motioner`";
 const DIGEST_WHAT_FITS =
   'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
+const SEARCH_EXAMPLE = "`/arende sök kompetensutvecklingspeng typ:motion`";
 const ROLE_WORDS = "`registrator`, `handläggare`, `godkännare` eller `admin`";
 
 /** The role command a person was typing: `ge` and `ta` change a role, `lista` lists them. */
@@ -293,6 +296,21 @@ export const SV = {
     `Samma ärende som ${earlier} i samma anrop; skicka varje ärende en gång.`,
   [INTEGRATION_ERRORS.notProcessed]: () =>
     "Inte sparat: diariet hade för mycket att göra. Skicka ärendet igen om en stund.",
+  // --- Search (src/modules/search) ---------------------------------------------------------------
+  [SEARCH_ERRORS.emptyQuery]: () =>
+    `Vad vill du söka efter? Skriv några ord ur ärendets titel, till exempel ${SEARCH_EXAMPLE}.`,
+  [SEARCH_ERRORS.tooLong]: ({ max }: { max: number }) =>
+    `Sökningen är för lång; använd högst ${max} tecken, några ord ur titeln räcker, till exempel ${SEARCH_EXAMPLE}.`,
+  [SEARCH_ERRORS.unknownKind]: ({ word }: { word: string }) =>
+    `«${word}» är ingen ärendetyp. Skriv \`typ:motion\`, \`typ:skrivelse\`, \`typ:medborgarförslag\`, \`typ:interpellation\`, \`typ:remiss\` eller \`typ:övrigt\`.`,
+  [SEARCH_ERRORS.emptyBody]: () =>
+    'Skriv organets namn efter `organ:`, till exempel `organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`.',
+  [SEARCH_ERRORS.invalidYear]: ({ word }: { word: string }) =>
+    `«${word}» är inget årtal. Skriv året med fyra siffror, till exempel \`år:2017\`.`,
+  [SEARCH_ERRORS.unknownBody]: ({ term, candidates }: { term: string; candidates: readonly string[] }) =>
+    `Hittar inget organ som heter «${term}».${didYouMean(candidates.map((name) => `\`organ:"${name}"\``))}`,
+  [SEARCH_ERRORS.ambiguousBody]: ({ term, candidates }: { term: string; candidates: readonly string[] }) =>
+    `«${term}» kan vara flera organ: ${candidates.map((name) => `\`organ:"${name}"\``).join(", ")}. Skriv hela namnet.`,
 
   // --- Outside any one use case (src/modules/shared) ---------------------------------------------
   [SHARED_ERRORS.registryUnavailable]: () =>

@@ -2,6 +2,7 @@ import { parseIdentifier } from "../modules/identifiers/parse-identifier.js";
 
 export type BotRequest =
   | { type: "status"; query: string }
+  | { type: "search"; text: string }
   | { type: "help" }
   | { type: "unknown"; word: string };
 
@@ -21,6 +22,7 @@ export function parseBotRequest(text: string): BotRequest {
   const word = first.toLowerCase();
   if (HELP_WORDS.has(word)) return { type: "help" };
   if (word === "status") return { type: "status", query: rest.join(" ") };
+  if (word === "sök" || word === "sok") return { type: "search", text: rest.join(" ") };
   if (parseIdentifier(cleaned).ok) return { type: "status", query: cleaned };
   return { type: "unknown", word: first };
 }

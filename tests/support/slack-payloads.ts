@@ -19,6 +19,7 @@ import {
   RESPONSE_BLOCKS,
   RESPONSE_VIEW,
 } from "../../src/slack/blocks/response-modal.js";
+import { MORE_SEARCH_HITS_ACTION, OPEN_SEARCH_HIT_ACTION } from "../../src/slack/blocks/search-results.js";
 import type { BotUnderTest } from "./running-bot.js";
 import { interactionBody, sendSigned } from "./signed-request.js";
 
@@ -37,6 +38,8 @@ export const BUTTON_ACTIONS = [
   OPEN_HISTORY_ACTION,
   OLDER_HISTORY_ACTION,
   NEWER_HISTORY_ACTION,
+  OPEN_SEARCH_HIT_ACTION,
+  MORE_SEARCH_HITS_ACTION,
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
@@ -50,7 +53,13 @@ export type ViewElement = {
   options?: { text: { type?: string; text: string }; value: string }[];
   initial_date?: string;
 };
-export type ViewBlock = { type: string; block_id?: string; element?: ViewElement; elements?: ViewElement[] };
+export type ViewBlock = {
+  type: string;
+  block_id?: string;
+  element?: ViewElement;
+  elements?: ViewElement[];
+  accessory?: ViewElement;
+};
 /** A modal as Slack received it in views.open (or as a view_submission answered it). */
 export type CapturedView = {
   callback_id: string;
@@ -85,7 +94,12 @@ const slackUser = (id: string) => ({
 /** The button `actionId` as posted in a message's (or view's) blocks; throws when it is not there. */
 export function buttonIn(blocks: unknown, actionId: ButtonAction): Button {
   for (const block of (blocks ?? []) as ViewBlock[]) {
-    for (const element of [...(block.elements ?? []), ...(block.element ? [block.element] : [])]) {
+    const elements = [
+      ...(block.elements ?? []),
+      ...(block.element ? [block.element] : []),
+      ...(block.accessory ? [block.accessory] : []),
+    ];
+    for (const element of elements) {
       if (element.action_id !== actionId) continue;
       if (element.value === undefined) throw new Error(`the ${actionId} button has no value`);
       return {

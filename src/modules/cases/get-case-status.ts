@@ -81,6 +81,20 @@ export async function getCaseById(
   return details ?? null;
 }
 
+/**
+ * The status answer for one case by id, as a search hit's button asks for it: the viewer's access is
+ * decided now, for whoever clicked, as for a status lookup.
+ */
+export async function getCaseStatusById(
+  ctx: Pick<RequestContext, "db" | "actor" | "roles">,
+  { caseId }: { caseId: number },
+): Promise<CaseStatusResult> {
+  const cases = await loadCaseDetails(ctx.db, [caseId]);
+  if (cases.length === 0) return { type: "not_found", identifier: `ärende ${caseId}`, suggestions: [] };
+  const viewer = ctx.actor.type === "slack_user" ? ctx.roles : undefined;
+  return { type: "found", cases, fullAccess: await fullAccessOf(cases, viewer) };
+}
+
 /** Roles are looked up only when a restricted case is among the found, which is rare. */
 async function fullAccessOf(
   cases: CaseDetails[],

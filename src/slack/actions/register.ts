@@ -3,11 +3,13 @@ import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../blocks/appro
 import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
 import { NEWER_HISTORY_ACTION, OLDER_HISTORY_ACTION, OPEN_HISTORY_ACTION } from "../blocks/history-ids.js";
 import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
+import { MORE_SEARCH_HITS_ACTION, OPEN_SEARCH_HIT_ACTION } from "../blocks/search-results.js";
 import type { SlackDeps } from "../deps.js";
 import { dispatchById } from "../dispatch.js";
 import { approveResponseAction } from "./approve-response.js";
 import { openResponseModal } from "./open-response-modal.js";
 import { rejectResponseAction } from "./reject-response.js";
+import { openSearchHit, showMoreSearchHits } from "./search-hits.js";
 import { shareCaseCard } from "./share-case-card.js";
 import { showCaseHistory } from "./show-case-history.js";
 
@@ -24,6 +26,8 @@ export function registerActions(app: App, deps: SlackDeps): void {
     [OPEN_HISTORY_ACTION]: showCaseHistory(deps, { replacing: false }),
     [OLDER_HISTORY_ACTION]: paging,
     [NEWER_HISTORY_ACTION]: paging,
+    [OPEN_SEARCH_HIT_ACTION]: openSearchHit(deps),
+    [MORE_SEARCH_HITS_ACTION]: showMoreSearchHits(deps),
   };
   app.action<BlockButtonAction>(...dispatchById(handlers, ({ action }) => action.action_id));
 }

@@ -18,6 +18,7 @@ export function helpMessage(): SlackMessage {
     "• `/arende status Motion 2016:114`: går också med motionens, promemorians eller utlåtandets nummer",
     "• `/arende remittera Dnr 108-1642/2017`: skicka ärendet på remiss (registratorer för ärendets ansvariga organ, administratörer): välj remissinstanser, svarsdatum och ett meddelande",
     "• `/arende remissvar Dnr 108-1642/2017`: registrera ert organs remissvar (handläggare och registratorer), eller att organet avstår; det skickas till godkännarna",
+    "• `/arende sök kompetensutvecklingspeng typ:motion`: hitta ärenden på ord ur titeln, med filtren `typ:`, `organ:`, `år:`, `öppna` och `avslutade`; tio träffar i taget",
     "• `/arende historik Dnr 108-1642/2017`: allt som ändrats i ärendet, dess remisser och remissvar, nyast först: när, av vem och vad",
     "• `/arende hjälp`: den här hjälpen",
     "",

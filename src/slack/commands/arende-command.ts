@@ -9,6 +9,7 @@ import { historikArguments, historikCommand } from "./historik.js";
 import { remissvarArguments, remissvarCommand } from "./remissvar.js";
 import { remitteraArguments, remitteraCommand } from "./remittera.js";
 import { roleArguments, roleCommand } from "./roles/role-command.js";
+import { sokArguments, sokCommand } from "./sok.js";
 
 export function arendeCommand({ servicesFor }: SlackDeps) {
   return async ({
@@ -33,12 +34,18 @@ export function arendeCommand({ servicesFor }: SlackDeps) {
     if (remissQuery !== null) return remittera({ command, ack, respond, logger, client }, remissQuery);
     const responseQuery = remissvarArguments(command.text);
     if (responseQuery !== null) return remissvar({ command, ack, respond, logger, client }, responseQuery);
+    const searchText = sokArguments(command.text);
+    if (searchText !== null)
+      return void (await sokCommand(deps)({ command, ack, respond, logger }, searchText));
     const historyQuery = historikArguments(command.text);
     if (historyQuery !== null) return void (await historik({ command, ack, respond, logger }, historyQuery));
     const request = parseBotRequest(command.text);
     if (request.type === "help") return ack({ response_type: "ephemeral", ...helpMessage() });
     if (request.type === "unknown")
       return ack({ response_type: "ephemeral", ...unknownCommandMessage(request.word) });
+    // Routed above by sokArguments; parseBotRequest knows the word for mentions and DMs.
+    if (request.type === "search")
+      return void (await sokCommand(deps)({ command, ack, respond, logger }, request.text));
 
     await answerInTime(
       { command, ack, respond, logger },

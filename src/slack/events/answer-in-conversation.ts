@@ -2,6 +2,7 @@ import type { Logger } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { SlackMessage } from "../blocks/message.js";
 import { helpMessage, registryProblemMessage, unknownCommandMessage } from "../blocks/replies.js";
+import { searchResultsMessage } from "../blocks/search-results.js";
 import type { SlackDeps } from "../deps.js";
 import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
@@ -47,6 +48,16 @@ export async function answerInConversation(
   const request = parseBotRequest(conversation.text);
   if (request.type === "help") return void (await post(helpMessage()));
   if (request.type === "unknown") return void (await post(unknownCommandMessage(request.word)));
+  if (request.type === "search") {
+    // In a channel or a DM the hits may be read by others later: public data only.
+    try {
+      const result = await services.search({ text: request.text, place: "channel" });
+      return void (await post(searchResultsMessage(request.text, result, "channel")));
+    } catch (error) {
+      logger.error("search failed", error);
+      return void (await post(registryProblemMessage(error)));
+    }
+  }
 
   let reply: ReturnType<typeof statusReply>;
   try {

@@ -41,6 +41,7 @@ describe("error codes and their Swedish words", () => {
       "integration",
       "referrals",
       "responses",
+      "search",
       "shared",
     ]);
   });

@@ -33,6 +33,11 @@ export type DatabaseHandle = {
 
 export const migrationsFolder = new URL("../../db/migrations", import.meta.url).pathname;
 
+/** The rows of `db.execute`: postgres.js returns them as the result, PGlite wraps them in `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
 /**
  * `opener` names this process in DATA_DIR's lock, for whoever is refused while it holds it.
  * `thread: "worker"` runs the embedded database in a worker thread, so that the bot's event loop

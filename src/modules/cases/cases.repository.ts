@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../../db/client.js";
+import { type Database, rowsOf } from "../../db/client.js";
 import {
   caseIdentifiers,
   cases,
@@ -152,11 +152,6 @@ export async function findSimilarCases(db: Database, key: string, limit: number)
       },
     ];
   });
-}
-
-/** postgres.js returns the rows as the result; PGlite wraps them in `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, is, isNotNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
-import type { Executor } from "../../db/client.js";
+import { type Executor, rowsOf } from "../../db/client.js";
 import { bodies, cases, deadlines, referrals } from "../../db/schema.js";
 import type { CaseKind } from "../cases/case-details.js";
 import { STATUTORY_KINDS } from "../cases/case-kinds.js";
@@ -162,11 +162,6 @@ export async function findOverdueDeadlines(
     row.missing = row.missing === null ? [] : row.missing.filter((name) => name !== null);
   }
   return rows as OverdueRow[];
-}
-
-/** postgres.js returns the rows of `execute`; PGlite wraps them in `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /**

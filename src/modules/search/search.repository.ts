@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../../db/client.js";
+import { type Executor, rowsOf } from "../../db/client.js";
 import { caseIdentifiers, cases } from "../../db/schema.js";
 import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
 
@@ -120,9 +120,4 @@ function entitledSql(viewer: SearchViewer): SQL {
     OR ${cases.officerSlackUserId} = ${viewer.slackUserId}
     OR ${viewer.isAdmin}
     OR ${cases.responsibleBodyId} = ANY(string_to_array(${viewer.bodyIds.join(",")}, ',')::int[]))`;
-}
-
-/** postgres.js returns the rows as the result; PGlite wraps them in `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

@@ -1,15 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { fixedClock } from "../src/clock.js";
 import { type Database, type DatabaseHandle, openDatabase, openPostgres, rowsOf } from "../src/db/client.js";
 import { parseSearchQuery } from "../src/modules/search/parse-search.js";
 import { searchCases } from "../src/modules/search/search-cases.js";
 import { createContext, slackActor } from "../src/modules/shared/context.js";
-import type { Defer } from "./registry.js";
+import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.js";
 
 /**
  * `/arende sök` on a registry of generated cases with Swedish titles (issue 10: 1,000,000 cases, aim
@@ -293,23 +288,9 @@ function summary(times: number[]): { p50: number; p99: number } {
 }
 
 async function pgliteDatabase(defer: Defer): Promise<DatabaseHandle> {
-  const dataDir = await mkdtemp(join(tmpdir(), "arendebot-bench-search-"));
-  defer(() => rm(dataDir, { recursive: true, force: true }));
-  return openDatabase({ kind: "pglite", dataDir });
+  return openDatabase({ kind: "pglite", dataDir: await scratchDataDir(defer, "search") });
 }
 
 async function postgresDatabase(adminUrl: string, defer: Defer): Promise<DatabaseHandle> {
-  const name = `arendebot_sbench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  defer(async () => {
-    try {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return openPostgres(url.toString());
+  return openPostgres(await scratchPostgres(adminUrl, defer, "sbench"));
 }

@@ -152,10 +152,11 @@ export const cases = pgTable(
 );
 
 /**
- * Every word of every case's titles, as written (lower case): search's spelling dictionary. A word
- * not found as typed is replaced by the closest word here by trigrams, and the search runs again
- * (modules/search). Filled by triggers on cases (migration 0013); a word is never removed, since a
- * word that no longer matches anything only makes a correction find nothing.
+ * Search's spelling dictionary: the words anyone may find a case by (its title, summary and outcome;
+ * a restricted case's public title only, so a correction never tells that a word is in a secret
+ * title). A word not found as typed is replaced by the closest word here by trigrams, and the search
+ * runs again (modules/search). Filled by triggers on cases (migration 0013); a word is never removed,
+ * since a word that no longer matches anything only makes a correction find nothing.
  */
 export const searchWords = pgTable("search_words", { word: text("word").primaryKey() }, (t) => [
   index("search_words_trgm_idx").using("gin", sql`${t.word} gin_trgm_ops`),

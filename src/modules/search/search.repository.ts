@@ -90,6 +90,8 @@ export async function searchCases(
     const rank = (query: SQL) => sql`CASE WHEN ${entitled}
                  THEN ts_rank_cd(${cases.searchFull}, ${query}) + ts_rank_cd(${cases.searchPublic}, ${query})
                  ELSE ts_rank_cd(${cases.searchPublic}, ${query}) END`;
+    // A correction rewrites plain words; a search with a phrase, an exclusion or OR means what it says.
+    const correctable = !/"|(^|\s)-|(^|\s)or(\s|$)/iu.test(words);
     hits = sql`
       WITH q AS (SELECT websearch_to_tsquery('swedish'::regconfig, ${words}) AS query),
       by_stem AS (
@@ -103,7 +105,7 @@ export async function searchCases(
               SELECT s.word FROM ${searchWords} s
                WHERE s.word % typed ORDER BY similarity(s.word, typed) DESC, s.word LIMIT 1), typed) AS fixed
               FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ${words}))) AS typed
-             WHERE NOT EXISTS (SELECT 1 FROM by_stem)
+             WHERE ${correctable} AND NOT EXISTS (SELECT 1 FROM by_stem)
           ) words
       ),
       by_spelling AS (

@@ -19,7 +19,7 @@ export function diff(
   const before = stored as Record<string, unknown>;
   const after = desired as Record<string, unknown>;
   for (const [name, key, isBody] of fields) {
-    if (comparable(before[key]) === comparable(after[key])) continue;
+    if (same(before[key], after[key])) continue;
     changes[name] = {
       from: shown(before[key], isBody, bodyCodes),
       to: shown(after[key], isBody, bodyCodes),
@@ -46,6 +46,15 @@ function shown(
   if (value === undefined || value === null) return null;
   if (isBody && typeof value === "number") return bodyCodes?.get(value) ?? value;
   return value;
+}
+
+/** Whether two values store the same; equal scalars (most of an unchanged re-import) skip JSON. */
+function same(stored: unknown, desired: unknown): boolean {
+  const before = stored ?? null;
+  const after = desired ?? null;
+  if (before === after) return true;
+  if (typeof before === "string" && typeof after === "string") return false;
+  return comparable(before) === comparable(after);
 }
 
 /** Equal values give equal strings; people compare whatever order their keys were stored in. */

@@ -1,7 +1,7 @@
 import type { Executor } from "../../db/client.js";
 import type { DeadlineRules } from "../deadlines/deadline-rules.js";
-import { type CaseScope, type CaseValues, caseEntity, type PreparedCase } from "./entities/case.js";
-import { caseDeadlineEntity } from "./entities/case-deadline.js";
+import { type CaseScope, caseEntity, type PreparedCase } from "./entities/case.js";
+import { caseDeadlineEntity, type DeadlineSubject } from "./entities/case-deadline.js";
 import { referralEntity, referralItems } from "./entities/referral.js";
 import { referralDeadlineEntity } from "./entities/referral-deadline.js";
 import { registriesNamedBy, registryEntity } from "./entities/registry.js";
@@ -49,7 +49,9 @@ export async function reconcileCases(
     tx,
     outcome,
     caseDeadlineEntity(batch.deadlineRules),
-    cases.map((plan): CaseValues["row"] & { id: number } => ({ ...plan.values.row, id: plan.id })),
+    cases.map(
+      (plan): DeadlineSubject => ({ ...plan.values.row, id: plan.id, isNewCase: plan.existing === null }),
+    ),
   );
 
   for (const plan of cases) {

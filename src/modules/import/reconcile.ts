@@ -83,11 +83,12 @@ export async function reconcile<Item, Stored, Row extends { id: number }, Values
 ): Promise<Plan<Item, Row, Values>[]> {
   if (items.length === 0) return [];
   const stored = await entity.load(tx, items);
-  const plans: Plan<Item, Row, Values>[] = entity.match(items, stored).map((match) => ({
-    ...match,
-    id: match.existing?.id ?? 0,
-    changes: match.existing === null ? null : entity.diff(match.existing, match.values),
-  }));
+  // The matches become the plans in place: a batch of cases is many objects already.
+  const plans = entity.match(items, stored) as Plan<Item, Row, Values>[];
+  for (const plan of plans) {
+    plan.id = plan.existing?.id ?? 0;
+    plan.changes = plan.existing === null ? null : entity.diff(plan.existing, plan.values);
+  }
   const fresh = plans.filter((plan) => plan.existing === null);
   const changed = plans.filter((plan) => plan.changes !== null);
   await entity.write(tx, fresh, changed);

@@ -12,8 +12,8 @@ import {
 import { diff, type FieldSpec } from "../fields.js";
 import { type Entity, numberNew } from "../reconcile.js";
 
-/** A case as stored, with its id. */
-export type DeadlineSubject = CaseDeadlineSubject & { id: number };
+/** A case as stored, with its id; a case created in this batch has no deadlines to load. */
+export type DeadlineSubject = CaseDeadlineSubject & { id: number; isNewCase: boolean };
 
 type Desired = Pick<DeadlineRow, "kind" | "dueOn" | "basis" | "state" | "metOn">;
 
@@ -39,7 +39,7 @@ export function caseDeadlineEntity(
       const stored = new Map<number, DeadlineRow[]>();
       for (const row of await findCaseRuleDeadlines(
         tx,
-        subjects.map((subject) => subject.id),
+        subjects.filter((subject) => !subject.isNewCase).map((subject) => subject.id),
       )) {
         stored.set(row.caseId, [...(stored.get(row.caseId) ?? []), row]);
       }

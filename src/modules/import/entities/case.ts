@@ -3,7 +3,7 @@ import type { CaseRow } from "../import.repository.js";
 import * as repository from "../import.repository.js";
 import type { CaseInput, IdentifierInput } from "../import.schema.js";
 import { type Entity, numberNew, type Outcome } from "../reconcile.js";
-import { type MatchedCase, matchCases } from "./match-cases.js";
+import { type MatchedCases, matchCases } from "./match-cases.js";
 
 export type PreparedCase = { line: number; path: string; input: CaseInput };
 
@@ -47,23 +47,16 @@ const CASE_FIELDS: readonly FieldSpec[] = [
 ];
 
 /** A case is known by registry and dnr, or by an identifier (see match-cases.ts). */
-export function caseEntity(
-  scope: CaseScope,
-): Entity<PreparedCase, Map<PreparedCase, MatchedCase | null>, MatchedCase, CaseValues> {
+export function caseEntity(scope: CaseScope): Entity<PreparedCase, MatchedCases, CaseRow, CaseValues> {
   return {
     kind: "case",
     load: (tx, rows) => matchCases(tx, rows, scope),
-    match: (rows, matched) =>
+    match: (rows, { cases, identifierKeys }) =>
       rows.flatMap((item) => {
-        const existing = matched.get(item);
+        const existing = cases.get(item);
         if (existing === undefined) return [];
         const row = desiredCase(item.input, existing, scope.registryIds.get(item.input.registry) ?? 0, scope);
-        const stored = new Set(existing?.identifierKeys);
-        const identifiers = (item.input.identifiers ?? []).filter((identifier) => {
-          if (stored.has(identifier.key)) return false;
-          stored.add(identifier.key);
-          return true;
-        });
+        const identifiers = added(item.input.identifiers ?? [], identifierKeys.get(existing?.id ?? 0));
         return [{ item, caseId: existing?.id ?? 0, existing, values: { row, identifiers } }];
       }),
     diff(existing, { row, identifiers }) {
@@ -101,6 +94,19 @@ export function caseEntity(
     }),
     auditOrder: "plan",
   };
+}
+
+/** The identifiers the case does not have yet, each once. */
+function added(
+  given: readonly IdentifierInput[],
+  stored: ReadonlySet<string> | undefined,
+): IdentifierInput[] {
+  const result: IdentifierInput[] = [];
+  for (const identifier of given) {
+    if (stored?.has(identifier.key) || result.some((other) => other.key === identifier.key)) continue;
+    result.push(identifier);
+  }
+  return result;
 }
 
 /** The stored row this input asks for: given fields win, absent ones keep what is stored. */

@@ -5,8 +5,11 @@ import * as repository from "../import.repository.js";
 import { formatPath } from "../import.schema.js";
 import type { CaseScope, PreparedCase } from "./case.js";
 
-/** A stored case with the keys of the identifiers it already has. */
-export type MatchedCase = CaseRow & { identifierKeys: ReadonlySet<string> };
+/** Each row's stored case (null: a new case; absent: rejected), and the identifier keys cases have. */
+export type MatchedCases = {
+  cases: Map<PreparedCase, CaseRow | null>;
+  identifierKeys: Map<number, Set<string>>;
+};
 
 /**
  * Finds the stored case each row means: by registry and dnr; failing that, by an identifier. A row
@@ -19,7 +22,7 @@ export async function matchCases(
   tx: Executor,
   rows: readonly PreparedCase[],
   { registryIds, touchedCases, outcome }: Pick<CaseScope, "registryIds" | "touchedCases" | "outcome">,
-): Promise<Map<PreparedCase, MatchedCase | null>> {
+): Promise<MatchedCases> {
   const byRegistry = new Map<number, PreparedCase[]>();
   for (const row of rows) {
     const registryId = registryIds.get(row.input.registry) ?? 0;
@@ -96,7 +99,7 @@ export async function matchCases(
     identifierKeys.set(identifier.caseId, keys);
   }
 
-  const result = new Map<PreparedCase, MatchedCase | null>();
+  const result = new Map<PreparedCase, CaseRow | null>();
   const inBatch = new Map<number, number>();
   for (const row of rows) {
     if (rejected.has(row)) continue;
@@ -114,10 +117,9 @@ export async function matchCases(
       continue;
     }
     inBatch.set(caseId, row.line);
-    const stored = loaded.get(caseId);
-    result.set(row, stored ? { ...stored, identifierKeys: identifierKeys.get(caseId) ?? new Set() } : null);
+    result.set(row, loaded.get(caseId) ?? null);
   }
-  return result;
+  return { cases: result, identifierKeys };
 }
 
 function unique<T>(values: T[]): T[] {

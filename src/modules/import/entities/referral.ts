@@ -1,10 +1,9 @@
 import { diff, type FieldSpec, pick, snapshot } from "../fields.js";
-import type { NewReferral, ReferralRow } from "../import.repository.js";
+import type { CaseRow, NewReferral, ReferralRow } from "../import.repository.js";
 import * as repository from "../import.repository.js";
 import type { ReferralInput } from "../import.schema.js";
 import { type Entity, numberNew, type Plan } from "../reconcile.js";
 import type { BodyLookup, CaseValues, PreparedCase } from "./case.js";
-import type { MatchedCase } from "./match-cases.js";
 
 const REFERRAL_FIELDS: readonly FieldSpec[] = [
   ["body", "bodyId", true],
@@ -19,7 +18,7 @@ export type ReferralItem = { caseId: number; isNewCase: boolean; input: Referral
 export type ReferralPlan = Plan<ReferralItem, ReferralRow, NewReferral>;
 
 /** The referrals of the cases whose rows list them (a row without the list leaves them alone). */
-export function referralItems(cases: readonly Plan<PreparedCase, MatchedCase, CaseValues>[]): ReferralItem[] {
+export function referralItems(cases: readonly Plan<PreparedCase, CaseRow, CaseValues>[]): ReferralItem[] {
   return cases.flatMap((plan) =>
     (plan.item.input.referrals ?? []).map((input) => ({
       caseId: plan.id,

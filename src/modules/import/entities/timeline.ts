@@ -1,10 +1,9 @@
 import { diff, type FieldSpec, pick, snapshot } from "../fields.js";
-import type { NewTimelineEntry, TimelineRow } from "../import.repository.js";
+import type { CaseRow, NewTimelineEntry, TimelineRow } from "../import.repository.js";
 import * as repository from "../import.repository.js";
 import type { TimelineInput } from "../import.schema.js";
 import { type Entity, numberNew, type Plan } from "../reconcile.js";
 import type { BodyLookup, CaseValues, PreparedCase } from "./case.js";
-import type { MatchedCase } from "./match-cases.js";
 
 const TIMELINE_FIELDS: readonly FieldSpec[] = [
   ["kind", "kind"],
@@ -18,7 +17,7 @@ const TIMELINE_FIELDS: readonly FieldSpec[] = [
 export type TimelineItem = { caseId: number; isNewCase: boolean; position: number; input: TimelineInput };
 
 /** Timeline entries are known by their position in the file's list (1, 2, 3 …). */
-export function timelineItems(cases: readonly Plan<PreparedCase, MatchedCase, CaseValues>[]): TimelineItem[] {
+export function timelineItems(cases: readonly Plan<PreparedCase, CaseRow, CaseValues>[]): TimelineItem[] {
   return cases.flatMap((plan) =>
     (plan.item.input.timeline ?? []).map((input, index) => ({
       caseId: plan.id,

@@ -189,6 +189,25 @@ describe.skipIf(process.env.TEST_DATABASE_URL)("the local workspace in a browser
     expect(await digests.first().locator(".ephemeral-label").count()).toBe(0);
   });
 
+  it("renders mrkdwn as Slack does, and a block it does not know as its JSON", async () => {
+    // As a string: vitest would rewrite an import() in a function into its own loader.
+    const rendered = (await page.evaluate(`(async () => {
+      const blocks = await import("/blocks.js");
+      const directory = { userName: (id) => (id === "U0GRETA" ? "greta" : id), channelName: () => "bromma", users: [] };
+      const html = blocks.mrkdwn(
+        "*fet* _kursiv_ ~struken~ \`kod\` <https://example.se|länk> <@U0GRETA> <#C0BROMMA> <!date^1491206400^{date_short}|3 apr> a &lt;b&gt;",
+        directory,
+      );
+      const unknown = blocks.renderBlocks([{ type: "table", rows: [] }], { directory, onAction: () => {} });
+      return { html, unknown: unknown.textContent };
+    })()`)) as { html: string; unknown: string };
+    expect(rendered.html).toBe(
+      '<strong>fet</strong> <em>kursiv</em> <del>struken</del> <code>kod</code> <a href="https://example.se" target="_blank" rel="noopener">länk</a> <span class="mention">@greta</span> <span class="mention">#bromma</span> <time>3 apr. 2017</time> a &lt;b&gt;',
+    );
+    expect(rendered.unknown).toContain('Okänd blocktyp "table"');
+    expect(rendered.unknown).toContain('"rows": []');
+  });
+
   it("keeps every message and view the bot sent within Slack's limits, and shows none in red", async () => {
     expect(await page.locator(".violations").count()).toBe(0);
     for (const user of DEMO_USERS) {

@@ -131,7 +131,7 @@ export async function startBot({
     {
       name: HOME_JOB,
       cron: "*/5 * * * *",
-      run: singleFlight(() => refreshHomeTabs(jobContext(HOME_JOB), { ...posting, admit })),
+      run: singleFlight(() => refreshHomeTabs(jobContext(HOME_JOB), posting)),
     },
   ];
   if (config.sync) {

@@ -69,7 +69,7 @@ afterAll(() => database.destroy());
 
 function job(slack: RecordingSlack, at: string, instanceId = "replica-a") {
   const ctx = createContext({ db: database.db, clock: fixedClock(at), actor: systemActor("home-tabs") });
-  return () => refreshHomeTabs(ctx, { poster: slack.poster, instanceId, admit });
+  return () => refreshHomeTabs(ctx, { poster: slack.poster, instanceId });
 }
 
 function opening(slack: RecordingSlack, at: string): PostingContext {

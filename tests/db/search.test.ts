@@ -72,6 +72,16 @@ describe("search", () => {
     ]);
   });
 
+  it("forgives a typo beside a word spelt right, and keeps both words' meaning", async () => {
+    const result = await search("snöröjningen bromam del");
+    expect(result.hits).toHaveLength(10);
+    expect(titles(result).every((title) => title.startsWith("Skrivelse om snöröjningen i Bromma"))).toBe(
+      true,
+    );
+    // A typo corrected to a word no other word goes with finds nothing rather than anything.
+    expect((await search("snöröjningen kompetensutveklingspeng")).hits).toEqual([]);
+  });
+
   it("ranks, and pages ten at a time in a fixed order", async () => {
     const first = await search("snöröjningen bromma");
     expect(first.hits).toHaveLength(10);
@@ -121,7 +131,8 @@ describe("a restricted case in search", () => {
     ["an official without a role", person("WNOBODY"), false],
     ["the terminal", { type: "cli", user: "registrator" } as Actor, true],
   ])("%s: found by its secret words: %s", async (_who, actor, entitled) => {
-    for (const word of [secretWord, summaryWord]) {
+    // Misspelt, the title's secret word is corrected from every title's words: found only the same way.
+    for (const word of [secretWord, summaryWord, "Drotninggatan"]) {
       const result = await search(word, actor);
       expect(titles(result)).toEqual(entitled ? [SECRET_TITLE] : []);
     }

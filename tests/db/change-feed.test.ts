@@ -216,7 +216,7 @@ describe("what the change feed shows of each change", () => {
     };
     await database.db.transaction((tx) =>
       recordAudit(tx, {
-        actor: { type: "slack_user", userId: "UREG", name: "Registratorn \"Kim\"\n\\" },
+        actor: { type: "slack_user", userId: "UREG", name: 'Registratorn "Kim"\n\\' },
         at: clock.now(),
         entries: [
           { action: "case.updated", entityType: "case", entityId: open, changes },
@@ -237,7 +237,7 @@ describe("what the change feed shows of each change", () => {
         subject === undefined ? "full" : audienceFor(INTEGRATION, subject ?? { restricted: true });
       expect(change.audience).toBe(expected);
       if (expected === "full") {
-        expect(change.actor).toEqual({ type: "slack_user", id: "UREG", name: "Registratorn \"Kim\"\n\\" });
+        expect(change.actor).toEqual({ type: "slack_user", id: "UREG", name: 'Registratorn "Kim"\n\\' });
         expect(change.changes).toEqual(changes);
       } else {
         expect(change.actor).toEqual({ type: "slack_user" });

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkSlackCall, type LimitViolation } from "../../workspace/slack-limits.js";
 
 export type RecordedCall = { method: string; body: Record<string, unknown> };
 
@@ -11,11 +12,26 @@ type Responder = (call: RecordedCall) => Answer | undefined;
  * A stand-in for Slack's Web API and response_url endpoints, reached through SLACK_API_URL. It
  * records every call so tests can assert on what Slack would have received.
  */
+const startedFakes = new Set<FakeSlack>();
+
+/** Every limit violation recorded by a FakeSlack since the last call, which forgets them. */
+export function takeLimitViolations(): { method: string; violations: LimitViolation[] }[] {
+  const taken = [...startedFakes].flatMap((fake) => fake.limitViolations.splice(0));
+  for (const fake of startedFakes) if (!fake.listening) startedFakes.delete(fake);
+  return taken;
+}
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
+  /** What the bot sent past Slack's limits; tests/support/slack-limits-guard.ts fails the test on any. */
+  readonly limitViolations: { method: string; violations: LimitViolation[] }[] = [];
   private server: Server | undefined;
   private responders: Responder[] = [];
   private messageCounter = 0;
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
 
   get apiUrl(): string {
     return `${this.baseUrl}/api/`;
@@ -71,12 +87,15 @@ export class FakeSlack {
   }
 
   async start(): Promise<void> {
+    startedFakes.add(this);
     this.server = createServer(async (req, res) => {
       const body = await readBody(req);
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const method = path.startsWith("/api/") ? path.slice("/api/".length) : path;
       const call = { method, body };
       this.calls.push(call);
+      const violations = checkSlackCall(method, body);
+      if (violations.length > 0) this.limitViolations.push({ method, violations });
       const answer: Answer =
         this.responders.map((responder) => responder(call)).find(Boolean) ?? this.defaultAnswer(call);
       res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });

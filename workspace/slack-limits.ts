@@ -287,3 +287,15 @@ export function checkSlackCall(method: string, body: Json): LimitViolation[] {
       return [];
   }
 }
+
+/**
+ * The bot's HTTP answer to a request from Slack (the ack's body): an answer to a slash command or a
+ * button carries a message; one to a form submission may update or push a view.
+ */
+export function checkAckBody(body: Json): LimitViolation[] {
+  if (body.response_action === "update" || body.response_action === "push") {
+    return isObject(body.view) ? checkView(body.view) : [{ path: "view", problem: "view saknas" }];
+  }
+  if (body.response_action !== undefined) return [];
+  return "text" in body || "blocks" in body ? checkMessage(body) : [];
+}

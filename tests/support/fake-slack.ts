@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkSlackCall, type LimitViolation } from "../../workspace/slack-limits.js";
+import { checkAckBody, checkSlackCall, type LimitViolation } from "../../workspace/slack-limits.js";
 
 export type RecordedCall = { method: string; body: Record<string, unknown> };
 
@@ -13,10 +13,32 @@ type Responder = (call: RecordedCall) => Answer | undefined;
  * records every call so tests can assert on what Slack would have received.
  */
 const startedFakes = new Set<FakeSlack>();
+/** Violations in the bot's HTTP answers to Slack's requests (see checkAnswerToSlack). */
+const answerViolations: { method: string; violations: LimitViolation[] }[] = [];
 
-/** Every limit violation recorded by a FakeSlack since the last call, which forgets them. */
+/**
+ * Holds the bot's HTTP answer to a request signed as Slack's to Slack's limits: a slash command's
+ * or a button's answer, a form's `response_action`. tests/support/signed-request.ts calls it.
+ */
+export function checkAnswerToSlack(rawBody: string): void {
+  if (!rawBody.startsWith("{")) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  const violations = checkAckBody(body as Record<string, unknown>);
+  if (violations.length > 0) answerViolations.push({ method: "HTTP answer", violations });
+}
+
+/** Every limit violation recorded since the last call, which forgets them. */
 export function takeLimitViolations(): { method: string; violations: LimitViolation[] }[] {
-  const taken = [...startedFakes].flatMap((fake) => fake.limitViolations.splice(0));
+  const taken = [
+    ...answerViolations.splice(0),
+    ...[...startedFakes].flatMap((fake) => fake.limitViolations.splice(0)),
+  ];
   for (const fake of startedFakes) if (!fake.listening) startedFakes.delete(fake);
   return taken;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkMessage, checkSlackCall, checkView } from "../../workspace/slack-limits.js";
-import { FakeSlack, takeLimitViolations } from "../support/fake-slack.js";
+import { checkAckBody, checkMessage, checkSlackCall, checkView } from "../../workspace/slack-limits.js";
+import { checkAnswerToSlack, FakeSlack, takeLimitViolations } from "../support/fake-slack.js";
 
 const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
 const button = (text: string, extra: Record<string, unknown> = {}) => ({
@@ -121,5 +121,18 @@ describe("Slack's limits on what the bot sends", () => {
     } finally {
       await slack.stop();
     }
+  });
+
+  it("holds the bot's HTTP answers to Slack to the same limits: a command's message, a form's view", () => {
+    const tooMany = Array.from({ length: 51 }, () => ({ type: "divider" }));
+    expect(checkAckBody({ response_type: "ephemeral", text: "t", blocks: tooMany })).not.toEqual([]);
+    const view = { type: "modal", title: { type: "plain_text", text: "t".repeat(25) }, blocks: [] };
+    expect(checkAckBody({ response_action: "update", view })).not.toEqual([]);
+    expect(checkAckBody({ response_action: "errors", errors: { field: "x".repeat(5_000) } })).toEqual([]);
+    expect(checkAckBody({})).toEqual([]);
+
+    checkAnswerToSlack(JSON.stringify({ text: "t", blocks: tooMany }));
+    const recorded = takeLimitViolations();
+    expect(recorded.map((entry) => entry.method)).toEqual(["HTTP answer"]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from "@slack/bolt";
 import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
 import {
+  type HomeView,
   type MessageUpdate,
   type OutgoingMessage,
   PostError,
@@ -167,7 +168,11 @@ export function createWebPoster({
   maxRetryAfterSeconds = 30,
   log = (line) => processLog().warn(line),
 }: WebPosterOptions): Poster {
-  async function paced<R>(channel: string, verb: "post" | "update", call: () => Promise<R>): Promise<R> {
+  async function paced<R>(
+    channel: string,
+    verb: "post" | "update" | "publish",
+    call: () => Promise<R>,
+  ): Promise<R> {
     for (let waits = 0; ; waits += 1) {
       if (verb === "post" || waits > 0) await pacer.wait(channel);
       try {
@@ -213,6 +218,11 @@ export function createWebPoster({
     update: ({ channel, ts, text, blocks }: MessageUpdate) =>
       paced(channel, "update", async () => {
         await client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) });
+      }),
+    // views.publish has no per-channel pace; the user id keys its Retry-After like a channel's.
+    publishHome: (userId: string, view: HomeView) =>
+      paced(userId, "publish", async () => {
+        await client.views.publish({ user_id: userId, view });
       }),
   };
 }

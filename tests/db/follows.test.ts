@@ -107,6 +107,7 @@ class RecordingPoster implements Poster {
     return { ts: `1700000000.${String(this.posts.length).padStart(6, "0")}`, channel };
   }
   async update() {}
+  async publishHome() {}
 }
 
 const textOf = (message: OutgoingMessage | undefined) => JSON.stringify(message?.blocks ?? []);
@@ -380,6 +381,36 @@ describe("telling followers", () => {
     expect(textOf(toFormer)).toContain("Sekretess");
     expect(textOf(toFormer)).toContain("endast offentliga uppgifter");
     await seed.roles([{ user: APPROVER, role: "godkannare", body: socialnamnden, grantedBy: ADMIN }]);
+  });
+
+  it("a replica that died after posting, before moving the follow: the notice is not posted again", async () => {
+    const { caseId, referralId } = await referredCase();
+    await followCase(as(OUTSIDER), { target: { caseId }, follower: { kind: "user" } });
+    const [started] = await database.db.select().from(caseFollows).where(eq(caseFollows.caseId, caseId));
+    later(1);
+    await recordAnswer(caseId, referralId);
+    const poster = new RecordingPoster();
+    expect(await notify(poster)).toMatchObject({ posted: 1 });
+    // As if the process had died between Slack's answer and moving the follow on.
+    await database.db
+      .update(caseFollows)
+      .set({
+        toldTxid: started?.toldTxid,
+        toldEventId: started?.toldEventId,
+        lastToldAt: null,
+        threadTs: null,
+      })
+      .where(eq(caseFollows.caseId, caseId));
+    expect(await notify(poster)).toEqual({});
+    later(6);
+    expect(await notify(poster)).toEqual({});
+    expect(poster.posts).toHaveLength(1);
+    const [moved] = await database.db.select().from(caseFollows).where(eq(caseFollows.caseId, caseId));
+    expect(moved?.toldTxid).toBeGreaterThan(started?.toldTxid ?? 0);
+    expect(moved?.threadTs).toBe("1700000000.000001");
+    later(120);
+    expect(await notify(poster)).toEqual({});
+    expect(poster.posts).toHaveLength(1);
   });
 
   it("two runs at once post each notice once", async () => {

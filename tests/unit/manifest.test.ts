@@ -58,6 +58,11 @@ describe("the Slack app manifest", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(expected);
   });
 
+  it("turns the Home tab on, which the bot publishes when app_home_opened arrives", () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(seen.events).toContain("app_home_opened");
+  });
+
   it("asks for no scope the bot does not use", () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       ["app_mentions:read", "chat:write", "commands", "im:history"].sort(),

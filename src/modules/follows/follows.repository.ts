@@ -9,6 +9,7 @@ import {
   timelineEntries,
 } from "../../db/schema.js";
 import type { HistoryEvent } from "../history/history-event.js";
+import { HORIZON_CTES } from "../integration/changes.repository.js";
 
 export type FollowRow = typeof caseFollows.$inferSelect;
 export type FollowerKind = FollowRow["followerKind"];
@@ -31,13 +32,13 @@ export type PassedDeadline = {
 };
 
 /**
- * Every transaction below this id has ended: its events are visible now and no event can be added
- * below it later (see the change feed, integration/changes.repository.ts). A follow's position never
+ * Every transaction of this database below this id has ended: its events are visible now and no
+ * event can be added below it later (the change feed's horizon, integration/changes.repository.ts). A follow's position never
  * passes it, so a change that commits late is never skipped.
  */
 export async function feedHorizon(db: Executor): Promise<number> {
   const [row] = rowsOf<{ xmin: string }>(
-    await db.execute(sql`SELECT (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint AS xmin`),
+    await db.execute(sql`WITH ${HORIZON_CTES} SELECT xmin::text AS xmin FROM horizon`),
   );
   return Number(row?.xmin ?? 0);
 }

@@ -122,6 +122,13 @@ async function notifyOne(
 ): Promise<keyof NotifyReport | null> {
   const from = markOf(follow);
   const key = followKey(follow.id, from);
+  const mine = events.filter((event) => before(from, { txid: event.txid, eventId: event.id }));
+  const deadlines =
+    from.deadlinesBefore < day
+      ? await passedDeadlines(ctx.db, { caseId: follow.caseId, from: from.deadlinesBefore, before: day })
+      : [];
+  // Most follows have nothing pending most minutes; they cost no more than this.
+  if (mine.length === 0 && deadlines.length === 0) return null;
 
   // A batch posted by a replica that then died before moving the follow: move it now.
   const earlier = await findPost(ctx.db, key);
@@ -129,12 +136,6 @@ async function notifyOne(
     if (earlier && settledLongAgo(earlier, ctx.clock.now())) await settle(ctx, follow, earlier, null);
     return null;
   }
-
-  const mine = events.filter((event) => before(from, { txid: event.txid, eventId: event.id }));
-  const deadlines =
-    from.deadlinesBefore < day
-      ? await passedDeadlines(ctx.db, { caseId: follow.caseId, from: from.deadlinesBefore, before: day })
-      : [];
   const plan = planBatch({
     events: mine,
     passedDeadlines: deadlines,
@@ -155,7 +156,10 @@ async function notifyOne(
   if (!before(from, to)) return null;
 
   let postedIn: { channel: string; ts: string } | null = null;
+  // Delegates by name: the poster may be a class, whose methods a spread would not copy.
   const threaded: Poster = {
+    update: (message) => deps.poster.update(message),
+    publishHome: (userId, view) => deps.poster.publishHome(userId, view),
     post: async (message) => {
       const posted = await deps.poster.post({
         ...message,
@@ -164,7 +168,6 @@ async function notifyOne(
       postedIn = { channel: posted.channel ?? message.channel, ts: posted.ts };
       return posted;
     },
-    update: (message) => deps.poster.update(message),
   };
 
   const outcome = await postOnce(ctx, {

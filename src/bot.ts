@@ -6,6 +6,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
+import { FOLLOW_JOB, runFollowNotifications } from "./jobs/follow-job.js";
 import { HOME_JOB, refreshHomeTabs } from "./jobs/home-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
@@ -110,7 +111,7 @@ export async function startBot({
     before: api,
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
-  // Digests and reminders: every minute each job asks what is due now and posts it exactly once
+  // Digests, reminders and follow notices: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them; Home tabs are refreshed every five minutes; the sync (when ARENDE_SYNC_SOURCE is set)
   // imports each export once (claims in sync_runs). One run of each at start-up is the catch-up.
   const postingJobs: Job[] = [
@@ -127,6 +128,11 @@ export async function startBot({
       run: singleFlight(() =>
         runDueReminders(jobContext(REMINDER_JOB), { ...posting, reminderDays: config.reminderDays }),
       ),
+    },
+    {
+      name: FOLLOW_JOB,
+      cron: "* * * * *",
+      run: singleFlight(() => runFollowNotifications(jobContext(FOLLOW_JOB), posting)),
     },
     {
       name: HOME_JOB,

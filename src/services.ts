@@ -19,6 +19,10 @@ import type { DigestSettingsInput } from "./modules/digests/parse-digest-command
 import { type DigestPreview, previewDigest } from "./modules/digests/preview-digest.js";
 import { type SubscribeResult, subscribeChannel } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
+import { type FollowCaseResult, followCase } from "./modules/follows/follow-case.js";
+import type { FollowerRequest, FollowTarget } from "./modules/follows/follow-target.js";
+import { type FollowedCase, listFollows } from "./modules/follows/list-follows.js";
+import { type UnfollowCaseResult, unfollowCase } from "./modules/follows/unfollow-case.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
 import { type HomeChange, refreshHomesConcernedBy, showHome } from "./modules/home/publish-home.js";
 import { type Posting, postingLog } from "./modules/posting/post-copies.js";
@@ -88,6 +92,14 @@ export type Services = {
     request: { page?: number } & ({ query: string } | { caseId: number }),
   ): Promise<CaseHistoryResult>;
   claimSlackDelivery(keys: string[]): Promise<boolean>;
+  /** `/arende bevaka` and the Bevaka button: the sender, or the channel (admins and registrators). */
+  followCase(request: FollowRequest): Promise<FollowCaseResult>;
+  /** `/arende sluta bevaka`. */
+  unfollowCase(request: FollowRequest): Promise<UnfollowCaseResult>;
+  /** `/arende bevakningar`: what the sender follows, and what the channel (if any) follows. */
+  listFollows(request: {
+    channelId: string | null;
+  }): Promise<{ mine: FollowedCase[]; channel: FollowedCase[] }>;
   digestSettings(channelId: string): Promise<DigestSettings | null>;
   subscribeChannel(request: { channelId: string; settings: DigestSettingsInput }): Promise<SubscribeResult>;
   unsubscribeChannel(request: { channelId: string }): Promise<UnsubscribeResult>;
@@ -129,6 +141,8 @@ export type Services = {
  * the sender's roles are loaded at most once however many checks and calls the request makes.
  */
 export type ServicesFor = (sender: SlackUser) => Services;
+
+export type FollowRequest = { target: FollowTarget; follower: FollowerRequest };
 
 export type DecisionAnnouncement = {
   subject: DecisionSubject;
@@ -179,6 +193,10 @@ export function createServices({
       caseHistory: (ctx: SlackContext, request: Parameters<Services["caseHistory"]>[0]) =>
         getCaseHistory(ctx, request),
       claimSlackDelivery: (ctx: SlackContext, keys: string[]) => claimSlackDelivery(ctx, { keys }),
+      followCase: (ctx: SlackContext, request: FollowRequest) => followCase(ctx, request),
+      unfollowCase: (ctx: SlackContext, request: FollowRequest) => unfollowCase(ctx, request),
+      listFollows: (ctx: SlackContext, { channelId }: { channelId: string | null }) =>
+        listFollows(ctx, { userId: ctx.actor.userId, channelId }),
       digestSettings: (ctx: SlackContext, channelId: string) => getDigestSettings(ctx, { channelId }),
       subscribeChannel: (ctx: SlackContext, request: Parameters<Services["subscribeChannel"]>[0]) =>
         subscribeChannel(ctx, request),
@@ -233,6 +251,9 @@ export function createServices({
       caseById: (caseId) => calls.caseById(ctx, caseId),
       caseHistory: (request) => calls.caseHistory(ctx, request),
       claimSlackDelivery: (keys) => calls.claimSlackDelivery(ctx, keys),
+      followCase: (request) => calls.followCase(ctx, request),
+      unfollowCase: (request) => calls.unfollowCase(ctx, request),
+      listFollows: (request) => calls.listFollows(ctx, request),
       digestSettings: (channelId) => calls.digestSettings(ctx, channelId),
       subscribeChannel: (request) => calls.subscribeChannel(ctx, request),
       unsubscribeChannel: (request) => calls.unsubscribeChannel(ctx, request),

@@ -374,6 +374,7 @@ export const postKind = pgEnum("post_kind", [
   "remiss_notice",
   "approval_request",
   "sync_summary",
+  "follow_notice",
 ]);
 
 /**
@@ -437,6 +438,43 @@ export const syncRuns = pgTable(
     report: jsonb("report"),
   },
   (t) => [index("sync_runs_started_idx").on(t.startedAt)],
+);
+
+export const followerKind = pgEnum("follower_kind", ["user", "channel"]);
+
+/**
+ * Who follows (bevakar) which case: a person, told by direct message, or a channel. Each follow keeps
+ * how far it has been told (an audit-feed position, and the day up to which passed deadlines were
+ * told), when it was last told (one message an hour at most), and the first message's ts, so that
+ * follow-ups go in its thread.
+ */
+export const caseFollows = pgTable(
+  "case_follows",
+  {
+    id: id(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    followerKind: followerKind("follower_kind").notNull(),
+    /** A Slack user id (U…/W…) for a person, a channel id (C…/G…) for a channel. */
+    followerId: text("follower_id").notNull(),
+    /** The Slack user who started the follow (the person, or whoever made the channel follow). */
+    createdBy: text("created_by").notNull(),
+    createdAt: instant("created_at").notNull(),
+    /** Audit events up to this (txid, id) position of the change feed have been told, or predate the follow. */
+    toldTxid: bigint("told_txid", { mode: "number" }).notNull(),
+    toldEventId: integer("told_event_id").notNull(),
+    /** Deadlines due before this day have been told as passed, or had passed when the follow began. */
+    deadlinesToldBefore: day("deadlines_told_before").notNull(),
+    lastToldAt: instant("last_told_at"),
+    /** Where the first notice went (a DM's D… channel) and its ts: the thread of every later one. */
+    threadChannelId: text("thread_channel_id"),
+    threadTs: text("thread_ts"),
+  },
+  (t) => [
+    unique("case_follows_case_follower_key").on(t.caseId, t.followerKind, t.followerId),
+    index("case_follows_follower_idx").on(t.followerKind, t.followerId),
+  ],
 );
 
 export const memberRole = pgEnum("member_role", ["registrator", "handlaggare", "godkannare", "admin"]);

@@ -3,6 +3,7 @@ import { GRANT_EXAMPLE, REVOKE_EXAMPLE } from "../modules/access/parse-role-comm
 import { API_TOKEN_ERRORS, type ApiTokenErrorCode } from "../modules/api-tokens/errors.js";
 import { joinSwedish } from "../modules/cases/present-case.js";
 import { DIGEST_ERRORS, type DigestErrorCode } from "../modules/digests/errors.js";
+import { FOLLOW_ERRORS, type FollowErrorCode } from "../modules/follows/errors.js";
 import { IDENTIFIER_ERRORS, type IdentifierErrorCode } from "../modules/identifiers/errors.js";
 import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
 import { INTEGRATION_ERRORS, type IntegrationErrorCode } from "../modules/integration/errors.js";
@@ -28,6 +29,7 @@ export type ErrorCode =
   | ApiTokenErrorCode
   | IntegrationErrorCode
   | SearchErrorCode
+  | FollowErrorCode
   | SharedErrorCode;
 
 /** Dates are passed as "YYYY-MM-DD" and written out here, "31 mars 2017". */
@@ -40,6 +42,7 @@ const DIGEST_EXAMPLE = "`/arende digest prenumerera tisdag 09:30 motioner`";
 const DIGEST_WHAT_FITS =
   'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
 const SEARCH_EXAMPLE = "`/arende sök kompetensutvecklingspeng typ:motion`";
+const FOLLOW_EXAMPLE = "`/arende bevaka Dnr 108-1642/2017`";
 const ROLE_WORDS = "`registrator`, `handläggare`, `godkännare` eller `admin`";
 
 /** The role command a person was typing: `ge` and `ta` change a role, `lista` lists them. */
@@ -311,6 +314,27 @@ export const SV = {
     `Hittar inget organ som heter «${term}».${didYouMean(candidates.map((name) => `\`organ:"${name}"\``))}`,
   [SEARCH_ERRORS.ambiguousBody]: ({ term, candidates }: { term: string; candidates: readonly string[] }) =>
     `«${term}» kan vara flera organ: ${candidates.map((name) => `\`organ:"${name}"\``).join(", ")}. Skriv hela namnet.`,
+
+  // --- Following a case (src/modules/follows) ----------------------------------------------------
+  [FOLLOW_ERRORS.missingIdentifier]: ({ verb }: { verb: "bevaka" | "sluta bevaka" }) =>
+    `Skriv vilket ärende du vill ${verb === "bevaka" ? "bevaka" : "sluta bevaka"}, till exempel \`/arende ${verb} Dnr 108-1642/2017\`; lägg till \`kanal\` sist för kanalens bevakning.`,
+  [FOLLOW_ERRORS.unexpectedWords]: ({ words }: { words: string }) =>
+    `Jag förstår inte «${words}» efter \`bevakningar\`. Skriv bara \`/arende bevakningar\`.`,
+  [FOLLOW_ERRORS.notInChannel]: () =>
+    `\`kanal\` går bara i en kanal: skriv kommandot i kanalen som ska bevaka ärendet. Här kan du bevaka det själv med ${FOLLOW_EXAMPLE}.`,
+  [FOLLOW_ERRORS.notAllowed]: () =>
+    `Bara registratorer och administratörer kan låta en kanal bevaka ett ärende. Du kan bevaka det själv, med besked i ett direktmeddelande: ${FOLLOW_EXAMPLE}. ${askAdmin("registrator", "[organ]")}`,
+  [FOLLOW_ERRORS.notEntitled]: ({ case: label }: { case: string }) =>
+    `${label} omfattas av sekretess och du är inte behörig till ärendet, så du kan inte bevaka det. Behöriga är ärendets handläggare, administratörer och de som har en roll för ärendets ansvariga organ.`,
+  [FOLLOW_ERRORS.channelRestricted]: ({ case: label }: { case: string }) =>
+    `${label} omfattas av sekretess, så en kanal kan inte bevaka det. Den som är behörig kan bevaka det själv, med besked i ett direktmeddelande: \`/arende bevaka ${label}\`.`,
+  [FOLLOW_ERRORS.alreadyFollowing]: ({ case: label, who }: { case: string; who: "du" | "kanalen" }) =>
+    `${who === "du" ? "Du" : "Kanalen"} bevakar redan ${label}. \`/arende bevakningar\` visar alla bevakningar.`,
+  [FOLLOW_ERRORS.notFollowing]: ({ case: label, who }: { case: string; who: "du" | "kanalen" }) =>
+    `${who === "du" ? "Du" : "Kanalen"} bevakar inte ${label}. \`/arende bevakningar\` visar vad som bevakas.`,
+  [FOLLOW_ERRORS.severalRegistries]: ({ registries }: { registries: readonly string[] }) =>
+    `Numret finns i flera diarier (${joinSwedish([...registries])}). Ange ärendet med ett annat nummer, till exempel motionens eller promemorians, så att det blir entydigt.`,
+  [FOLLOW_ERRORS.caseGone]: () => CASE_GONE,
 
   // --- Outside any one use case (src/modules/shared) ---------------------------------------------
   [SHARED_ERRORS.registryUnavailable]: () =>

@@ -34,10 +34,10 @@ export function statusReply(
   const forAsker: Audience = result.fullAccess.has(details.id) ? "full" : "public";
   const audience = place === "channel" ? audienceFor(IN_CHANNEL, details) : forAsker;
   const card = presentCase(details, { today, audience });
-  const message = caseCardMessage(card, { shareable: place === "private", history: true });
+  const message = caseCardMessage(card, { shareable: place === "private", history: true, follow: true });
   const privateCard =
     audience === "public" && forAsker === "full"
-      ? caseCardMessage(presentCase(details, { today, audience: forAsker }), { history: true })
+      ? caseCardMessage(presentCase(details, { today, audience: forAsker }), { history: true, follow: true })
       : null;
   return { message, privateCard };
 }

@@ -7,6 +7,7 @@ import {
 } from "../../src/slack/blocks/approval-ids.js";
 import { APPROVAL_ACTIONS_BLOCK } from "../../src/slack/blocks/approval-request.js";
 import { SHARE_CASE_ACTION } from "../../src/slack/blocks/case-card.js";
+import { FOLLOW_CASE_ACTION } from "../../src/slack/blocks/follow-ids.js";
 import {
   NEWER_HISTORY_ACTION,
   OLDER_HISTORY_ACTION,
@@ -36,6 +37,7 @@ export const BUTTON_ACTIONS = [
   REJECT_RESPONSE_ACTION,
   OPEN_RESPONSE_MODAL_ACTION,
   SHARE_CASE_ACTION,
+  FOLLOW_CASE_ACTION,
   OPEN_HISTORY_ACTION,
   OLDER_HISTORY_ACTION,
   NEWER_HISTORY_ACTION,

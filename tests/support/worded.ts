@@ -2,6 +2,7 @@ import { type Coded, SV, say } from "../../src/messages/sv.js";
 import { ROLE_ERRORS } from "../../src/modules/access/errors.js";
 import type { Action } from "../../src/modules/access/permissions.js";
 import { DIGEST_ERRORS } from "../../src/modules/digests/errors.js";
+import { FOLLOW_ERRORS } from "../../src/modules/follows/errors.js";
 import { REFERRAL_ERRORS } from "../../src/modules/referrals/errors.js";
 import { RESPONSE_ERRORS } from "../../src/modules/responses/errors.js";
 
@@ -19,6 +20,8 @@ export function refusal(action: Action, body?: string): string {
       return say({ code: RESPONSE_ERRORS.approvalNotAllowed, params: named });
     case "manage_roles":
       return say({ code: ROLE_ERRORS.notAllowed });
+    case "follow_in_channel":
+      return say({ code: FOLLOW_ERRORS.notAllowed });
   }
 }
 

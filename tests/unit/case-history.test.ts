@@ -372,10 +372,25 @@ describe("each kind of event in plain Swedish", () => {
     expect(said(renamed, "public").all).toBe(
       [
         "Ärendet ändrat (vid import)",
-        "Offentlig titel ändrad från «Bristerna» till «Bristerna inom socialtjänsten»",
+        "Offentlig titel ändrad till «Bristerna inom socialtjänsten»",
         "Även uppgifter som inte är offentliga ändrades",
       ].join("\n"),
     );
+  });
+
+  it("a case that is restricted: the public is not told its former public title, its full title until then", () => {
+    const restricted = event(
+      "case.updated",
+      ["case", 7],
+      {
+        restricted: { from: false, to: true },
+        public_title: { from: "Orosanmälan Drottninggatan 5", to: "Sekretess" },
+      },
+      importFile(),
+    );
+    const told = said(restricted, "public").all;
+    expect(told).toContain("Offentlig titel ändrad till «Sekretess»");
+    expect(told).not.toContain("Drottninggatan");
   });
 
   it("an import that changed several fields lists each, values in Swedish", () => {

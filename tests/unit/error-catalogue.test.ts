@@ -37,6 +37,7 @@ describe("error codes and their Swedish words", () => {
       "access",
       "api-tokens",
       "digests",
+      "follows",
       "identifiers",
       "integration",
       "referrals",

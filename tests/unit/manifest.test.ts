@@ -35,6 +35,16 @@ describe("the Slack app manifest", () => {
     for (const command of commands) expect(command.usage_hint).toMatch(/status/);
   });
 
+  it("shows `bevaka` in /arende's usage hint; following needs no scope beyond chat:write (DMs go to user ids)", () => {
+    const arende = manifest.features.slash_commands.find(
+      (command: { command: string }) => command.command === "/arende",
+    );
+    expect(arende.usage_hint).toContain("bevaka Dnr 108-1642/2017");
+    expect(manifest.oauth_config.scopes.bot).toContain("chat:write");
+    expect(manifest.oauth_config.scopes.bot).not.toContain("im:write");
+    expect(seen.actions.length).toBeGreaterThan(0);
+  });
+
   it("has Slack escape /arende's text, so a user picked with @ arrives as <@U…|name> for /arende roll", () => {
     const arende = manifest.features.slash_commands.find(
       (command: { command: string }) => command.command === "/arende",

@@ -29,6 +29,7 @@ const matrix: Record<Action, Record<keyof typeof people, boolean>> = {
   record_response: { nobody: false, admin: false, registrator: true, handlaggare: true, godkannare: false },
   approve_response: { nobody: false, admin: false, registrator: false, handlaggare: false, godkannare: true },
   manage_roles: { nobody: false, admin: true, registrator: false, handlaggare: false, godkannare: false },
+  follow_in_channel: { nobody: false, admin: true, registrator: true, handlaggare: false, godkannare: false },
 };
 
 describe("may", () => {
@@ -96,6 +97,7 @@ describe("refusal", () => {
       record_response: "Bara handläggare och registratorer för Socialnämnden kan registrera remissvaret.",
       approve_response: "Bara godkännare för Socialnämnden kan godkänna remissvaret.",
       manage_roles: "Bara administratörer kan ge och ta roller.",
+      follow_in_channel: "Bara registratorer och administratörer kan låta en kanal bevaka ett ärende.",
     };
     for (const [action, start] of Object.entries(expected) as [Action, string][]) {
       const message = refusal(action, "Socialnämnden");

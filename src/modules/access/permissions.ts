@@ -10,7 +10,8 @@ export type Action =
   | "send_on_remiss"
   | "record_response"
   | "approve_response"
-  | "manage_roles";
+  | "manage_roles"
+  | "follow_in_channel";
 
 function hasRoleAnywhere(roles: UserRoles, role: Role): boolean {
   for (const held of roles.byBody.values()) if (held.has(role)) return true;
@@ -26,13 +27,15 @@ function hasRoleIn(roles: UserRoles, bodyId: number | undefined, wanted: readonl
 /**
  * configure_digests: an admin or a registrator of any body. send_on_remiss: an admin, or a
  * registrator of the case's responsible body (`bodyId`): sending a case out shows it to other bodies,
- * which only the body that holds it may decide. record_response: a handläggare or registrator of that
+ * which only the body that holds it may decide. follow_in_channel (a channel told of a case's changes):
+ * an admin or a registrator of any body, as for digests. record_response: a handläggare or registrator of that
  * body. approve_response: a godkännare of that body. manage_roles: an admin. Without a body, a
  * body-bound action is refused to everyone but an admin sending on remiss.
  */
 export function may(roles: UserRoles, action: Action, bodyId?: number): boolean {
   switch (action) {
     case "configure_digests":
+    case "follow_in_channel":
       return roles.isAdmin || hasRoleAnywhere(roles, "registrator");
     case "send_on_remiss":
       return roles.isAdmin || hasRoleIn(roles, bodyId, ["registrator"]);

@@ -486,9 +486,15 @@ function changeSentence(ctx: Ctx, spec: FieldSpec, change: unknown): RichText | 
     const now = text(change.to);
     return now ? [`${spec.label} ${changed}: ${quote(now)}`] : [`${spec.label} ${removed}`];
   }
-  const from = value(ctx, format, change.from);
+  // A text the public may read now (the public title) is told to the public by its new value only:
+  // the old one of a case that has just been restricted is its full title, which it now withholds.
+  const from =
+    !ctx.full && (format.type === "quote" || format.type === "text") ? null : value(ctx, format, change.from);
   const to = value(ctx, format, change.to);
   if (from === null && to === null) return null;
+  if (from === null && to !== null && !ctx.full && isChange(change) && change.from) {
+    return [`${spec.label} ${changed} till `, ...to];
+  }
   if (from === null) return [`${spec.label} ${given}: `, ...(to as RichText)];
   if (to === null) return [`${spec.label} ${removed} (var `, ...from, ")"];
   return [`${spec.label} ${changed} från `, ...from, " till ", ...to];

@@ -54,6 +54,22 @@ type RawPage = {
 };
 
 /**
+ * The common table expressions `snapshot` and `horizon` (its one column `xmin`): the id below which
+ * every transaction of this database has ended (see readFeed). Shared with whoever else reads the
+ * audit trail in feed order (the follow notices), so both wait for the same late commits.
+ */
+export const HORIZON_CTES = sql`snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+    horizon AS (
+      SELECT (COALESCE(
+        (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
+          WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity b
+             WHERE b.backend_xid = xid(x) AND b.datid IS NOT NULL
+               AND b.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
+        (SELECT pg_snapshot_xmax(s) FROM snapshot))::text)::bigint AS xmin
+    )`;
+
+/**
  * The next events after `after`, in (transaction, event) order, of transactions older than every
  * transaction still running; and that horizon. Ids are drawn before commit, so a transaction that
  * started writing early may commit after a later one: nothing at or above the oldest running
@@ -85,16 +101,7 @@ export async function readFeed(
     sql`, `,
   );
   const result = await db.execute(sql`
-    WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-    horizon AS (
-      SELECT (COALESCE(
-        (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
-          WHERE NOT EXISTS (
-            SELECT 1 FROM pg_stat_activity b
-             WHERE b.backend_xid = xid(x) AND b.datid IS NOT NULL
-               AND b.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
-        (SELECT pg_snapshot_xmax(s) FROM snapshot))::text)::bigint AS xmin
-    ),
+    WITH ${HORIZON_CTES},
     page AS (
       SELECT a.*, CASE WHEN a.entity_id ~ '^[0-9]{1,9}$' THEN a.entity_id::integer END AS eid
         FROM ${auditEvents} a

@@ -54,7 +54,7 @@ export function shareCaseCard({ servicesFor }: SlackDeps) {
     await respond({
       response_type: "in_channel",
       replace_original: false,
-      ...caseCardMessage(card, { sharedBy: body.user.id, history: true }),
+      ...caseCardMessage(card, { sharedBy: body.user.id, history: true, follow: true }),
     });
   };
 }

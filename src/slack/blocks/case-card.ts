@@ -1,5 +1,6 @@
 import type { KnownBlock } from "@slack/types";
 import type { CasePresentation } from "../../modules/cases/present-case.js";
+import { FOLLOW_CASE_ACTION } from "./follow-ids.js";
 import { OPEN_HISTORY_ACTION } from "./history-ids.js";
 import type { SlackMessage } from "./message.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS, shorten } from "./mrkdwn.js";
@@ -13,8 +14,11 @@ const SUMMARY_MAX = 900;
 
 export function caseCardMessage(
   card: CasePresentation,
-  /** `history`: a Historik button, showing the history to whoever clicks, by their own access. */
-  options: { shareable?: boolean; sharedBy?: string; history?: boolean } = {},
+  /**
+   * `history`: a Historik button, showing the history to whoever clicks, by their own access.
+   * `follow`: a Bevaka button, making whoever clicks follow the case by DM, if they may.
+   */
+  options: { shareable?: boolean; sharedBy?: string; history?: boolean; follow?: boolean } = {},
 ): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: shorten(card.heading, SLACK_LIMITS.headerText) } },
@@ -89,6 +93,14 @@ export function caseCardMessage(
       type: "button" as const,
       action_id: OPEN_HISTORY_ACTION,
       text: { type: "plain_text" as const, text: "Historik" },
+      value: JSON.stringify({ caseId: card.caseId }),
+    });
+  }
+  if (options.follow) {
+    buttons.push({
+      type: "button" as const,
+      action_id: FOLLOW_CASE_ACTION,
+      text: { type: "plain_text" as const, text: "Bevaka" },
       value: JSON.stringify({ caseId: card.caseId }),
     });
   }

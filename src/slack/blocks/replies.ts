@@ -20,12 +20,13 @@ export function helpMessage(): SlackMessage {
     "• `/arende remissvar Dnr 108-1642/2017`: registrera ert organs remissvar (handläggare och registratorer), eller att organet avstår; det skickas till godkännarna",
     "• `/arende sök kompetensutvecklingspeng typ:motion`: hitta ärenden på ord ur titeln, med filtren `typ:`, `organ:`, `år:`, `öppna` och `avslutade`; tio träffar i taget",
     "• `/arende historik Dnr 108-1642/2017`: allt som ändrats i ärendet, dess remisser och remissvar, nyast först: när, av vem och vad",
+    "• `/arende bevaka Dnr 108-1642/2017`: få ett direktmeddelande när ärendet rör sig (remiss, remissvar, godkännande, beslut, passerad tidsfrist), högst ett i timmen; `… kanal` sist låter kanalen bevaka det (registratorer, administratörer); knappen *Bevaka* på kortet gör detsamma för dig",
+    "• `/arende bevakningar`: vad du och kanalen bevakar; `/arende sluta bevaka Dnr 108-1642/2017` (`… kanal`) avslutar en bevakning",
     "• `/arende hjälp`: den här hjälpen",
-    "",
-    ...DIGEST_HELP_LINES,
-    "",
-    ...ROLE_HELP_LINES,
-    "",
+  ];
+  // One section per part: a section holds 3000 characters, and the commands alone come close.
+  const more = [...DIGEST_HELP_LINES, "", ...ROLE_HELP_LINES];
+  const footer = [
     "Du kan också nämna mig i en kanal eller skriva till mig direkt: `status Dnr 108-1642/2017`.",
     "Svar på `/arende` syns bara för dig; knappen *Dela i kanalen* visar kortet för alla.",
     "",
@@ -33,7 +34,10 @@ export function helpMessage(): SlackMessage {
   ];
   return {
     text: "Hjälp för arendebot: /arende status <diarienummer>",
-    blocks: [{ type: "section", text: { type: "mrkdwn", text: lines.join("\n") } }],
+    blocks: [lines, more, footer].map((part) => ({
+      type: "section" as const,
+      text: { type: "mrkdwn" as const, text: part.join("\n") },
+    })),
   };
 }
 

@@ -4,6 +4,8 @@ import type { RequestDeps, SlackDeps } from "../deps.js";
 import { parseBotRequest } from "../request.js";
 import { statusReply } from "../status-reply.js";
 import { answerInTime } from "./answer-in-time.js";
+import { bevakaArguments, bevakaCommand, slutaBevakaArguments, slutaBevakaCommand } from "./bevaka.js";
+import { bevakningarArguments, bevakningarCommand } from "./bevakningar.js";
 import { digestArguments, digestCommand } from "./digest/digest-command.js";
 import { historikArguments, historikCommand } from "./historik.js";
 import { remissvarArguments, remissvarCommand } from "./remissvar.js";
@@ -37,6 +39,15 @@ export function arendeCommand({ servicesFor }: SlackDeps) {
     const searchText = sokArguments(command.text);
     if (searchText !== null)
       return void (await sokCommand(deps)({ command, ack, respond, logger }, searchText));
+    const followWords = bevakaArguments(command.text);
+    if (followWords !== null)
+      return void (await bevakaCommand(deps)({ command, ack, respond, logger }, followWords));
+    const unfollowWords = slutaBevakaArguments(command.text);
+    if (unfollowWords !== null)
+      return void (await slutaBevakaCommand(deps)({ command, ack, respond, logger }, unfollowWords));
+    const listWords = bevakningarArguments(command.text);
+    if (listWords !== null)
+      return void (await bevakningarCommand(deps)({ command, ack, respond, logger }, listWords));
     const historyQuery = historikArguments(command.text);
     if (historyQuery !== null) return void (await historik({ command, ack, respond, logger }, historyQuery));
     const request = parseBotRequest(command.text);

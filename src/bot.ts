@@ -7,6 +7,7 @@ import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
+import { REPORT_JOB, runDueReports } from "./jobs/report-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
 import { runSync, SYNC_JOB } from "./jobs/sync-job.js";
 import type { CsvMapping } from "./modules/import/csv-mapping.js";
@@ -79,6 +80,8 @@ export async function startBot({
     deadlineRules: config.deadlines,
     admit,
     posting: { poster: posting.poster, instanceId: posting.instanceId, render: slackRenderers },
+    uploader: posting.poster,
+    unfurlDomains: config.unfurlDomains,
   });
   const api = createApiHandler({
     services: createApiServices({
@@ -102,7 +105,7 @@ export async function startBot({
     before: api,
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
-  // Digests and reminders: every minute each job asks what is due now and posts it exactly once
+  // Digests, reminders and scheduled motion reports: every minute each job asks what is due now and posts it exactly once
   // (claims in slack_posts), so replicas may all run them; the sync (when ARENDE_SYNC_SOURCE is set)
   // imports each export once (claims in sync_runs). One run of each at start-up is the catch-up.
   const postingJobs: Job[] = [
@@ -118,6 +121,17 @@ export async function startBot({
       cron: "* * * * *",
       run: singleFlight(() =>
         runDueReminders(jobContext(REMINDER_JOB), { ...posting, reminderDays: config.reminderDays }),
+      ),
+    },
+    {
+      name: REPORT_JOB,
+      cron: "* * * * *",
+      run: singleFlight(() =>
+        runDueReports(jobContext(REPORT_JOB), {
+          ...posting,
+          uploader: posting.poster,
+          deadlineRules: config.deadlines,
+        }),
       ),
     },
   ];

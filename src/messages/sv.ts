@@ -43,7 +43,8 @@ const DIGEST_WHAT_FITS =
   'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
 const SEARCH_EXAMPLE = "`/arende sök kompetensutvecklingspeng typ:motion`";
 const REPORT_EXAMPLE = "`/arende rapport motioner per 2017-04-03`";
-const REPORT_SCHEDULE_EXAMPLE = "`/arende rapport motioner schema första måndagen i april och oktober kl. 08:00`";
+const REPORT_SCHEDULE_EXAMPLE =
+  "`/arende rapport motioner schema första måndagen i april och oktober kl. 08:00`";
 const ROLE_WORDS = "`registrator`, `handläggare`, `godkännare` eller `admin`";
 
 /** The role command a person was typing: `ge` and `ta` change a role, `lista` lists them. */

@@ -40,6 +40,7 @@ describe("error codes and their Swedish words", () => {
       "identifiers",
       "integration",
       "referrals",
+      "reports",
       "responses",
       "search",
       "shared",

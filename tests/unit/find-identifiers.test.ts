@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findIdentifiersInText, findIdentifiersInUrl } from "../../src/modules/identifiers/find-identifiers.js";
+import {
+  findIdentifiersInText,
+  findIdentifiersInUrl,
+} from "../../src/modules/identifiers/find-identifiers.js";
 
 const displays = (found: { display: string }[]) => found.map((identifier) => identifier.display);
 
@@ -25,7 +28,8 @@ describe("findIdentifiersInText: the case numbers a message names", () => {
   });
 
   it("finds nothing in a message without case numbers: dates, sums, times and phone numbers are not dnr", () => {
-    const text = "Mötet 2017-03-31 kl. 08:00, 10 000 kr per år, ring 08-508 290 00, I 2017/18 års budget, 26/10";
+    const text =
+      "Mötet 2017-03-31 kl. 08:00, 10 000 kr per år, ring 08-508 290 00, I 2017/18 års budget, 26/10";
     expect(findIdentifiersInText(text)).toEqual([]);
   });
 
@@ -56,9 +60,9 @@ describe("findIdentifiersInUrl: the case number in an e-diarium's link", () => {
   });
 
   it("reads a dnr whose slashes are left unencoded in the path", () => {
-    expect(displays(findIdentifiersInUrl("https://platina.example.se/webbdiarium/arende/108-1642/2017"))).toEqual(
-      ["108-1642/2017"],
-    );
+    expect(
+      displays(findIdentifiersInUrl("https://platina.example.se/webbdiarium/arende/108-1642/2017")),
+    ).toEqual(["108-1642/2017"]);
   });
 
   it("finds nothing in a link without a case number, and nothing in what is not a link", () => {
@@ -67,6 +71,8 @@ describe("findIdentifiersInUrl: the case number in an e-diarium's link", () => {
   });
 
   it("survives a broken percent escape", () => {
-    expect(displays(findIdentifiersInUrl("https://x.example.se/a%ZZ/KS%202025%2F39"))).toEqual(["KS 2025/39"]);
+    expect(displays(findIdentifiersInUrl("https://x.example.se/a%ZZ/KS%202025%2F39"))).toEqual([
+      "KS 2025/39",
+    ]);
   });
 });

@@ -75,7 +75,10 @@ const shown = (answer: { text?: unknown; blocks?: unknown }) =>
 let sequence = 0;
 
 /** A message_action payload, as Slack sends it when "Visa ärendet" is picked on a message. */
-function messageShortcut(bot: BotUnderTest, { text, user }: { text: string; user: string }) {
+function messageShortcut(
+  bot: BotUnderTest,
+  { text, user, blocks }: { text: string; user: string; blocks?: unknown[] },
+) {
   sequence += 1;
   const responseId = `shortcut-${sequence}`;
   const payload = {
@@ -88,14 +91,25 @@ function messageShortcut(bot: BotUnderTest, { text, user }: { text: string; user
     callback_id: "visa_arende",
     trigger_id: `111.${sequence}.trigger`,
     message_ts: `1491206000.${String(sequence).padStart(6, "0")}`,
-    message: { type: "message", user: "U0POSTER", ts: `1491206000.${sequence}`, text },
+    message: {
+      type: "message",
+      user: "U0POSTER",
+      ts: `1491206000.${sequence}`,
+      text,
+      ...(blocks ? { blocks } : {}),
+    },
     response_url: bot.slack.responseUrl(responseId),
   };
   return { payload, responsePath: `/response/${responseId}` };
 }
 
-async function useShortcut(bot: BotUnderTest, text: string, user = "W111"): Promise<Answer[]> {
-  const { payload, responsePath } = messageShortcut(bot, { text, user });
+async function useShortcut(
+  bot: BotUnderTest,
+  text: string,
+  user = "W111",
+  blocks?: unknown[],
+): Promise<Answer[]> {
+  const { payload, responsePath } = messageShortcut(bot, { text, user, ...(blocks ? { blocks } : {}) });
   const response = await sendSigned(bot.eventsUrl, interactionBody(payload), {
     contentType: "application/x-www-form-urlencoded",
   });
@@ -127,6 +141,20 @@ describe("Visa ärendet: the cases a message names, to the one who asked", () =>
     expect(shown(publicOnly as Answer)).toContain("Sekretess");
     expect(shown(publicOnly as Answer)).not.toContain(SECRET_TITLE);
     expect(shown(publicOnly as Answer)).not.toContain(SECRET_SUMMARY);
+  });
+
+  it("reads the numbers in a message's blocks too, as in another app's or the bot's own messages", async () => {
+    const bot = await startBot();
+    const blocks = [
+      { type: "header", text: { type: "plain_text", text: "Försenat" } },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: "• *Motion 2016:114* Motion om en kompetensutvecklingspeng" },
+      },
+    ];
+    const answers = await useShortcut(bot, "Veckans sammanställning", "W111", blocks);
+    expect(answers).toHaveLength(1);
+    expect(shown(answers[0] as Answer)).toContain("Isabel Smedberg Palmqvist");
   });
 
   it("says so in Swedish when the message names no case", async () => {

@@ -30,7 +30,7 @@ export function showMentionedCases({ servicesFor }: SlackDeps) {
       respond({ response_type: "ephemeral", replace_original: false, ...message });
     let mentioned: Awaited<ReturnType<typeof services.mentionedCases>>;
     try {
-      mentioned = await services.mentionedCases(shortcut.message.text ?? "");
+      mentioned = await services.mentionedCases(messageText(shortcut.message));
     } catch (error) {
       logger.error("looking up the cases of a message failed", error);
       return void (await answer(registryProblemMessage(error)));
@@ -44,4 +44,33 @@ export function showMentionedCases({ servicesFor }: SlackDeps) {
     const more = moreMentionedMessage(mentioned);
     if (more) await answer(more);
   };
+}
+
+/**
+ * All the text a message shows: its text, its attachments' and its blocks' (a digest, a card or
+ * another app's message may carry the case numbers only in blocks), and its links.
+ */
+export function messageText(message: unknown): string {
+  const parts: string[] = [];
+  const visit = (value: unknown, key: string | null) => {
+    if (typeof value === "string") {
+      if (key === "text" || key === "url" || key === "fallback" || key === "pretext" || key === "title") {
+        parts.push(value);
+      }
+      return;
+    }
+    if (Array.isArray(value)) for (const item of value) visit(item, key);
+    else if (typeof value === "object" && value !== null) {
+      for (const [inner, child] of Object.entries(value)) visit(child, inner);
+    }
+  };
+  const { text, attachments, blocks } = message as {
+    text?: unknown;
+    attachments?: unknown;
+    blocks?: unknown;
+  };
+  visit(text, "text");
+  visit(attachments, null);
+  visit(blocks, null);
+  return parts.join("\n");
 }

@@ -6,6 +6,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
+import { HOME_JOB, refreshHomeTabs } from "./jobs/home-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { REPORT_JOB, runDueReports } from "./jobs/report-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
@@ -105,8 +106,9 @@ export async function startBot({
     before: api,
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
-  // Digests, reminders and scheduled motion reports: every minute each job asks what is due now and posts it exactly once
-  // (claims in slack_posts), so replicas may all run them; the sync (when ARENDE_SYNC_SOURCE is set)
+  // Digests, reminders and scheduled motion reports: every minute each job asks what is due now and
+  // posts it exactly once (claims in slack_posts), so replicas may all run them; Home tabs are refreshed
+  // every five minutes; the sync (when ARENDE_SYNC_SOURCE is set)
   // imports each export once (claims in sync_runs). One run of each at start-up is the catch-up.
   const postingJobs: Job[] = [
     {
@@ -133,6 +135,11 @@ export async function startBot({
           deadlineRules: config.deadlines,
         }),
       ),
+    },
+    {
+      name: HOME_JOB,
+      cron: "*/5 * * * *",
+      run: singleFlight(() => refreshHomeTabs(jobContext(HOME_JOB), { ...posting, admit })),
     },
   ];
   if (config.sync) {

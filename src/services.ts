@@ -26,7 +26,8 @@ import { type DigestPreview, previewDigest } from "./modules/digests/preview-dig
 import { type SubscribeResult, subscribeChannel } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
-import type { Posting } from "./modules/posting/post-copies.js";
+import { refreshHomesConcernedBy, showHome } from "./modules/home/publish-home.js";
+import { type Posting, postingLog } from "./modules/posting/post-copies.js";
 import type { FileUploader } from "./modules/posting/poster.js";
 import {
   deliverRemissNotices,
@@ -134,6 +135,8 @@ export type Services = {
   announceDecision(request: DecisionAnnouncement): Promise<void>;
   /** Whoever lost the race: the copies (and the one clicked) brought up to date. */
   showDecision(request: DecisionAnnouncement): Promise<void>;
+  /** `app_home_opened`: publishes the sender's Home tab (`shown`: Slack already has a view of it). */
+  showHome(request: { shown: boolean }): Promise<void>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
   /** "Visa ärendet" on a message: the cases its text names, each with the sender's access. */
@@ -245,6 +248,24 @@ export function createServices({
     const ctx = createContext({ db, clock, admins, actor: slackActor(sender) });
     // Posting waits for Slack, so these are not admitted whole: only their database steps are.
     const posts = { ...ctx, posting: { ...posting, admit } };
+    // A change made in Slack republishes the Home tabs it concerns, after Slack has its answer; the
+    // scheduled refresh catches whatever this misses.
+    const refreshHomes = (target: { caseId: number } | { responseId: number }) => {
+      refreshHomesConcernedBy(posts, target).catch((error) =>
+        postingLog().warn({ err: error }, "the Home tabs a change concerns could not be refreshed"),
+      );
+    };
+    const refreshingAfter =
+      <A, R extends { ok: boolean }>(
+        run: (arg: A) => Promise<R>,
+        target: (arg: A, result: R) => { caseId: number } | { responseId: number } | null,
+      ) =>
+      async (arg: A): Promise<R> => {
+        const result = await run(arg);
+        const changed = target(arg, result);
+        if (changed) refreshHomes(changed);
+        return result;
+      };
     return {
       today: () => today(clock),
       now: () => clock.now(),
@@ -263,12 +284,26 @@ export function createServices({
       revokeRole: (request) => calls.revokeRole(ctx, request),
       listRoles: (filter) => calls.listRoles(ctx, filter),
       prepareRemiss: (query) => calls.prepareRemiss(ctx, query),
-      sendOnRemiss: (remiss) => calls.sendOnRemiss(ctx, remiss),
-      approveResponse: (responseId) => calls.approveResponse(ctx, responseId),
+      sendOnRemiss: refreshingAfter(
+        (remiss: RemissRequest) => calls.sendOnRemiss(ctx, remiss),
+        (_, result) => (result.ok ? { caseId: result.caseId } : null),
+      ),
+      approveResponse: refreshingAfter(
+        (responseId: number) => calls.approveResponse(ctx, responseId),
+        (responseId, result) => (result.ok || result.type === "already_decided" ? { responseId } : null),
+      ),
       prepareRejection: (responseId) => calls.prepareRejection(ctx, responseId),
-      rejectResponse: (request) => calls.rejectResponse(ctx, request),
+      rejectResponse: refreshingAfter(
+        (request: { responseId: number; reason: string }) => calls.rejectResponse(ctx, request),
+        (request, result) =>
+          result.ok || result.type === "already_decided" ? { responseId: request.responseId } : null,
+      ),
       prepareResponse: (target) => calls.prepareResponse(ctx, target),
-      recordResponse: (response) => calls.recordResponse(ctx, response),
+      recordResponse: refreshingAfter(
+        (response: ResponseRequest) => calls.recordResponse(ctx, response),
+        (_, result) => (result.ok ? { caseId: result.referral.caseId } : null),
+      ),
+      showHome: ({ shown }) => showHome(posts, { userId: sender.userId, shown }),
       deliverRemissNotices: (request) => deliverRemissNotices(posts, request),
       requestApproval: ({ recorded }) => requestApproval(posts, { recorded }),
       announceDecision: (request) => announceDecision({ posting }, request),

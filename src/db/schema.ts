@@ -488,6 +488,17 @@ export const approvalMessages = pgTable(
   ],
 );
 
+/**
+ * Who has opened the bot's Home tab, and a hash of the view last published there: a Home is published
+ * again only when what it shows has changed, and by one replica (a conditional update claims it).
+ */
+export const homeTabs = pgTable("home_tabs", {
+  slackUserId: text("slack_user_id").primaryKey(),
+  openedAt: instant("opened_at").notNull(),
+  publishedHash: text("published_hash"),
+  publishedAt: instant("published_at"),
+});
+
 export const casesRelations = relations(cases, ({ one, many }) => ({
   registry: one(registries, { fields: [cases.registryId], references: [registries.id] }),
   addressedTo: one(bodies, {

@@ -2,6 +2,7 @@ import type { Logger } from "@slack/bolt";
 import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
 import {
   type FileUploader,
+  type HomeView,
   type MessageUpdate,
   type OutgoingMessage,
   type OutgoingUpload,
@@ -171,11 +172,11 @@ export function createWebPoster({
 }: WebPosterOptions): Poster & FileUploader {
   async function paced<R>(
     channel: string,
-    verb: "post" | "update" | "upload",
+    verb: "post" | "update" | "publish" | "upload",
     call: () => Promise<R>,
   ): Promise<R> {
     for (let waits = 0; ; waits += 1) {
-      if (verb !== "update" || waits > 0) await pacer.wait(channel);
+      if (verb === "post" || verb === "upload" || waits > 0) await pacer.wait(channel);
       try {
         return await call();
       } catch (error) {
@@ -242,6 +243,11 @@ export function createWebPoster({
             (done.files ?? []).flatMap((file) => (file.id ? [file.id] : [])),
           ),
         };
+      }),
+    // views.publish has no per-channel pace; the user id keys its Retry-After like a channel's.
+    publishHome: (userId: string, view: HomeView) =>
+      paced(userId, "publish", async () => {
+        await client.views.publish({ user_id: userId, view });
       }),
   };
 }

@@ -8,7 +8,7 @@ import { importActor, runImportCommand } from "../../src/cli/import-command.js";
 import { runStatusCommand } from "../../src/cli/status-command.js";
 import { fixedClock } from "../../src/clock.js";
 import { createContext } from "../../src/modules/shared/context.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { createTestDatabase, emptyDatabase, type TestDatabase } from "../support/test-database.js";
 
 const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
 const FIXTURES = new URL("../fixtures/erms/", import.meta.url).pathname;
@@ -17,20 +17,29 @@ const GENERATED = join(FIXTURES, "generated-example-2.1.xml");
 const clock = fixedClock("2025-03-01T09:00:00Z");
 
 let directory: string;
-const databases: TestDatabase[] = [];
+let shared: TestDatabase | undefined;
+const others: TestDatabase[] = [];
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "arendebot-erms-"));
 });
 
 afterAll(async () => {
-  await Promise.all(databases.map((database) => database.destroy()));
+  await Promise.all([shared, ...others].map((database) => database?.destroy()));
   await rm(directory, { recursive: true, force: true });
 });
 
+/** An empty registry: the file's database, emptied (a new one costs seconds on PGlite). */
 async function freshDatabase(): Promise<TestDatabase> {
+  shared ??= await createTestDatabase();
+  await emptyDatabase(shared.db);
+  return shared;
+}
+
+/** A second empty registry beside the first, for a test that compares two imports. */
+async function anotherDatabase(): Promise<TestDatabase> {
   const database = await createTestDatabase();
-  databases.push(database);
+  others.push(database);
   return database;
 }
 
@@ -172,7 +181,7 @@ describe("the encodings Swedish offices save XML in", { timeout: 60_000 }, () =>
     expect(iso.code).toBe(0);
     expect(await card(database, "Dnr 108-1642/2017")).toContain("Bristerna inom socialtjänsten");
 
-    const other = await freshDatabase();
+    const other = await anotherDatabase();
     const dash = (text: string) =>
       text.replace(">Bristerna inom socialtjänsten<", ">Bristerna inom socialtjänsten – skrivelse<");
     const windows = await runImport(

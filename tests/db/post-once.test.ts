@@ -51,6 +51,9 @@ class RecordingPoster {
       update: async () => {
         throw new Error("a scheduled post is never updated");
       },
+      publishHome: async () => {
+        throw new Error("a scheduled post never publishes a Home tab");
+      },
     };
   }
 }

@@ -5,6 +5,7 @@ import { approvalMessages, auditEvents, memberships, referrals, slackPosts } fro
 import type { MessageRenderers } from "../../src/modules/posting/messages.js";
 import type { Posting, PostingContext } from "../../src/modules/posting/post-copies.js";
 import {
+  type HomeView,
   type MessageUpdate,
   type OutgoingMessage,
   PostError,
@@ -91,6 +92,7 @@ let posted = 0;
 class FakeSlack {
   readonly posts: Post[] = [];
   readonly updates: MessageUpdate[] = [];
+  readonly homes: { userId: string; view: HomeView }[] = [];
   refuse: (channel: string) => string | undefined = () => undefined;
   /** Holds every post until released, so two calls can meet in the middle. */
   hold: Promise<void> | undefined;
@@ -111,6 +113,9 @@ class FakeSlack {
       if (refused) throw new PostError(`Slack said ${refused}`, refused, false);
       this.updates.push(message);
     },
+    publishHome: async (userId, view) => {
+      this.homes.push({ userId, view });
+    },
   };
 
   postsTo(channel: string): string[] {
@@ -126,6 +131,10 @@ const render: MessageRenderers = {
   decidedApproval: (view, decision) => said(`${decision.state}, ${view.audience}: ${view.caseTitle}`),
   submitterNotice: (view, decision) => said(`to submitter: ${decision.state}, ${view.audience}`),
   approvedChannelLine: (view, decision) => said(`to channel: ${decision.state}, ${view.audience}`),
+  home: (content) => ({
+    type: "home",
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: content.userId } }],
+  }),
 };
 
 const roomy = registryAdmission({ timeoutMs: 5_000, maxInFlight: 100, concurrency: 4 });

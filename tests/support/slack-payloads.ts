@@ -1,3 +1,4 @@
+import { HOME_SEARCH_ACTION } from "../../src/slack/blocks/app-home.js";
 import { REJECT_REASON_BLOCK, REJECT_REASON_INPUT } from "../../src/slack/blocks/approval-decision.js";
 import {
   APPROVE_RESPONSE_ACTION,
@@ -40,6 +41,7 @@ export const BUTTON_ACTIONS = [
   NEWER_HISTORY_ACTION,
   OPEN_SEARCH_HIT_ACTION,
   MORE_SEARCH_HITS_ACTION,
+  HOME_SEARCH_ACTION,
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
@@ -203,6 +205,80 @@ export function blockActions(
     },
     triggerId,
     responsePath: `/response/${responseId}`,
+  };
+}
+
+/**
+ * `user` clicks `button` in a view: their Home tab, or a modal. Slack then sends the view instead of
+ * a channel and a message, and no response_url.
+ */
+export function viewBlockActions({
+  user,
+  button,
+  view,
+}: {
+  user: string;
+  button: Button;
+  view: { id: string; type: "home" | "modal"; hash?: string };
+}): Click {
+  const triggerId = `444.${next()}.trigger`;
+  return {
+    payload: {
+      type: "block_actions",
+      user: slackUser(user),
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "view", view_id: view.id },
+      trigger_id: triggerId,
+      team: { id: "T111", domain: "workspace-domain" },
+      view: {
+        id: view.id,
+        type: view.type,
+        hash: view.hash ?? "1596530361.home",
+        blocks: [],
+        state: { values: {} },
+      },
+      actions: [
+        {
+          action_id: button.actionId,
+          block_id: button.blockId ?? "actions",
+          value: button.value,
+          type: "button",
+          action_ts: "1596530385.194939",
+        },
+      ],
+    },
+    triggerId,
+    responsePath: "",
+  };
+}
+
+/** Slack's app_home_opened event; `shown` when a view was published for the user before. */
+export function appHomeOpenedEvent({
+  user,
+  tab = "home",
+  shown,
+}: {
+  user: string;
+  tab?: "home" | "messages";
+  shown: boolean;
+}) {
+  const id = next();
+  return {
+    token: "XXYYZZ",
+    team_id: "T111",
+    api_app_id: "A111",
+    event: {
+      type: "app_home_opened",
+      user,
+      channel: `D${user.slice(1)}`,
+      tab,
+      event_ts: `1515449522.${String(id).padStart(6, "0")}`,
+      ...(shown ? { view: { id: `V0HOME${id}`, type: "home", blocks: [] } } : {}),
+    },
+    type: "event_callback",
+    event_id: `Ev0HOME${String(id).padStart(4, "0")}`,
+    event_time: 1515449522,
   };
 }
 

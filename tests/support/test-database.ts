@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { inject } from "vitest";
 import {
+  type Database,
   type DatabaseHandle,
   openPostgres,
   PGlite,
   pg_trgm,
+  rowsOf,
   ThreadedPGlite,
   wrapPglite,
   wrapThreadedPglite,
@@ -53,4 +56,21 @@ function once(run: () => Promise<void>): () => Promise<void> {
     done ??= run();
     return done;
   };
+}
+
+/**
+ * Empties every table, the append-only audit trail included, with identities restarted: a test that
+ * needs an empty registry gets one in milliseconds rather than the seconds a new database costs.
+ * Triggers are off for the statement (session_replication_role), which only a test's superuser may do.
+ */
+export async function emptyDatabase(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    const tables = rowsOf<{ name: string }>(
+      await tx.execute(sql`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public'`),
+    );
+    await tx.execute(
+      sql.raw(`TRUNCATE ${tables.map((table) => table.name).join(", ")} RESTART IDENTITY CASCADE`),
+    );
+  });
 }

@@ -57,6 +57,11 @@ describe("the Slack app manifest", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(expected);
   });
 
+  it("turns the Home tab on, which the bot publishes when app_home_opened arrives", () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(seen.events).toContain("app_home_opened");
+  });
+
   it("asks for no scope the bot does not use, and for each one it does", () => {
     const uploads = readFileSync(new URL("../../src/slack/web-poster.ts", import.meta.url), "utf8").includes(
       "files.uploadV2",

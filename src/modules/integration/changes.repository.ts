@@ -66,6 +66,10 @@ type RawRow = {
  * started writing early may commit after a later one: nothing at or above the oldest running
  * transaction is handed out, so no reader's position can pass a change that commits late. Rows below
  * the horizon are final: every later transaction gets a larger id than every running one.
+ * Transaction ids are numbered server-wide, but only this database's transactions can write its
+ * events: a transaction known to run in another database (another application, another test file)
+ * does not hold the horizon back. One whose database is unknown (it ended after the snapshot, or is
+ * a prepared transaction) still does, until the next read.
  * The horizon is read in the same statement, hence from the same snapshot as the rows; each event's
  * case is found in the same statement too (one round trip for a page).
  */
@@ -77,7 +81,16 @@ export async function readFeed(
   // order that stops at `limit`; each event's case is looked up by primary key, row by row (LIMIT 1
   // keeps the planner from turning the lookup into a hash join over every case).
   const result = await db.execute(sql`
-    WITH horizon AS (SELECT (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint AS xmin),
+    WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+    horizon AS (
+      SELECT (COALESCE(
+        (SELECT min(x) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x
+          WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity b
+             WHERE b.backend_xid = xid(x) AND b.datid IS NOT NULL
+               AND b.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))),
+        (SELECT pg_snapshot_xmax(s) FROM snapshot))::text)::bigint AS xmin
+    ),
     page AS (
       SELECT a.*, CASE WHEN a.entity_id ~ '^[0-9]{1,9}$' THEN a.entity_id::integer END AS eid
         FROM ${auditEvents} a

@@ -1,7 +1,8 @@
 import type { CasePresentation } from "../cases/present-case.js";
+import type { HomeContent } from "../home/get-home.js";
 import type { Decision } from "../responses/approve-response.js";
 import type { ResponseView } from "../responses/present-response.js";
-import type { SlackMessage } from "./poster.js";
+import type { HomeView, SlackMessage } from "./poster.js";
 
 /**
  * How each message the use cases send looks. The use cases decide who is told what (each reader's
@@ -20,6 +21,8 @@ export type MessageRenderers = {
   submitterNotice(view: ResponseView, decision: Decision): SlackMessage;
   /** The line in the responsible body's channel after an approval. */
   approvedChannelLine(view: ResponseView, decision: Decision): SlackMessage;
+  /** The user's Home tab: their work, their cases, a search button. */
+  home(content: HomeContent): HomeView;
 };
 
 export type RemissNotice = {

@@ -15,6 +15,9 @@ export type OutgoingMessage = { channel: string; text: string; blocks?: KnownBlo
 /** A message already posted, replaced in place (`ts` as Slack answered it when it was posted). */
 export type MessageUpdate = { channel: string; ts: string; text: string; blocks?: KnownBlock[] };
 
+/** The bot's Home tab for one user (views.publish): only blocks, no text. */
+export type HomeView = { type: "home"; blocks: KnownBlock[] };
+
 export interface Poster {
   /**
    * Posts a message and answers its ts, or throws a PostError. `channel` is the conversation Slack
@@ -23,6 +26,8 @@ export interface Poster {
   post(message: OutgoingMessage): Promise<{ ts: string; channel?: string }>;
   /** Replaces a posted message, or throws a PostError. */
   update(message: MessageUpdate): Promise<void>;
+  /** Replaces what the user's Home tab shows, or throws a PostError. */
+  publishHome(userId: string, view: HomeView): Promise<void>;
 }
 
 /** A file to put in a channel: a report as Word or CSV. */

@@ -3,10 +3,11 @@ import { say } from "../../messages/sv.js";
 import type { MessageRef } from "../../modules/responses/announce-decision.js";
 import { alreadyDecidedNotice } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
-import { type SlackMessage, textMessage } from "../blocks/message.js";
+import { textMessage } from "../blocks/message.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
+import { clickedInView, privateReply } from "../private-reply.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -18,11 +19,10 @@ const BROKEN_BUTTON = "Knappen gick inte att läsa. Öppna remissvaret i diariet
  * whoever comes second is told privately who decided first, and the clicked copy is brought up to date.
  */
 export function approveResponseAction({ servicesFor }: SlackDeps) {
-  return async ({ ack, body, action, respond, logger }: ActionArgs) => {
+  return async ({ ack, body, action, respond, client, logger }: ActionArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
-    const reply = (message: SlackMessage) =>
-      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    const reply = privateReply({ body, respond, client });
     const value = approvalButtonValue.safeParse(safeJson(action.value));
     if (!value.success) return void (await reply(textMessage(BROKEN_BUTTON)));
     const clicked = clickedMessage(body);
@@ -51,6 +51,7 @@ export function approveResponseAction({ servicesFor }: SlackDeps) {
 }
 
 export function clickedMessage(body: BlockButtonAction): MessageRef | null {
+  if (clickedInView(body)) return null;
   const channelId = body.container?.channel_id ?? body.channel?.id;
   const messageTs = body.container?.message_ts ?? body.message?.ts;
   if (body.container?.is_ephemeral || !channelId || !messageTs) return null;

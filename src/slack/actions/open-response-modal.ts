@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { say } from "../../messages/sv.js";
-import type { SlackMessage } from "../blocks/message.js";
 import { registryProblemMessage, registryUnavailableMessage } from "../blocks/replies.js";
 import { openResponseButtonValue, responseFormReply, responseModal } from "../blocks/response-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
+import { privateReply } from "../private-reply.js";
 
 /**
  * "Registrera remissvar" under the case card in an answering body's channel: the button names the
@@ -22,8 +22,7 @@ export function openResponseModal({ servicesFor }: SlackDeps) {
   }: SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
-    const answer = (message: SlackMessage) =>
-      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    const answer = privateReply({ body, respond, client });
     const value = openResponseButtonValue.safeParse(safeJson(action.value));
     if (!value.success) {
       return void (await answer(

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { HOME_SEARCH_ACTION } from "../blocks/app-home.js";
 import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../blocks/approval-ids.js";
 import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
 import { NEWER_HISTORY_ACTION, OLDER_HISTORY_ACTION, OPEN_HISTORY_ACTION } from "../blocks/history-ids.js";
@@ -8,6 +9,7 @@ import type { SlackDeps } from "../deps.js";
 import { dispatchById } from "../dispatch.js";
 import { approveResponseAction } from "./approve-response.js";
 import { openResponseModal } from "./open-response-modal.js";
+import { openSearchModal } from "./open-search-modal.js";
 import { rejectResponseAction } from "./reject-response.js";
 import { openSearchHit, showMoreSearchHits } from "./search-hits.js";
 import { shareCaseCard } from "./share-case-card.js";
@@ -28,6 +30,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
     [NEWER_HISTORY_ACTION]: paging,
     [OPEN_SEARCH_HIT_ACTION]: openSearchHit(deps),
     [MORE_SEARCH_HITS_ACTION]: showMoreSearchHits(deps),
+    [HOME_SEARCH_ACTION]: openSearchModal(),
   };
   app.action<BlockButtonAction>(...dispatchById(handlers, ({ action }) => action.action_id));
 }

@@ -2,10 +2,11 @@ import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } 
 import { say } from "../../messages/sv.js";
 import { alreadyDecidedNotice, rejectReasonModal } from "../blocks/approval-decision.js";
 import { approvalButtonValue } from "../blocks/approval-ids.js";
-import { type SlackMessage, textMessage } from "../blocks/message.js";
+import { textMessage } from "../blocks/message.js";
 import { registryProblemText } from "../blocks/replies.js";
 import type { SlackDeps } from "../deps.js";
 import { safeJson } from "../payload.js";
+import { privateReply } from "../private-reply.js";
 import { clickedMessage } from "./approve-response.js";
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -19,8 +20,7 @@ export function rejectResponseAction({ servicesFor }: SlackDeps) {
   return async ({ ack, body, action, respond, client, logger }: ActionArgs) => {
     const services = servicesFor({ userId: body.user.id, name: body.user.name });
     await ack();
-    const reply = (message: SlackMessage) =>
-      respond({ response_type: "ephemeral", replace_original: false, ...message });
+    const reply = privateReply({ body, respond, client });
     const value = approvalButtonValue.safeParse(safeJson(action.value));
     if (!value.success)
       return void (await reply(

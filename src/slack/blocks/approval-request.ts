@@ -73,11 +73,14 @@ export function approvalRequestMessage(request: ResponseView): SlackMessage {
   return { text: shorten(fallback, SLACK_LIMITS.sectionText), blocks };
 }
 
-function buttonValue(request: ResponseView): string {
+/** What the Godkänn and Avslå buttons name: the response, and in their dialogs the body and case. */
+type ButtonSubject = Pick<ResponseView, "responseId" | "bodyName" | "caseLabel">;
+
+function buttonValue(request: ButtonSubject): string {
   return JSON.stringify({ responseId: request.responseId } satisfies ApprovalButtonValue);
 }
 
-function approveButton(request: ResponseView): Button {
+export function approveButton(request: ButtonSubject): Button {
   return {
     type: "button",
     action_id: APPROVE_RESPONSE_ACTION,
@@ -100,7 +103,7 @@ function approveButton(request: ResponseView): Button {
   };
 }
 
-function rejectButton(request: ResponseView): Button {
+export function rejectButton(request: ButtonSubject): Button {
   return {
     type: "button",
     action_id: REJECT_RESPONSE_ACTION,

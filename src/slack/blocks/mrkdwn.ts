@@ -27,6 +27,7 @@ export function escapeAndShorten(text: string, max: number): string {
 
 export const SLACK_LIMITS = {
   blocksPerMessage: 50,
+  blocksPerView: 100,
   sectionText: 3000,
   headerText: 150,
   fieldsPerSection: 10,

@@ -1,4 +1,5 @@
 import type { MessageRenderers } from "../../modules/posting/messages.js";
+import { homeView } from "./app-home.js";
 import { approvedChannelLine, decidedApprovalMessage, submitterNotice } from "./approval-decision.js";
 import { approvalRequestMessage } from "./approval-request.js";
 import { remissReceivedMessage } from "./remiss-modal.js";
@@ -10,4 +11,5 @@ export const slackRenderers: MessageRenderers = {
   decidedApproval: decidedApprovalMessage,
   submitterNotice,
   approvedChannelLine,
+  home: homeView,
 };

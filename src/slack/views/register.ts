@@ -2,11 +2,13 @@ import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction 
 import { REJECT_REASON_VIEW } from "../blocks/approval-ids.js";
 import { REMISS_VIEW } from "../blocks/remiss-modal.js";
 import { RESPONSE_VIEW } from "../blocks/response-modal.js";
+import { SEARCH_VIEW } from "../blocks/search-modal.js";
 import type { SlackDeps } from "../deps.js";
 import { dispatchById } from "../dispatch.js";
 import { rejectReasonSubmitted } from "./reject-reason-submitted.js";
 import { remissSubmitted } from "./remiss-submitted.js";
 import { responseSubmitted } from "./response-submitted.js";
+import { searchSubmitted } from "./search-submitted.js";
 
 type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -19,6 +21,7 @@ export function registerViews(app: App, deps: SlackDeps): void {
     [REMISS_VIEW]: remissSubmitted(deps),
     [RESPONSE_VIEW]: responseSubmitted(deps),
     [REJECT_REASON_VIEW]: rejectReasonSubmitted(deps),
+    [SEARCH_VIEW]: searchSubmitted(deps),
   };
   app.view<ViewSubmitAction>(...dispatchById(handlers, ({ view }) => view.callback_id));
 }

@@ -1,0 +1,18 @@
+import { refreshHomes } from "../modules/home/publish-home.js";
+import type { Admit } from "../modules/shared/availability.js";
+import { slackRenderers } from "../slack/blocks/outgoing.js";
+import type { JobContext, PostingJobDeps } from "./digest-job.js";
+
+export const HOME_JOB = "home-tabs";
+
+/**
+ * Every five minutes: the Home tabs of everyone who has opened theirs, published again where what
+ * they show has changed without a click in Slack (an import, a sync, a due date passed at midnight).
+ * Replicas may all run it; a changed tab is claimed, so it is published once.
+ */
+export async function refreshHomeTabs(
+  ctx: JobContext,
+  { poster, instanceId, admit }: PostingJobDeps & { admit: Admit },
+): Promise<{ published: number }> {
+  return refreshHomes({ ...ctx, posting: { poster, instanceId, admit, render: slackRenderers } });
+}

@@ -13,6 +13,8 @@ const ON_THE_CLOCK = [
 export default defineConfig({
   test: {
     globalSetup: ["tests/support/global-setup.ts"],
+    // Holds every message the bot sends to a FakeSlack to Slack's limits.
+    setupFiles: ["tests/support/slack-limits-guard.ts"],
     // Each file gets its own database; PGlite costs memory, and the machines have two cores.
     pool: "forks",
     testTimeout: 20_000,

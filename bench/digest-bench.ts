@@ -1,12 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { type Database, openDatabase, openPostgres } from "../src/db/client.js";
 import { buildDigest } from "../src/modules/digests/build-digest.js";
 import { ALL_CASES } from "../src/modules/digests/digest.js";
+import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.js";
 
 /**
  * The digest as the scheduler builds it, on a registry of 100,000 cases with 10,000 overdue deadlines,
@@ -248,9 +244,6 @@ function summary(times: number[]): { p50: number; p99: number } {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-/** Registers a cleanup (bench/run.ts's `Defer`); without one, the helpers below clean up themselves. */
-type Defer = (cleanup: () => Promise<void>) => void;
-
 async function withCleanup<T>(defer: Defer | undefined, run: (defer: Defer) => Promise<T>): Promise<T> {
   if (defer) return run(defer);
   const cleanups: (() => Promise<void>)[] = [];
@@ -266,9 +259,7 @@ export async function benchDigestOnPglite(
   options: { label?: string; defer?: Defer } = {},
 ): Promise<DigestBenchResult> {
   return withCleanup(options.defer, async (defer) => {
-    const dataDir = await mkdtemp(join(tmpdir(), "arendebot-dbench-"));
-    defer(() => rm(dataDir, { recursive: true, force: true }));
-    const database = await openDatabase({ kind: "pglite", dataDir });
+    const database = await openDatabase({ kind: "pglite", dataDir: await scratchDataDir(defer, "digest") });
     try {
       await database.migrate();
       return await benchDigest(database.db, options.label ?? "pglite");
@@ -284,19 +275,7 @@ export async function benchDigestOnPostgres(
   options: { label?: string; defer?: Defer } = {},
 ): Promise<DigestBenchResult> {
   return withCleanup(options.defer, async (defer) => {
-    const name = `arendebot_dbench_${randomBytes(4).toString("hex")}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    defer(async () => {
-      try {
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    });
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const database = openPostgres(url.toString());
+    const database = openPostgres(await scratchPostgres(adminUrl, defer, "dbench"));
     try {
       await database.migrate();
       return await benchDigest(database.db, options.label ?? "postgres");

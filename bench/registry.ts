@@ -1,10 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { importActor, runImportCommand } from "../src/cli/import-command.js";
 import { systemClock } from "../src/clock.js";
 import { type DatabaseHandle, openDatabase, openPostgres } from "../src/db/client.js";
@@ -22,14 +17,14 @@ export type BenchRegistry = {
   dnrs: string[];
 };
 
-/** Registers a cleanup the moment there is something to clean up, so a failure or ^C leaves nothing. */
-export type Defer = (cleanup: () => Promise<void>) => void;
+import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.js";
+
+export type { Defer };
 
 const SAMPLE_DNRS = 2_000;
 
 export async function pgliteRegistry(csvFile: string, rows: number, defer: Defer): Promise<BenchRegistry> {
-  const dataDir = await mkdtemp(join(tmpdir(), "arendebot-bench-"));
-  defer(() => rm(dataDir, { recursive: true, force: true }));
+  const dataDir = await scratchDataDir(defer, "status");
   const loaded = await load(await openDatabase({ kind: "pglite", dataDir }), csvFile, rows);
   return { target: "pglite", env: { DATA_DIR: dataDir }, ...loaded };
 }
@@ -40,17 +35,7 @@ export async function postgresRegistry(
   rows: number,
   defer: Defer,
 ): Promise<BenchRegistry> {
-  const name = `arendebot_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  defer(async () => {
-    try {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = withDatabase(adminUrl, name);
+  const url = await scratchPostgres(adminUrl, defer, "bench");
   const loaded = await load(openPostgres(url), csvFile, rows);
   return { target: "postgres", env: { DATABASE_URL: url }, ...loaded };
 }
@@ -101,10 +86,4 @@ async function sampleDnrs(database: DatabaseHandle): Promise<string[]> {
   // postgres.js returns the rows; PGlite wraps them in `{ rows }`.
   const rows = Array.isArray(result) ? result : (result as unknown as { rows: { dnr: string }[] }).rows;
   return rows.map((row) => row.dnr);
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

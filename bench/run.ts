@@ -10,6 +10,7 @@ import { type ServerCommand, startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
 import { askOnce, BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
 import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
+import { benchSearch, formatSearchBench } from "./search-bench.js";
 import { benchSync, formatSyncBench } from "./sync-bench.js";
 
 /**
@@ -25,7 +26,9 @@ import { benchSync, formatSyncBench } from "./sync-bench.js";
  * BENCH_DIGEST=0 (leave out the digest), BENCH_SYNC_ROWS (cases in the sync bench's export, 100000;
  * 0 leaves it out), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
  * BENCH_TARGETS (some of pglite,postgres,floor,floor-card,api-pglite,api-postgres, to look at one
- * closely; api-… read the HTTP API's change feed in pages of 1,000, see api-bench.ts).
+ * closely; api-… read the HTTP API's change feed in pages of 1,000, see api-bench.ts),
+ * BENCH_SEARCH_CASES (generated cases searched by `/arende sök`, 1000000; 0 leaves it out; see
+ * search-bench.ts) and BENCH_SEARCH_RUNS (runs of each query, 30).
  */
 
 const settings = {
@@ -36,6 +39,8 @@ const settings = {
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   digest: process.env.BENCH_DIGEST !== "0",
   syncRows: process.env.BENCH_SYNC_ROWS === "0" ? 0 : positive("BENCH_SYNC_ROWS", 100_000),
+  searchCases: process.env.BENCH_SEARCH_CASES === "0" ? 0 : positive("BENCH_SEARCH_CASES", 1_000_000),
+  searchRuns: positive("BENCH_SEARCH_RUNS", 30),
   targets: (process.env.BENCH_TARGETS ?? "pglite,postgres,floor,floor-card,api-pglite,api-postgres").split(
     ",",
   ),
@@ -164,6 +169,19 @@ async function main(): Promise<number> {
       if (!settings.targets.includes(target)) continue;
       const result = await benchSync(target, { rows: settings.syncRows, adminUrl: settings.adminUrl, defer });
       console.log(formatSyncBench(result));
+    }
+  }
+  if (settings.searchCases > 0) {
+    console.log(`\nsearch: /arende sök on ${settings.searchCases.toLocaleString("en")} generated cases`);
+    for (const target of ["postgres", "pglite"] as const) {
+      if (!settings.targets.includes(target)) continue;
+      const result = await benchSearch(target, {
+        cases: settings.searchCases,
+        adminUrl: settings.adminUrl,
+        runs: settings.searchRuns,
+        defer,
+      });
+      console.log(formatSearchBench(result));
     }
   }
   const failed = measured.filter(({ result }) => failureCount(result) > 0);

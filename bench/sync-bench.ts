@@ -1,14 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { systemClock } from "../src/clock.js";
 import { type DatabaseHandle, openDatabase, openPostgres } from "../src/db/client.js";
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { createContext, systemActor } from "../src/modules/shared/context.js";
 import { type SyncOutcome, syncFromDiarium } from "../src/modules/sync/sync-from-diarium.js";
-import type { Defer } from "./registry.js";
+import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.js";
 
 /**
  * The scheduled sync on a folder export of generated cases (issue 9 §4 and §7), in-process:
@@ -88,23 +86,9 @@ async function exportFile(folder: string, name: string, content: string, minutes
 }
 
 async function pgliteDatabase(defer: Defer): Promise<DatabaseHandle> {
-  const dataDir = await mkdtemp(join(tmpdir(), "arendebot-bench-sync-db-"));
-  defer(() => rm(dataDir, { recursive: true, force: true }));
-  return openDatabase({ kind: "pglite", dataDir });
+  return openDatabase({ kind: "pglite", dataDir: await scratchDataDir(defer, "sync") });
 }
 
 async function postgresDatabase(adminUrl: string, defer: Defer): Promise<DatabaseHandle> {
-  const name = `arendebot_bench_sync_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  defer(async () => {
-    try {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return openPostgres(url.toString());
+  return openPostgres(await scratchPostgres(adminUrl, defer, "bench_sync"));
 }

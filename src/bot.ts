@@ -23,7 +23,14 @@ import { slackRenderers } from "./slack/blocks/outgoing.js";
 import { type ChannelPacer, createPostingClient, createWebPoster } from "./slack/web-poster.js";
 import { StartupError } from "./startup-error.js";
 
-export type RunningBot = { stop(): Promise<void> };
+export type RunningBot = {
+  stop(): Promise<void>;
+  /**
+   * Runs the digest and reminder jobs at once instead of at the next minute, posting what is due by
+   * the bot's clock (exactly once, as any run does). For a composition whose clock jumps ahead.
+   */
+  runDuePosts(): Promise<void>;
+};
 
 const READY_TIMEOUT_MS = 2_000;
 const FORGET_RECEIPTS_JOB = "slack-receipts.forget-old";
@@ -139,7 +146,7 @@ export async function startBot({
     {
       name: HOME_JOB,
       cron: "*/5 * * * *",
-      run: singleFlight(() => refreshHomeTabs(jobContext(HOME_JOB), { ...posting, admit })),
+      run: singleFlight(() => refreshHomeTabs(jobContext(HOME_JOB), posting)),
     },
   ];
   if (config.sync) {
@@ -172,7 +179,11 @@ export async function startBot({
     onError,
   );
   const catchUp = Promise.all(postingJobs.map((job) => job.run().catch((error) => onError(job, error))));
+  const duePostJobs = postingJobs.filter((job) => job.name === DIGEST_JOB || job.name === REMINDER_JOB);
   return {
+    runDuePosts: async () => {
+      await Promise.all(duePostJobs.map((job) => job.run()));
+    },
     stop: async () => {
       await slackApp.stop();
       await schedules.stop();

@@ -26,7 +26,7 @@ import { type DigestPreview, previewDigest } from "./modules/digests/preview-dig
 import { type SubscribeResult, subscribeChannel } from "./modules/digests/subscribe-channel.js";
 import { type UnsubscribeResult, unsubscribeChannel } from "./modules/digests/unsubscribe-channel.js";
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
-import { refreshHomesConcernedBy, showHome } from "./modules/home/publish-home.js";
+import { type HomeChange, refreshHomesConcernedBy, showHome } from "./modules/home/publish-home.js";
 import { type Posting, postingLog } from "./modules/posting/post-copies.js";
 import type { FileUploader } from "./modules/posting/poster.js";
 import {
@@ -135,8 +135,8 @@ export type Services = {
   announceDecision(request: DecisionAnnouncement): Promise<void>;
   /** Whoever lost the race: the copies (and the one clicked) brought up to date. */
   showDecision(request: DecisionAnnouncement): Promise<void>;
-  /** `app_home_opened`: publishes the sender's Home tab (`shown`: Slack already has a view of it). */
-  showHome(request: { shown: boolean }): Promise<void>;
+  /** `app_home_opened`: publishes the sender's Home tab. */
+  showHome(): Promise<void>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
   /** "Visa ärendet" on a message: the cases its text names, each with the sender's access. */
@@ -250,7 +250,7 @@ export function createServices({
     const posts = { ...ctx, posting: { ...posting, admit } };
     // A change made in Slack republishes the Home tabs it concerns, after Slack has its answer; the
     // scheduled refresh catches whatever this misses.
-    const refreshHomes = (target: { caseId: number } | { responseId: number }) => {
+    const refreshHomes = (target: HomeChange) => {
       refreshHomesConcernedBy(posts, target).catch((error) =>
         postingLog().warn({ err: error }, "the Home tabs a change concerns could not be refreshed"),
       );
@@ -258,7 +258,7 @@ export function createServices({
     const refreshingAfter =
       <A, R extends { ok: boolean }>(
         run: (arg: A) => Promise<R>,
-        target: (arg: A, result: R) => { caseId: number } | { responseId: number } | null,
+        target: (arg: A, result: R) => HomeChange | null,
       ) =>
       async (arg: A): Promise<R> => {
         const result = await run(arg);
@@ -280,8 +280,14 @@ export function createServices({
       subscribeChannel: (request) => calls.subscribeChannel(ctx, request),
       unsubscribeChannel: (request) => calls.unsubscribeChannel(ctx, request),
       previewDigest: (channelId) => calls.previewDigest(ctx, channelId),
-      grantRole: (request) => calls.grantRole(ctx, request),
-      revokeRole: (request) => calls.revokeRole(ctx, request),
+      grantRole: refreshingAfter(
+        (request: RoleChange) => calls.grantRole(ctx, request),
+        (request, result) => (result.ok ? { userIds: [request.slackUserId] } : null),
+      ),
+      revokeRole: refreshingAfter(
+        (request: RoleChange) => calls.revokeRole(ctx, request),
+        (request, result) => (result.ok ? { userIds: [request.slackUserId] } : null),
+      ),
       listRoles: (filter) => calls.listRoles(ctx, filter),
       prepareRemiss: (query) => calls.prepareRemiss(ctx, query),
       sendOnRemiss: refreshingAfter(
@@ -303,7 +309,7 @@ export function createServices({
         (response: ResponseRequest) => calls.recordResponse(ctx, response),
         (_, result) => (result.ok ? { caseId: result.referral.caseId } : null),
       ),
-      showHome: ({ shown }) => showHome(posts, { userId: sender.userId, shown }),
+      showHome: () => showHome(posts, { userId: sender.userId }),
       deliverRemissNotices: (request) => deliverRemissNotices(posts, request),
       requestApproval: ({ recorded }) => requestApproval(posts, { recorded }),
       announceDecision: (request) => announceDecision({ posting }, request),

@@ -1,5 +1,4 @@
 import { refreshHomes } from "../modules/home/publish-home.js";
-import type { Admit } from "../modules/shared/availability.js";
 import { slackRenderers } from "../slack/blocks/outgoing.js";
 import type { JobContext, PostingJobDeps } from "./digest-job.js";
 
@@ -12,7 +11,10 @@ export const HOME_JOB = "home-tabs";
  */
 export async function refreshHomeTabs(
   ctx: JobContext,
-  { poster, instanceId, admit }: PostingJobDeps & { admit: Admit },
+  { poster, instanceId }: PostingJobDeps,
 ): Promise<{ published: number }> {
-  return refreshHomes({ ...ctx, posting: { poster, instanceId, admit, render: slackRenderers } });
+  // Like the digests and reminders, the job reads outside the admission control that keeps room in
+  // the database for Slack's requests: it never queues ahead of someone waiting for an answer.
+  const unadmitted = <R>(_name: string, run: () => Promise<R>) => run();
+  return refreshHomes({ ...ctx, posting: { poster, instanceId, admit: unadmitted, render: slackRenderers } });
 }

@@ -3,7 +3,9 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
 import { recordAudit } from "../../src/modules/audit/audit.repository.js";
-import { readChanges } from "../../src/modules/integration/change-feed.js";
+import { audienceFor, INTEGRATION } from "../../src/modules/cases/audience.js";
+import { changesPageJson, readChanges } from "../../src/modules/integration/change-feed.js";
+import { Seeder } from "../support/seed-rows.js";
 import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 let database: TestDatabase;
@@ -16,6 +18,12 @@ afterAll(() => database.destroy());
 const clock = fixedClock("2017-04-03T08:00:00Z");
 const actor = { type: "system", job: "test" } as const;
 
+/** The ids of a page's changes, as a reader of the API parses them. */
+function idsOf(page: Awaited<ReturnType<typeof readChanges>>): number[] {
+  const parsed = JSON.parse(changesPageJson(page)) as { changes: { id: number }[] };
+  return parsed.changes.map((change) => change.id);
+}
+
 /** Reads the feed from `after` until a page comes back empty; the ids, in order, and the cursor. */
 async function drain(
   after: string | undefined,
@@ -25,9 +33,9 @@ async function drain(
   let cursor = after;
   for (;;) {
     const page = await readChanges({ db: database.db }, { ...(cursor ? { after: cursor } : {}), limit });
-    ids.push(...page.changes.map((change) => change.id));
+    ids.push(...idsOf(page));
     cursor = page.next;
-    if (page.changes.length === 0) return { ids, next: cursor };
+    if (page.count === 0) return { ids, next: cursor };
   }
 }
 
@@ -162,7 +170,7 @@ describe.runIf(inject("testDatabase").kind === "postgres")(
       let cursor = start;
       while (writing) {
         const page = await readChanges({ db: database.db }, { after: cursor, limit: 5 });
-        seen.push(...page.changes.map((change) => change.id));
+        seen.push(...idsOf(page));
         cursor = page.next;
       }
       await done;
@@ -183,3 +191,76 @@ describe.runIf(inject("testDatabase").kind === "postgres")(
     });
   },
 );
+
+describe("what the change feed shows of each change", () => {
+  it("decides each change's audience as audienceFor(INTEGRATION) does, and cuts a public one to public fields and dates", async () => {
+    const { next } = await drain(undefined);
+    const seed = new Seeder(database.db);
+    const open = await seed.case({
+      dnr: "108-4001/2017",
+      kind: "skrivelse",
+      title: "Öppet",
+      publicTitle: "Öppet",
+    });
+    const secret = await seed.case({
+      dnr: "108-4002/2017",
+      kind: "other",
+      title: "Hemligt",
+      publicTitle: "Sekretess",
+      restricted: true,
+    });
+    const changes = {
+      title: { from: "a", to: "Hemligt" },
+      public_title: { to: "Sekretess" },
+      raised_on: { to: "2017-04-03" },
+    };
+    await database.db.transaction((tx) =>
+      recordAudit(tx, {
+        actor: { type: "slack_user", userId: "UREG", name: 'Registratorn "Kim"\n\\' },
+        at: clock.now(),
+        entries: [
+          { action: "case.updated", entityType: "case", entityId: open, changes },
+          { action: "case.updated", entityType: "case", entityId: secret, changes },
+          { action: "case.updated", entityType: "case", entityId: 999_999, changes },
+          { action: "registry.created", entityType: "registry", entityId: 1, changes },
+        ],
+      }),
+    );
+    const page = await readChanges({ db: database.db }, { after: next, limit: 10 });
+    const read = (JSON.parse(changesPageJson(page)) as { changes: ChangeRead[] }).changes;
+    const subjects = [{ restricted: false }, { restricted: true }, null, undefined];
+    expect(read).toHaveLength(4);
+    read.forEach((change, index) => {
+      const subject = subjects[index];
+      // A case that is gone is shown as a restricted one; registry events are the registry's own.
+      const expected =
+        subject === undefined ? "full" : audienceFor(INTEGRATION, subject ?? { restricted: true });
+      expect(change.audience).toBe(expected);
+      if (expected === "full") {
+        expect(change.actor).toEqual({ type: "slack_user", id: "UREG", name: 'Registratorn "Kim"\n\\' });
+        expect(change.changes).toEqual(changes);
+      } else {
+        expect(change.actor).toEqual({ type: "slack_user" });
+        expect(change.changes).toEqual({
+          public_title: { to: "Sekretess" },
+          raised_on: { to: "2017-04-03" },
+        });
+      }
+    });
+    expect(read[0]?.at).toBe(clock.now().toISOString());
+    expect(read[1]?.case).toEqual({
+      id: secret,
+      registry: expect.any(String),
+      dnr: "108-4002/2017",
+      restricted: true,
+    });
+  });
+});
+
+type ChangeRead = {
+  audience: string;
+  at: string;
+  actor: Record<string, unknown>;
+  changes: Record<string, unknown>;
+  case: Record<string, unknown> | null;
+};

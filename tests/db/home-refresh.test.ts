@@ -69,7 +69,7 @@ afterAll(() => database.destroy());
 
 function job(slack: RecordingSlack, at: string, instanceId = "replica-a") {
   const ctx = createContext({ db: database.db, clock: fixedClock(at), actor: systemActor("home-tabs") });
-  return () => refreshHomeTabs(ctx, { poster: slack.poster, instanceId, admit });
+  return () => refreshHomeTabs(ctx, { poster: slack.poster, instanceId });
 }
 
 function opening(slack: RecordingSlack, at: string): PostingContext {
@@ -82,7 +82,7 @@ function opening(slack: RecordingSlack, at: string): PostingContext {
 describe("the scheduled Home refresh", () => {
   it("publishes only the tabs of those who opened theirs, and only when what they show has changed", async () => {
     const slack = new RecordingSlack();
-    await showHome(opening(slack, "2017-04-03T08:00:00Z"), { userId: OFFICER, shown: false });
+    await showHome(opening(slack, "2017-04-03T08:00:00Z"), { userId: OFFICER });
     expect(slack.published.map((home) => home.userId)).toEqual([OFFICER]);
     expect(slack.textFor(OFFICER)).toContain("Svar senast 3 april 2017");
 

@@ -10,10 +10,11 @@ import { createTestDatabase, type TestDatabase } from "../support/test-database.
 
 const clock = fixedClock("2017-04-03T07:00:00Z");
 let database: TestDatabase;
+let seed: Seeder;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const seed = new Seeder(database.db);
+  seed = new Seeder(database.db);
   await seedStatusCases(seed);
   // Twelve cases on one subject, for paging; raised a day apart, so the order is known.
   for (let day = 1; day <= 12; day += 1) {
@@ -72,6 +73,16 @@ describe("search", () => {
     ]);
   });
 
+  it("forgives a typo beside a word spelt right, and keeps both words' meaning", async () => {
+    const result = await search("snöröjningen bromam del");
+    expect(result.hits).toHaveLength(10);
+    expect(titles(result).every((title) => title.startsWith("Skrivelse om snöröjningen i Bromma"))).toBe(
+      true,
+    );
+    // A typo corrected to a word no other word goes with finds nothing rather than anything.
+    expect((await search("snöröjningen kompetensutveklingspeng")).hits).toEqual([]);
+  });
+
   it("ranks, and pages ten at a time in a fixed order", async () => {
     const first = await search("snöröjningen bromma");
     expect(first.hits).toHaveLength(10);
@@ -125,9 +136,41 @@ describe("a restricted case in search", () => {
       const result = await search(word, actor);
       expect(titles(result)).toEqual(entitled ? [SECRET_TITLE] : []);
     }
+    // Typos are corrected from words anyone may search by: a secret word is never a correction.
+    expect((await search("Drotninggatan", actor)).hits).toEqual([]);
     // Everyone finds it by its public title, and only those entitled see more than that title.
     const byPublic = await search("sekretess", actor);
     expect(titles(byPublic)).toEqual([entitled ? SECRET_TITLE : "Sekretess"]);
+  });
+});
+
+describe("corrections never tell what a secret title holds", () => {
+  it("corrects a typo to a public word even when a restricted title holds a closer one", async () => {
+    await seed.case({
+      dnr: "108-900/2017",
+      kind: "other",
+      title: "Bygglov Andersberg",
+      publicTitle: "Bygglov Andersberg",
+      status: "in_progress",
+    });
+    const before = titles(await search("anderss"));
+    await seed.case({
+      dnr: "108-901/2017",
+      kind: "other",
+      title: "Orosanmälan Andersson",
+      publicTitle: "Sekretess",
+      restricted: true,
+      responsibleBody: "socialnämnden",
+      status: "in_progress",
+    });
+    expect(before).toEqual(["Bygglov Andersberg"]);
+    expect(titles(await search("anderss"))).toEqual(before);
+    expect(titles(await search("anderss", person("USOCREG")))).toEqual(before);
+  });
+
+  it("does not turn an exclusion or a phrase into words to find", async () => {
+    expect(titles(await search("-snöröjningen"))).not.toContain("Skrivelse om snöröjningen i Bromma, del 12");
+    expect((await search('"bromma snöröjningen" delx')).hits).toEqual([]);
   });
 });
 

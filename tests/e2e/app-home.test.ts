@@ -18,6 +18,7 @@ import {
   viewBlockActions,
   viewSubmission,
 } from "../support/slack-payloads.js";
+import { sendArende } from "../support/slash-command.js";
 
 const OFFICER = "U0HANDL01";
 const APPROVER = "U0GODK001";
@@ -25,7 +26,10 @@ const NOBODY = "U0NOROLE1";
 const OWN_SECRET = "Utredning om ekonomiskt bistånd till familjen på Hornsgatan";
 
 // The bot's clock: Monday 3 April 2017, 10:00 in Stockholm.
+const ADMIN = "U0ADMIN01";
+
 const { bot, database } = botForThisFile({
+  env: { ARENDE_ADMINS: ADMIN },
   given: async (seed) => {
     await seed.body("Socialnämnden", "board", "C0SOCIAL");
     await seed.body("Kommunstyrelsen", "board", "C0KS");
@@ -138,23 +142,14 @@ describe("the Home tab", () => {
     expect(text).toContain(OWN_SECRET);
   });
 
-  it("publishes again on opening only when Slack has no view or what it shows has changed", async () => {
+  it("publishes the tab each time it is opened, and nothing for the Messages tab", async () => {
     await openHome(OFFICER);
+    await openHome(OFFICER, { shown: true });
     const count = homesOf(OFFICER).length;
-    const response = await sendSigned(
-      bot.eventsUrl,
-      JSON.stringify(appHomeOpenedEvent({ user: OFFICER, shown: true })),
-      { contentType: "application/json" },
-    );
-    expect(response.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(homesOf(OFFICER)).toHaveLength(count);
     await sendSigned(
       bot.eventsUrl,
       JSON.stringify(appHomeOpenedEvent({ user: OFFICER, tab: "messages", shown: false })),
-      {
-        contentType: "application/json",
-      },
+      { contentType: "application/json" },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(homesOf(OFFICER)).toHaveLength(count);
@@ -207,6 +202,37 @@ describe("the Home tab", () => {
     const [opened] = (await bot.slack.waitForCalls("views.open", before + 1)).slice(before);
     expect(opened?.body.trigger_id).toBe(click.triggerId);
     expect(JSON.stringify(opened?.body.view)).toContain("godkännare");
+  });
+
+  it("answers in a direct message when the click's trigger has expired before the answer", async () => {
+    bot.slack.respondWith((call) =>
+      call.method === "views.open" && call.body.trigger_id === "444.expired.trigger"
+        ? { body: { ok: false, error: "expired_trigger_id" } }
+        : undefined,
+    );
+    const before = bot.slack.callsTo("chat.postMessage").length;
+    const click = viewBlockActions({
+      user: NOBODY,
+      button: { actionId: APPROVE_RESPONSE_ACTION, value: JSON.stringify({ responseId: 1 }) },
+      view: { id: "V0HOMENOBODY", type: "home" },
+    });
+    await interact(bot, { ...click.payload, trigger_id: "444.expired.trigger" });
+    const [told] = (await bot.slack.waitForCalls("chat.postMessage", before + 1)).slice(before);
+    expect(told?.body.channel).toBe(NOBODY);
+    expect(JSON.stringify(told?.body)).toContain("godkännare");
+  });
+
+  it("is published again for someone given a role, who then has work in it", async () => {
+    await openHome(NOBODY);
+    const count = homesOf(NOBODY).length;
+    const { answer } = await sendArende(bot, `roll ge <@${NOBODY}|ny> handläggare socialnämnden`, {
+      user: ADMIN,
+    });
+    expect(answer?.text).toContain("handläggare");
+    await waitFor(() => homesOf(NOBODY).length > count);
+    const text = textOf(homesOf(NOBODY).at(-1));
+    expect(text).not.toContain("Du har ingen roll");
+    expect(text).toContain("Skrivelse om hemtjänstens nattpatruller");
   });
 
   it("opens a search modal whose hits open the case's card on top of it", async () => {

@@ -21,6 +21,17 @@ const { bot } = botForThisFile({
         status: "in_progress",
       });
     }
+    // Found by its full title only by those entitled (its officer): never in a channel.
+    await seed.case({
+      dnr: "108-399/2017",
+      kind: "skrivelse",
+      title: "Skrivelse om snöröjningen i Bromma, hemlig bilaga",
+      publicTitle: "Sekretess",
+      restricted: true,
+      officerSlackUserId: "UOFFICER",
+      raisedOn: "2016-12-01",
+      status: "in_progress",
+    });
   },
 });
 
@@ -117,5 +128,51 @@ describe("sök in a mention", () => {
     const [posted] = (await bot.slack.waitForCalls("chat.postMessage", 1)) as RecordedCall[];
     expect(posted?.body).toMatchObject({ channel: "C222", thread_ts: ts });
     expect(shown(posted?.body)).toContain("Inga ärenden matchar «Drottninggatan»");
+  });
+
+  it("keeps the next page public too when someone entitled clicks Visa fler in the channel", async () => {
+    const ts = "1515449522.000902";
+    const before = bot.slack.callsTo("chat.postMessage").length;
+    await sendSigned(
+      bot.eventsUrl,
+      JSON.stringify({
+        type: "event_callback",
+        team_id: "T111",
+        api_app_id: "A111",
+        event_id: "Ev0SEARCH02",
+        event_time: 1515449522,
+        event: {
+          type: "app_mention",
+          user: "UOFFICER",
+          text: "<@UBOT> sök snöröjningen bromma",
+          ts,
+          channel: "C222",
+          event_ts: ts,
+        },
+      }),
+      { contentType: "application/json" },
+    );
+    const posted = (await bot.slack.waitForCalls("chat.postMessage", before + 1)).at(-1);
+    const click = blockActions(bot, {
+      user: "UOFFICER",
+      button: buttonIn(posted?.body.blocks, MORE_SEARCH_HITS_ACTION),
+      channel: "C222",
+      messageTs: "1700000000.000777",
+    });
+    await interact(bot, click.payload);
+    const [next] = await bot.slack.waitForCalls(click.responsePath, 1);
+    expect(shown(next?.body)).toContain("Skrivelse om snöröjningen i Bromma, del 1");
+    expect(shown(next?.body)).not.toContain("hemlig bilaga");
+    // The same click where only the officer reads it does find it.
+    const own = await sok("snöröjningen bromma", "UOFFICER");
+    const mine = blockActions(bot, {
+      user: "UOFFICER",
+      button: buttonIn(own.blocks, MORE_SEARCH_HITS_ACTION),
+      channel: "C111",
+      ephemeral: true,
+    });
+    await interact(bot, mine.payload);
+    const [privately] = await bot.slack.waitForCalls(mine.responsePath, 1);
+    expect(shown(privately?.body)).toContain("hemlig bilaga");
   });
 });

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkAckBody, checkSlackCall, type LimitViolation } from "../../workspace/slack-limits.js";
 
 export type RecordedCall = { method: string; body: Record<string, unknown> };
 
@@ -11,14 +12,51 @@ type Responder = (call: RecordedCall) => Answer | undefined;
  * A stand-in for Slack's Web API and response_url endpoints, reached through SLACK_API_URL. It
  * records every call so tests can assert on what Slack would have received.
  */
+const startedFakes = new Set<FakeSlack>();
+/** Violations in the bot's HTTP answers to Slack's requests (see checkAnswerToSlack). */
+const answerViolations: { method: string; violations: LimitViolation[] }[] = [];
+
+/**
+ * Holds the bot's HTTP answer to a request signed as Slack's to Slack's limits: a slash command's
+ * or a button's answer, a form's `response_action`. tests/support/signed-request.ts calls it.
+ */
+export function checkAnswerToSlack(rawBody: string): void {
+  if (!rawBody.startsWith("{")) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    return;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  const violations = checkAckBody(body as Record<string, unknown>);
+  if (violations.length > 0) answerViolations.push({ method: "HTTP answer", violations });
+}
+
+/** Every limit violation recorded since the last call, which forgets them. */
+export function takeLimitViolations(): { method: string; violations: LimitViolation[] }[] {
+  const taken = [
+    ...answerViolations.splice(0),
+    ...[...startedFakes].flatMap((fake) => fake.limitViolations.splice(0)),
+  ];
+  for (const fake of startedFakes) if (!fake.listening) startedFakes.delete(fake);
+  return taken;
+}
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   /** The bytes sent to each upload URL (files.uploadV2's second step), by file id. */
   readonly uploadedFiles = new Map<string, Buffer>();
   private fileCounter = 0;
+  /** What the bot sent past Slack's limits; tests/support/slack-limits-guard.ts fails the test on any. */
+  readonly limitViolations: { method: string; violations: LimitViolation[] }[] = [];
   private server: Server | undefined;
   private responders: Responder[] = [];
   private messageCounter = 0;
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
 
   get apiUrl(): string {
     return `${this.baseUrl}/api/`;
@@ -74,6 +112,7 @@ export class FakeSlack {
   }
 
   async start(): Promise<void> {
+    startedFakes.add(this);
     this.server = createServer(async (req, res) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       if (path.startsWith("/upload/")) {
@@ -92,6 +131,8 @@ export class FakeSlack {
       const method = path.startsWith("/api/") ? path.slice("/api/".length) : path;
       const call = { method, body };
       this.calls.push(call);
+      const violations = checkSlackCall(method, body);
+      if (violations.length > 0) this.limitViolations.push({ method, violations });
       const answer: Answer =
         this.responders.map((responder) => responder(call)).find(Boolean) ?? this.defaultAnswer(call);
       res.writeHead(answer.status ?? 200, { "content-type": "application/json", ...answer.headers });

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { checkAnswerToSlack } from "./fake-slack.js";
 
 export const TEST_SIGNING_SECRET = "test-signing-secret";
 
@@ -22,7 +23,7 @@ export async function sendSigned(
   const signature = `v0=${createHmac("sha256", options.secret ?? TEST_SIGNING_SECRET)
     .update(`v0:${timestamp}:${rawBody}`)
     .digest("hex")}`;
-  return fetch(url, {
+  const response = await fetch(url, {
     method: "POST",
     headers: {
       "content-type": options.contentType,
@@ -33,6 +34,11 @@ export async function sendSigned(
     body: rawBody,
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  // What the bot answers Slack in the HTTP response is held to Slack's limits too.
+  if (response.ok && (response.headers.get("content-type") ?? "").includes("json")) {
+    checkAnswerToSlack(await response.clone().text());
+  }
+  return response;
 }
 
 export function formBody(fields: Record<string, string>): string {

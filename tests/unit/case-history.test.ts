@@ -88,7 +88,7 @@ function said(item: HistoryEvent, audience: Audience = "full") {
 }
 
 // Payloads exactly as the writers store them (send-on-remiss, deliver-remiss-notices, record-response,
-// approve/reject, request-approval, import-registry, sync-case-deadlines).
+// approve/reject, request-approval, the import's entities).
 const sent = () =>
   event(
     "referral.sent",

@@ -194,13 +194,16 @@ function prepareStatusQueries(db: Database) {
       orderBy: asc(deadlines.id),
     },
   } as const;
+  // Every column of the case but its search vectors, which only search reads.
+  const columns = { searchPublic: false, searchFull: false } as const;
   return {
     caseDetails: db.query.cases
-      .findMany({ where: eq(cases.id, sql.placeholder("id")), with: wholeCase })
+      .findMany({ where: eq(cases.id, sql.placeholder("id")), columns, with: wholeCase })
       .prepare("case_details"),
     caseDetailsByDnrKey: db.query.cases
       .findMany({
         where: eq(cases.dnrKey, sql.placeholder("key")),
+        columns,
         orderBy: asc(cases.id),
         limit: MAX_CASES_PER_DNR,
         with: wholeCase,

@@ -1,4 +1,5 @@
-import type { CaseKind } from "../cases/case-details.js";
+import type { CaseKind, CaseStatus } from "../cases/case-details.js";
+import { isFinished } from "../cases/case-kinds.js";
 import { addMonths, daysBetween } from "../shared/calendar.js";
 import { swedishWeekday } from "../shared/swedish-time.js";
 import { nonWorkingReason, statutoryPeriodEnd } from "./working-days.js";
@@ -87,6 +88,64 @@ export function planCaseDeadline(
   }
 }
 
+export type DeadlineState = "open" | "met" | "cancelled";
+export type WatchedDeadline = { dueOn: string; basis: string; state: DeadlineState; metOn: string | null };
+
+/**
+ * The deadlines a case itself is watched by (its statutory or policy one, and the one its registry
+ * states), each met on the day the case was closed once it is finished.
+ */
+export type DeadlineSubject = {
+  kind: CaseKind;
+  raisedOn: string | null;
+  receivedOn: string | null;
+  status: CaseStatus;
+  closedOn: string | null;
+  decisionDueOn?: string | null;
+};
+
+export function caseDeadlines(
+  subject: DeadlineSubject,
+  rules: DeadlineRules,
+): (WatchedDeadline & { kind: PlannedDeadline["kind"] })[] {
+  const plan = planCaseDeadline(subject, rules);
+  const closed = isFinished(subject.status);
+  const planned = [plan.type === "deadline" ? plan.deadline : null, planStatedDeadline(subject)];
+  return planned.flatMap((deadline) =>
+    deadline === null
+      ? []
+      : [{ ...deadline, state: closed ? "met" : "open", metOn: closed ? subject.closedOn : null }],
+  );
+}
+
+/**
+ * The referral_due deadline a referral is watched by: open while the referral is, met on its answer's
+ * date once answered, cancelled when declined or withdrawn. A referral that no longer states a due
+ * date has its watch cancelled, never deleted, and one that never had a watch gets none (null).
+ */
+export function referralDeadline(
+  referral: {
+    dueOn?: string | null;
+    dueStatement?: string | null;
+    state?: "open" | "answered" | "declined" | "withdrawn";
+    answeredOn?: string | null;
+  },
+  watch: WatchedDeadline | null,
+): WatchedDeadline | null {
+  const dueOn = referral.dueOn ?? null;
+  if (dueOn === null) {
+    if (watch === null || watch.state === "cancelled") return null;
+    return { dueOn: watch.dueOn, basis: watch.basis, state: "cancelled", metOn: null };
+  }
+  const state = referral.state ?? "open";
+  return {
+    dueOn,
+    basis: referral.dueStatement ?? `Svarsdatum enligt remissen: ${dueOn}`,
+    state: state === "answered" ? "met" : state === "open" ? "open" : "cancelled",
+    metOn: state === "answered" ? (referral.answeredOn ?? null) : null,
+  };
+}
+
 /** A remiss's due date is kept as stated; a stated day the office is closed is only pointed out. */
 export function statedDueDateWarning(dueOn: string): string | null {
   const reason = nonWorkingReason(dueOn);
@@ -103,7 +162,7 @@ export type DeadlineStanding =
 
 /** Met when the case is closed or the referral answered; otherwise counted in Stockholm calendar days. */
 export function deadlineStanding(
-  deadline: { dueOn: string; state: "open" | "met" | "cancelled"; metOn: string | null },
+  deadline: { dueOn: string; state: DeadlineState; metOn: string | null },
   today: string,
 ): DeadlineStanding {
   if (deadline.state === "cancelled") return { state: "cancelled" };

@@ -387,7 +387,7 @@ const REFERRAL_STATES = { open: "öppen", answered: "besvarad", declined: "avst�
 const APPROVAL_STATES = { pending: "väntar på godkännande", approved: "godkänt", rejected: "avslaget" };
 const DEADLINE_STATES = { open: "öppen", met: "uppfylld", cancelled: "gäller inte längre" };
 
-/** The names import-registry.ts gives case fields in its audit events. */
+/** The names the import (src/modules/import/entities/case.ts) gives case fields in its audit events. */
 const CASE_FIELDS: Record<string, FieldSpec> = {
   dnr: { label: "Diarienummer", neuter: true, format: TEXT, public: true },
   kind: { label: "Ärendetyp", format: { type: "enum", values: KIND_LABELS } },

@@ -184,6 +184,11 @@ export async function forgetPublication(
     .where(and(eq(homeTabs.slackUserId, slackUserId), eq(homeTabs.publishedHash, hash)));
 }
 
+/** A user Slack no longer knows (deactivated, removed): their tab is no longer kept up to date. */
+export async function forgetHomeUser(db: Executor, { slackUserId }: { slackUserId: string }) {
+  await db.delete(homeTabs).where(eq(homeTabs.slackUserId, slackUserId));
+}
+
 /** Everyone whose Home tab the bot keeps up to date, in a stable order. */
 export async function homeUsers(db: Executor, { among }: { among?: string[] } = {}): Promise<string[]> {
   if (among && among.length === 0) return [];

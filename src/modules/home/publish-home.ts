@@ -4,6 +4,7 @@ import { postErrorCode } from "../posting/poster.js";
 import { getHome } from "./get-home.js";
 import {
   claimPublication,
+  forgetHomeUser,
   forgetPublication,
   homeUsers,
   rememberHomeOpened,
@@ -17,15 +18,16 @@ import {
  * and claims it with a conditional update first, so replicas refreshing together publish it once.
  */
 
-/** `app_home_opened`: the tab of the user who opened it. Slack sends no view the first time. */
-export async function showHome(
-  ctx: PostingContext,
-  { userId, shown }: { userId: string; shown: boolean },
-): Promise<void> {
+/**
+ * `app_home_opened`: the tab of the user who opened it, published every time it is opened. The stored
+ * hash says what was last sent, not what Slack shows: two replicas' publications may land in the
+ * other order, and the older view would then stay until the next change. Opening the tab mends it.
+ */
+export async function showHome(ctx: PostingContext, { userId }: { userId: string }): Promise<void> {
   await ctx.posting.admit("home.opened", () =>
     rememberHomeOpened(ctx.db, { slackUserId: userId, at: ctx.clock.now() }),
   );
-  await publishHome(ctx, { userId, force: !shown });
+  await publishHome(ctx, { userId, force: true });
 }
 
 /**
@@ -66,18 +68,31 @@ async function publishHome(
     await ctx.posting.poster.publishHome(userId, view);
     return true;
   } catch (error) {
-    postingLog().warn({ code: postErrorCode(error), user: userId }, "Slack did not take a Home tab");
-    await ctx.posting.admit("home.forget", () => forgetPublication(ctx.db, { slackUserId: userId, hash }));
+    const code = postErrorCode(error);
+    postingLog().warn({ code, user: userId }, "Slack did not take a Home tab");
+    // A user who has left is not published to again; one who comes back opens the tab anew.
+    const gone = code === "user_not_found" || code === "account_inactive";
+    await ctx.posting.admit("home.forget", () =>
+      gone
+        ? forgetHomeUser(ctx.db, { slackUserId: userId })
+        : forgetPublication(ctx.db, { slackUserId: userId, hash }),
+    );
     return false;
   }
 }
 
-/** After a change to a case made in Slack: the tabs of those it concerns (see usersConcernedBy). */
+/** What a change made in Slack touched: a case, a remissvar's case, or users themselves (their roles). */
+export type HomeChange = { caseId: number } | { responseId: number } | { userIds: string[] };
+
+/** After a change made in Slack: the tabs of those it concerns (see usersConcernedBy), the actor's too. */
 export async function refreshHomesConcernedBy(
   ctx: PostingContext,
-  target: { caseId: number } | { responseId: number },
+  change: HomeChange,
 ): Promise<{ published: number }> {
-  const userIds = await ctx.posting.admit("home.concerned", () => usersConcernedBy(ctx.db, target));
+  const userIds =
+    "userIds" in change
+      ? [...change.userIds]
+      : await ctx.posting.admit("home.concerned", () => usersConcernedBy(ctx.db, change));
   if (ctx.actor.type === "slack_user") userIds.push(ctx.actor.userId);
   return refreshHomes(ctx, { userIds });
 }

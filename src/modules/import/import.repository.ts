@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import {
   bodies,
@@ -18,7 +18,9 @@ import {
 
 export type RegistryRow = typeof registries.$inferSelect;
 export type BodyRow = typeof bodies.$inferSelect;
-export type CaseRow = typeof cases.$inferSelect;
+/** A stored case as the import compares it: every column but the search vectors the database derives. */
+export type CaseRow = Omit<typeof cases.$inferSelect, "searchPublic" | "searchFull">;
+const { searchPublic: _public, searchFull: _full, ...caseColumns } = getTableColumns(cases);
 export type NewCase = typeof cases.$inferInsert;
 export type IdentifierRow = typeof caseIdentifiers.$inferSelect;
 export type NewIdentifier = typeof caseIdentifiers.$inferInsert;
@@ -98,7 +100,7 @@ export async function findCasesByDnrKeys(
   for (const part of chunks(keys, 1)) {
     found.push(
       ...(await tx
-        .select()
+        .select(caseColumns)
         .from(cases)
         .where(and(eq(cases.registryId, registryId), inArray(cases.dnrKey, part)))),
     );
@@ -110,7 +112,7 @@ export async function findCasesByIds(tx: Executor, ids: readonly number[]): Prom
   if (ids.length === 0) return [];
   const found: CaseRow[] = [];
   for (const part of chunks(ids, 1)) {
-    found.push(...(await tx.select().from(cases).where(inArray(cases.id, part))));
+    found.push(...(await tx.select(caseColumns).from(cases).where(inArray(cases.id, part))));
   }
   return found;
 }

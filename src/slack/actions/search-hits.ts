@@ -48,20 +48,22 @@ export function showMoreSearchHits({ servicesFor }: SlackDeps) {
     if (!value.success)
       return void (await answer(textMessage("Knappen är trasig; sök igen med /arende sök.")));
     try {
-      const { text, page } = value.data;
-      const result = await services.search({ text, page });
+      // Hits shown in a conversation stay public data on every page, whoever clicks.
+      const { text, page, place } = value.data;
+      const result = await services.search({ text, page, place });
       if (clickedInView(body) && body.view) {
-        await client.views.update({
-          view_id: body.view.id,
-          hash: body.view.hash,
-          view: searchModal({ text, result }),
-        });
+        await client.views
+          .update({ view_id: body.view.id, hash: body.view.hash, view: searchModal({ text, result }) })
+          .catch((error: unknown) => {
+            // A second click on the same page: the first has already updated the modal.
+            if ((error as { data?: { error?: string } }).data?.error !== "hash_conflict") throw error;
+          });
         return;
       }
       await respond({
         response_type: "ephemeral",
         replace_original: true,
-        ...searchResultsMessage(text, result),
+        ...searchResultsMessage(text, result, place),
       });
     } catch (error) {
       logger.error("the next search page failed", error);

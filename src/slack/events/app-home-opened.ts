@@ -3,13 +3,13 @@ import type { SlackDeps } from "../deps.js";
 
 /**
  * The Home tab opened: it is published for the user (and kept up to date from then on). The Messages
- * tab sends the same event; it needs nothing. Slack sends no view the first time a user opens Home.
+ * tab sends the same event; it needs nothing.
  */
 export function appHomeOpened({ servicesFor }: SlackDeps) {
   return async ({ event, logger }: SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs) => {
     if (event.tab !== "home") return;
     try {
-      await servicesFor({ userId: event.user }).showHome({ shown: event.view !== undefined });
+      await servicesFor({ userId: event.user }).showHome();
     } catch (error) {
       logger.error("publishing the Home tab failed", error);
     }

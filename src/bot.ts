@@ -9,6 +9,7 @@ import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { FOLLOW_JOB, runFollowNotifications } from "./jobs/follow-job.js";
 import { HOME_JOB, refreshHomeTabs } from "./jobs/home-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
+import { REPORT_JOB, runDueReports } from "./jobs/report-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
 import { runSync, SYNC_JOB } from "./jobs/sync-job.js";
 import type { CsvMapping } from "./modules/import/csv-mapping.js";
@@ -88,6 +89,8 @@ export async function startBot({
     deadlineRules: config.deadlines,
     admit,
     posting: { poster: posting.poster, instanceId: posting.instanceId, render: slackRenderers },
+    uploader: posting.poster,
+    unfurlDomains: config.unfurlDomains,
   });
   const api = createApiHandler({
     services: createApiServices({
@@ -111,8 +114,9 @@ export async function startBot({
     before: api,
     isReady: () => answersWithin(database.ping(), READY_TIMEOUT_MS),
   });
-  // Digests, reminders and follow notices: every minute each job asks what is due now and posts it exactly once
-  // (claims in slack_posts), so replicas may all run them; Home tabs are refreshed every five minutes; the sync (when ARENDE_SYNC_SOURCE is set)
+  // Digests, reminders, follow notices and scheduled motion reports: every minute each job asks what is
+  // due now and posts it exactly once (claims in slack_posts), so replicas may all run them; Home tabs
+  // are refreshed every five minutes; the sync (when ARENDE_SYNC_SOURCE is set)
   // imports each export once (claims in sync_runs). One run of each at start-up is the catch-up.
   const postingJobs: Job[] = [
     {
@@ -133,6 +137,17 @@ export async function startBot({
       name: FOLLOW_JOB,
       cron: "* * * * *",
       run: singleFlight(() => runFollowNotifications(jobContext(FOLLOW_JOB), posting)),
+    },
+    {
+      name: REPORT_JOB,
+      cron: "* * * * *",
+      run: singleFlight(() =>
+        runDueReports(jobContext(REPORT_JOB), {
+          ...posting,
+          uploader: posting.poster,
+          deadlineRules: config.deadlines,
+        }),
+      ),
     },
     {
       name: HOME_JOB,

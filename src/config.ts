@@ -96,6 +96,27 @@ const schema = z.object({
   ARENDE_MAX_IN_FLIGHT: wholeNumber("requests", 1, 10_000, 100),
   ARENDE_API_MAX_BODY_KB: wholeNumber("kilobytes", 16, 65_536, 2_048),
   ARENDE_API_RATE_LIMIT: wholeNumber("requests a minute", 1, 100_000, 600),
+  ARENDE_UNFURL_DOMAINS: optionalText.pipe(
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((host) => host.toLowerCase()),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+              "must list host names of the e-diarium, without https:// or a path, separated by commas, e.g. opengov.kommun.se,diarium.kommun.se",
+            ),
+        ),
+      )
+      .default([]),
+  ),
   ARENDE_REMINDER_DAYS: optionalText.pipe(
     z
       .string()
@@ -179,6 +200,8 @@ export type Config = {
   deadlines: { skrivelseMonths: number; motionMonths: number };
   /** Days before a remiss is due that its answering body is reminded, largest first. */
   reminderDays: number[];
+  /** Hosts of the municipality's e-diarium whose case links unfold to the case's public card. */
+  unfurlDomains: string[];
   /** Scheduled sync from the diarium; off unless ARENDE_SYNC_SOURCE is set. */
   sync: SyncConfig | undefined;
   limits: {
@@ -257,6 +280,7 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: "b
     admins: values.ARENDE_ADMINS,
     deadlines: { skrivelseMonths: values.ARENDE_SKRIVELSE_MONTHS, motionMonths: values.ARENDE_MOTION_MONTHS },
     reminderDays: values.ARENDE_REMINDER_DAYS,
+    unfurlDomains: values.ARENDE_UNFURL_DOMAINS,
     sync: values.ARENDE_SYNC_SOURCE
       ? {
           source: /^https?:\/\//i.test(values.ARENDE_SYNC_SOURCE)

@@ -7,6 +7,12 @@ import { revokeRole } from "./modules/access/revoke-role.js";
 import type { RoleChange, RoleChangeResult } from "./modules/access/role-change.js";
 import type { CaseDetails } from "./modules/cases/case-details.js";
 import {
+  findLinkPreviews,
+  findMentionedCases,
+  type LinkPreview,
+  type MentionedCases,
+} from "./modules/cases/find-mentioned-cases.js";
+import {
   type CaseStatusResult,
   getCaseById,
   getCaseStatus,
@@ -26,6 +32,7 @@ import { type UnfollowCaseResult, unfollowCase } from "./modules/follows/unfollo
 import { type CaseHistoryResult, getCaseHistory } from "./modules/history/get-case-history.js";
 import { type HomeChange, refreshHomesConcernedBy, showHome } from "./modules/home/publish-home.js";
 import { type Posting, postingLog } from "./modules/posting/post-copies.js";
+import type { FileUploader } from "./modules/posting/poster.js";
 import {
   deliverRemissNotices,
   type RemissDelivery,
@@ -37,6 +44,16 @@ import {
   type SendOnRemissResult,
   sendOnRemiss,
 } from "./modules/referrals/send-on-remiss.js";
+import { getMotionReport } from "./modules/reports/get-motion-report.js";
+import type { ReportSchedule } from "./modules/reports/report-schedule.js";
+import {
+  getReportSchedule,
+  type ScheduleReportResult,
+  scheduleReport,
+  type UnscheduleReportResult,
+  unscheduleReport,
+} from "./modules/reports/schedule-report.js";
+import { type ShareReportResult, uploadMotionReport } from "./modules/reports/share-motion-report.js";
 import { announceDecision, type MessageRef, showDecision } from "./modules/responses/announce-decision.js";
 import {
   type ApproveResponseResult,
@@ -134,6 +151,16 @@ export type Services = {
   showHome(): Promise<void>;
   /** The installation's deadline rules, so a rendered digest names the policy in force. */
   deadlineRules: DeadlineRules;
+  /** "Visa ärendet" on a message: the cases its text names, each with the sender's access. */
+  mentionedCases(text: string): Promise<MentionedCases>;
+  /** Link previews: the public card of each case linked on ARENDE_UNFURL_DOMAINS. */
+  linkPreviews(urls: readonly string[]): Promise<LinkPreview[]>;
+  /** `/arende rapport motioner [per …]`: the report uploaded to the channel as Word and CSV, public data only. */
+  shareMotionReport(request: { channelId: string; per: string | undefined }): Promise<ShareReportResult>;
+  scheduleReport(request: { channelId: string; schedule: ReportSchedule }): Promise<ScheduleReportResult>;
+  unscheduleReport(request: { channelId: string }): Promise<UnscheduleReportResult>;
+  /** The channel's report schedule in words, or null. */
+  reportSchedule(channelId: string): Promise<string | null>;
 };
 
 /**
@@ -163,6 +190,8 @@ export function createServices({
   limits = DEFAULT_REGISTRY_LIMITS,
   admit: sharedAdmit,
   posting,
+  uploader,
+  unfurlDomains = [],
 }: {
   db: Database;
   clock: Clock;
@@ -175,6 +204,10 @@ export function createServices({
   admit?: Admit;
   /** The posting port and the builders of the messages the use cases send. */
   posting: Omit<Posting, "admit">;
+  /** Where reports are uploaded (files.uploadV2). */
+  uploader: FileUploader;
+  /** ARENDE_UNFURL_DOMAINS: the e-diarium hosts whose case links unfold. */
+  unfurlDomains?: readonly string[];
 }): ServicesFor {
   // One admission control, shared by every request (it counts what waits for the database): for the
   // calls Slack waits for, and for the claims and records of what is posted after Slack has its answer.
@@ -216,6 +249,16 @@ export function createServices({
         prepareResponse(ctx, target),
       recordResponse: (ctx: SlackContext, response: ResponseRequest) =>
         recordResponse(ctx, { request: response }),
+      mentionedCases: (ctx: SlackContext, text: string) => findMentionedCases(ctx, { text }),
+      linkPreviews: (ctx: SlackContext, urls: readonly string[]) =>
+        findLinkPreviews(ctx, { urls, domains: unfurlDomains, today: today(ctx.clock) }),
+      // A channel's report: a restricted case by its public data only, whoever asked.
+      motionReport: (ctx: SlackContext, per: string | undefined) =>
+        getMotionReport(ctx, { per, rules: deadlineRules, reader: "channel" }),
+      scheduleReport: (ctx: SlackContext, request: { channelId: string; schedule: ReportSchedule }) =>
+        scheduleReport(ctx, request),
+      unscheduleReport: (ctx: SlackContext, request: { channelId: string }) => unscheduleReport(ctx, request),
+      reportSchedule: (ctx: SlackContext, channelId: string) => getReportSchedule(ctx, { channelId }),
     },
     admit,
   );
@@ -292,6 +335,18 @@ export function createServices({
       requestApproval: ({ recorded }) => requestApproval(posts, { recorded }),
       announceDecision: (request) => announceDecision({ posting }, request),
       showDecision: (request) => showDecision({ posting }, request),
+      mentionedCases: (text) => calls.mentionedCases(ctx, text),
+      linkPreviews: (urls) =>
+        unfurlDomains.length === 0 ? Promise.resolve([]) : calls.linkPreviews(ctx, urls),
+      // Only reading the report is admitted: rendering and uploading wait for Slack, not the database.
+      shareMotionReport: async ({ channelId, per }) => {
+        const read = await calls.motionReport(ctx, per);
+        if (!read.ok) return read;
+        return uploadMotionReport({ report: read.report, channelId, uploader });
+      },
+      scheduleReport: (request) => calls.scheduleReport(ctx, request),
+      unscheduleReport: (request) => calls.unscheduleReport(ctx, request),
+      reportSchedule: (channelId) => calls.reportSchedule(ctx, channelId),
     };
   };
 }

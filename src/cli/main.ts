@@ -14,6 +14,7 @@ import { runDigestCommand } from "./digest-command.js";
 import { EXPORT_FORMATS, type ExportFormat, runExportCommand } from "./export-command.js";
 import { runHistoryCommand } from "./history-command.js";
 import { importActor, runImportCommand } from "./import-command.js";
+import { REPORT_FORMATS, type ReportFormat, runReportCommand } from "./report-command.js";
 import { runRoleCommand } from "./role-command.js";
 import { runSearchCommand } from "./search-command.js";
 import { runStatusCommand } from "./status-command.js";
@@ -193,6 +194,43 @@ program
         err: process.stderr,
       }),
     ),
+  );
+
+program
+  .command("rapport")
+  .description(
+    "the report to the council on motions and medborgarförslag not decided within a year of being raised (kommunallagen 5 kap. 35 §), as Word, CSV or Markdown",
+  )
+  .argument("<rapport>", "which report: motioner", (value: string) => {
+    if (value.toLowerCase() !== "motioner") throw new InvalidArgumentError("the report is called motioner");
+    return "motioner";
+  })
+  .addOption(new Option("--format <format>", "docx, csv or md").choices(REPORT_FORMATS).makeOptionMandatory())
+  .option("--per <date>", "as of this day (YYYY-MM-DD, Stockholm) instead of today", isoDate)
+  .option("--out <file>", "write to this file instead of standard output")
+  .option(
+    "--offentlig",
+    "a restricted case by its public data only, as a channel gets it (the version to publish)",
+  )
+  .action(
+    async (
+      _report: string,
+      options: { format: ReportFormat; per?: string; out?: string; offentlig?: boolean },
+    ) =>
+      withContext(
+        { name: "rapport", inSlack: "/arende rapport motioner", actor: terminal() },
+        (ctx, config) =>
+          runReportCommand({
+            ctx,
+            rules: config.deadlines,
+            format: options.format,
+            per: options.per,
+            outFile: options.out,
+            publicOnly: options.offentlig,
+            out: process.stdout,
+            err: process.stderr,
+          }),
+      ),
   );
 
 program

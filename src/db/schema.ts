@@ -363,6 +363,27 @@ export const digestSubscriptions = pgTable("digest_subscriptions", {
   updatedAt: instant("updated_at").notNull().defaultNow(),
 });
 
+/**
+ * A channel's scheduled report to the council on motions past their year (kommunallagen 5 kap. 35 §):
+ * the n-th weekday of given months, e.g. the first Monday of April and October. One per channel.
+ */
+export const reportSchedules = pgTable("report_schedules", {
+  id: id(),
+  channelId: text("channel_id").notNull().unique(),
+  /** 1 … 4 for the first … fourth weekday of the month; -1 for the last. */
+  ordinal: integer("ordinal").notNull(),
+  /** ISO weekday in Stockholm: 1 Monday … 7 Sunday. */
+  weekday: integer("weekday").notNull(),
+  /** Months 1 … 12. */
+  months: integer("months").array().notNull(),
+  /** "HH:MM", Stockholm wall-clock time. */
+  time: text("time").notNull(),
+  active: boolean("active").notNull().default(true),
+  createdBySlackUserId: text("created_by_slack_user_id").notNull(),
+  createdAt: instant("created_at").notNull().defaultNow(),
+  updatedAt: instant("updated_at").notNull().defaultNow(),
+});
+
 export const postState = pgEnum("post_state", ["claimed", "posted", "failed"]);
 /**
  * Digests and reminders are scheduled; a remiss notice (one per referral) and an approval request
@@ -375,6 +396,7 @@ export const postKind = pgEnum("post_kind", [
   "approval_request",
   "sync_summary",
   "follow_notice",
+  "motion_report",
 ]);
 
 /**

@@ -8,6 +8,7 @@ import { IDENTIFIER_ERRORS, type IdentifierErrorCode } from "../modules/identifi
 import { ACCEPTED_FORMS } from "../modules/identifiers/parse-identifier.js";
 import { INTEGRATION_ERRORS, type IntegrationErrorCode } from "../modules/integration/errors.js";
 import { REFERRAL_ERRORS, type ReferralErrorCode } from "../modules/referrals/errors.js";
+import { REPORT_ERRORS, type ReportErrorCode } from "../modules/reports/errors.js";
 import { RESPONSE_ERRORS, type ResponseErrorCode } from "../modules/responses/errors.js";
 import { SEARCH_ERRORS, type SearchErrorCode } from "../modules/search/errors.js";
 import { SHARED_ERRORS, type SharedErrorCode } from "../modules/shared/errors.js";
@@ -30,6 +31,7 @@ export type ErrorCode =
   | IntegrationErrorCode
   | SearchErrorCode
   | FollowErrorCode
+  | ReportErrorCode
   | SharedErrorCode;
 
 /** Dates are passed as "YYYY-MM-DD" and written out here, "31 mars 2017". */
@@ -43,6 +45,9 @@ const DIGEST_WHAT_FITS =
   'en veckodag (`måndag` … `söndag` eller `mån`, `tis` …), en tid (`09:30`), ärendeslag (`skrivelser`, `motioner`, `medborgarförslag`, `interpellationer`, `remisser`), organ (`organ:socialnämnden` eller `organ:"Bromma stadsdelsnämnd"`) och `utan-tomma`';
 const SEARCH_EXAMPLE = "`/arende sök kompetensutvecklingspeng typ:motion`";
 const FOLLOW_EXAMPLE = "`/arende bevaka Dnr 108-1642/2017`";
+const REPORT_EXAMPLE = "`/arende rapport motioner per 2017-04-03`";
+const REPORT_SCHEDULE_EXAMPLE =
+  "`/arende rapport motioner schema första måndagen i april och oktober kl. 08:00`";
 const ROLE_WORDS = "`registrator`, `handläggare`, `godkännare` eller `admin`";
 
 /** The role command a person was typing: `ge` and `ta` change a role, `lista` lists them. */
@@ -335,6 +340,23 @@ export const SV = {
   [FOLLOW_ERRORS.severalRegistries]: ({ registries }: { registries: readonly string[] }) =>
     `Numret finns i flera diarier (${joinSwedish([...registries])}). Ange ärendet med ett annat nummer, till exempel motionens eller promemorians, så att det blir entydigt.`,
   [FOLLOW_ERRORS.caseGone]: () => CASE_GONE,
+  // --- The motion report and its schedule (src/modules/reports) ----------------------------------
+  [REPORT_ERRORS.invalidDate]: ({ typed }: { typed: string }) =>
+    `«${typed}» är inget datum. Skriv dagen som ÅÅÅÅ-MM-DD, till exempel ${REPORT_EXAMPLE}.`,
+  [REPORT_ERRORS.unknownReport]: ({ word }: { word: string }) =>
+    `Det finns ingen rapport «${word}». Skriv ${REPORT_EXAMPLE} för motioner och medborgarförslag som inte beslutats inom ett år.`,
+  [REPORT_ERRORS.unexpectedWords]: ({ words }: { words: string }) =>
+    `Förstår inte «${words}». Skriv ${REPORT_EXAMPLE}, eller \`/arende rapport motioner schema första måndagen i april och oktober\`.`,
+  [REPORT_ERRORS.invalidSchedule]: ({ typed, problem }: { typed: string; problem: string }) =>
+    `Förstår inte schemat «${typed}»: ${problem} Skriv till exempel ${REPORT_SCHEDULE_EXAMPLE} (\`första\`, \`andra\`, \`tredje\`, \`fjärde\` eller \`sista\`, en veckodag, månaderna, och om du vill en tid som \`kl. 9.30\`; annars 08:00).`,
+  [REPORT_ERRORS.notAllowed]: () =>
+    "Bara administratörer och registratorer kan schemalägga eller avsluta kanalens rapport. Be en administratör ge dig rollen med `/arende roll ge @namn registrator [organ]`.",
+  [REPORT_ERRORS.notScheduled]: () =>
+    `Kanalen har ingen schemalagd rapport. Schemalägg den med ${REPORT_SCHEDULE_EXAMPLE}.`,
+  [REPORT_ERRORS.uploadFailed]: ({ code }: { code: string }) =>
+    code === "not_in_channel" || code === "channel_not_found"
+      ? "Jag kan inte lägga upp filer här: bjud in mig till kanalen med `/invite @arendebot` och försök igen."
+      : `Slack tog inte emot rapporten (${code}). Försök igen om en stund.`,
 
   // --- Outside any one use case (src/modules/shared) ---------------------------------------------
   [SHARED_ERRORS.registryUnavailable]: () =>

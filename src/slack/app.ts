@@ -26,6 +26,7 @@ import {
   answerUnexpectedErrors,
   KnownListeners,
 } from "./safety-middleware.js";
+import { registerShortcuts } from "./shortcuts/register.js";
 import { verifyBotToken } from "./verify-token.js";
 import { registerViews } from "./views/register.js";
 import { countingRetries } from "./web-poster.js";
@@ -143,6 +144,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   registerEvents(registering, options.deps);
   registerActions(registering, options.deps);
   registerViews(registering, options.deps);
+  registerShortcuts(registering, options.deps);
   // Bolt's default handler rethrows, which in Socket Mode nobody catches; errors reaching it are logged.
   app.error(async (error) => {
     app.logger.error("unhandled error in a Slack listener", error);

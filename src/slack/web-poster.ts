@@ -1,9 +1,11 @@
 import type { Logger } from "@slack/bolt";
 import { ErrorCode, LogLevel, type RetryOptions, WebClient, WebClientEvent } from "@slack/web-api";
 import {
+  type FileUploader,
   type HomeView,
   type MessageUpdate,
   type OutgoingMessage,
+  type OutgoingUpload,
   PostError,
   type Poster,
 } from "../modules/posting/poster.js";
@@ -167,14 +169,14 @@ export function createWebPoster({
   maxRateLimitWaits = 4,
   maxRetryAfterSeconds = 30,
   log = (line) => processLog().warn(line),
-}: WebPosterOptions): Poster {
+}: WebPosterOptions): Poster & FileUploader {
   async function paced<R>(
     channel: string,
-    verb: "post" | "update" | "publish",
+    verb: "post" | "update" | "publish" | "upload",
     call: () => Promise<R>,
   ): Promise<R> {
     for (let waits = 0; ; waits += 1) {
-      if (verb === "post" || waits > 0) await pacer.wait(channel);
+      if (verb === "post" || verb === "upload" || waits > 0) await pacer.wait(channel);
       try {
         return await call();
       } catch (error) {
@@ -218,6 +220,29 @@ export function createWebPoster({
     update: ({ channel, ts, text, blocks }: MessageUpdate) =>
       paced(channel, "update", async () => {
         await client.chat.update({ channel, ts, text, ...(blocks ? { blocks } : {}) });
+      }),
+    // files.uploadV2 asks for an upload URL per file, sends the bytes there, then shares them all in
+    // the channel with one files.completeUploadExternal (the comment is the message that shows them).
+    upload: ({ channel, comment, files, threadTs }: OutgoingUpload) =>
+      paced(channel, "upload", async () => {
+        const [first, ...rest] = files.map((file) => ({
+          file: Buffer.from(file.content),
+          filename: file.filename,
+          title: file.title,
+        }));
+        if (!first) throw new PostError("no file to upload", "no_file", false);
+        const result = await client.files.uploadV2({
+          channel_id: channel,
+          initial_comment: comment,
+          file_uploads: [first, ...rest],
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        });
+        const completed = (result as { files?: Array<{ files?: Array<{ id?: string }> }> }).files ?? [];
+        return {
+          fileIds: completed.flatMap((done) =>
+            (done.files ?? []).flatMap((file) => (file.id ? [file.id] : [])),
+          ),
+        };
       }),
     // views.publish has no per-channel pace; the user id keys its Retry-After like a channel's.
     publishHome: (userId: string, view: HomeView) =>

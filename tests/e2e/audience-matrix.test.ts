@@ -42,7 +42,11 @@ const ADMIN = "U0ADMIN01";
 const clock = fixedClock("2017-04-03T10:00:00+02:00");
 const jobContext = (job: string) => createContext({ db: database.db, clock, actor: systemActor(job) });
 
-const { bot, database, seed } = botForThisFile({ clock, env: { ARENDE_ADMINS: ADMIN } });
+const DIARIUM = "diarium.matrix.example.se";
+const { bot, database, seed } = botForThisFile({
+  clock,
+  env: { ARENDE_ADMINS: ADMIN, ARENDE_UNFURL_DOMAINS: DIARIUM },
+});
 let poster: Poster;
 
 beforeAll(() => {
@@ -356,6 +360,66 @@ async function mention(w: World, asker: string) {
   return { inChannel: shown(inChannel.body), privately: privately ? shown(privately.body) : "" };
 }
 
+/** "Visa ärendet" on a message naming the world's case; what arrived at the shortcut's response_url. */
+async function shortcutOn(w: World, asker: string) {
+  const id = next();
+  const responseId = `matrix-shortcut-${id}`;
+  await interact({
+    type: "message_action",
+    token: "verification_token",
+    action_ts: `1491206700.${id}`,
+    team: { id: "T111", domain: "stockholm" },
+    user: { id: asker, username: asker.toLowerCase(), team_id: "T111" },
+    channel: { id: w.channels.place, name: "plats" },
+    callback_id: "visa_arende",
+    trigger_id: `111.${id}.shortcut`,
+    message_ts: `1491206000.${id}`,
+    message: {
+      type: "message",
+      user: "U0POSTER",
+      ts: `1491206000.${id}`,
+      text: `Hur går det med ${w.label}?`,
+    },
+    response_url: bot.slack.responseUrl(responseId),
+  });
+  const [answer] = await bot.slack.waitForCalls(`/response/${responseId}`, 1);
+  return shown(answer?.body);
+}
+
+/** A link to the case on the e-diarium, posted by someone entitled to it; the preview Slack was given. */
+async function linkPreview(w: World) {
+  const url = `https://${DIARIUM}/arende?dnr=${encodeURIComponent(w.dnr)}`;
+  const response = await sendSigned(
+    bot.eventsUrl,
+    JSON.stringify({
+      token: "XXYYZZ",
+      team_id: "T111",
+      api_app_id: "A111",
+      type: "event_callback",
+      event_id: `Ev0MATRIX${randomBytes(4).toString("hex").toUpperCase()}`,
+      event_time: 1515449522,
+      event: {
+        type: "link_shared",
+        channel: w.channels.place,
+        is_bot_user_member: true,
+        user: w.people.caseOfficer,
+        message_ts: `1515449522.${String(next()).padStart(6, "0")}`,
+        links: [{ domain: DIARIUM, url }],
+        event_ts: "1515449522.000001",
+      },
+    }),
+    { contentType: "application/json" },
+  );
+  expect(response.status).toBe(200);
+  const call = await callTo(
+    "chat.unfurl",
+    (candidate) => candidate.body.channel === w.channels.place,
+    "a preview",
+  );
+  const unfurls = call.body.unfurls as Record<string, { blocks: unknown[] }>;
+  return shown({ text: "", blocks: unfurls[url]?.blocks });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The matrix
 
@@ -399,6 +463,22 @@ const rows: Row[] = [
       const { inChannel, privately } = await mention(w, asker);
       return reader === "channel" ? inChannel : `${inChannel}\n${privately}`;
     },
+    full: (w) => [w.label, w.texts.title, w.texts.caseSummary],
+    public: (w) => [w.label, w.texts.publicTitle, RESTRICTED_CARD],
+  },
+  {
+    kind: "Visa ärendet on a message (ephemeral cards)",
+    readers: PRIVATE,
+    async produce(w, reader) {
+      return shortcutOn(w, reader === "entitled" ? w.people.caseOfficer : w.people.outsider);
+    },
+    full: (w) => [w.label, w.texts.title, w.texts.caseSummary, w.texts.officerName],
+    public: (w) => [w.label, w.texts.publicTitle, RESTRICTED_CARD],
+  },
+  {
+    kind: "link preview of the e-diarium (posted by someone entitled)",
+    readers: ["channel"],
+    produce: linkPreview,
     full: (w) => [w.label, w.texts.title, w.texts.caseSummary],
     public: (w) => [w.label, w.texts.publicTitle, RESTRICTED_CARD],
   },

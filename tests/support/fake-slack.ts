@@ -45,6 +45,9 @@ export function takeLimitViolations(): { method: string; violations: LimitViolat
 
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
+  /** The bytes sent to each upload URL (files.uploadV2's second step), by file id. */
+  readonly uploadedFiles = new Map<string, Buffer>();
+  private fileCounter = 0;
   /** What the bot sent past Slack's limits; tests/support/slack-limits-guard.ts fails the test on any. */
   readonly limitViolations: { method: string; violations: LimitViolation[] }[] = [];
   private server: Server | undefined;
@@ -111,8 +114,20 @@ export class FakeSlack {
   async start(): Promise<void> {
     startedFakes.add(this);
     this.server = createServer(async (req, res) => {
-      const body = await readBody(req);
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path.startsWith("/upload/")) {
+        // files.uploadV2 posts each file to the URL files.getUploadURLExternal gave, as multipart.
+        const fileId = path.slice("/upload/".length);
+        this.uploadedFiles.set(
+          fileId,
+          multipartFile(await readRaw(req), String(req.headers["content-type"])),
+        );
+        this.calls.push({ method: "upload", body: { file_id: fileId } });
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.end("OK");
+        return;
+      }
+      const body = await readBody(req);
       const method = path.startsWith("/api/") ? path.slice("/api/".length) : path;
       const call = { method, body };
       this.calls.push(call);
@@ -148,16 +163,40 @@ export class FakeSlack {
         };
       case "chat.postEphemeral":
         return { body: { ok: true, message_ts: "1700000000.999999" } };
+      case "files.getUploadURLExternal": {
+        this.fileCounter += 1;
+        const fileId = `F${String(this.fileCounter).padStart(8, "0")}`;
+        return { body: { ok: true, file_id: fileId, upload_url: `${this.baseUrl}/upload/${fileId}` } };
+      }
+      case "files.completeUploadExternal": {
+        const files = (call.body.files ?? []) as { id: string; title?: string }[];
+        return { body: { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) } };
+      }
       default:
         return { body: { ok: true } };
     }
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The first part's content of a multipart/form-data body (the Web API client sends one file a request). */
+function multipartFile(raw: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  if (!boundary) return raw;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = raw.indexOf(delimiter);
+  const headersEnd = raw.indexOf("\r\n\r\n", start);
+  const end = raw.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headersEnd);
+  return raw.subarray(headersEnd + 4, end);
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = (await readRaw(req)).toString("utf8");
   if (raw === "") return {};
   if ((req.headers["content-type"] ?? "").includes("application/json")) return JSON.parse(raw);
   const form = Object.fromEntries(new URLSearchParams(raw));

@@ -218,3 +218,19 @@ describe("parseConfig: the sync from the diarium", () => {
     expect(lineFor(error, "ARENDE_SYNC_LEASE_SECONDS")).toContain("between 10 and 3600");
   });
 });
+
+describe("ARENDE_UNFURL_DOMAINS", () => {
+  it("reads the e-diarium's host names, comma-separated, in lower case; none by default", () => {
+    expect(parseConfig(httpEnv, "bot").unfurlDomains).toEqual([]);
+    const config = parseConfig(
+      { ...httpEnv, ARENDE_UNFURL_DOMAINS: "OpenGov.Stockholm.se, diarium.kommun.se" },
+      "bot",
+    );
+    expect(config.unfurlDomains).toEqual(["opengov.stockholm.se", "diarium.kommun.se"]);
+  });
+
+  it("refuses a URL where a host name belongs, saying how to write it", () => {
+    const error = configError({ ...httpEnv, ARENDE_UNFURL_DOMAINS: "https://diarium.kommun.se/p360" });
+    expect(lineFor(error, "ARENDE_UNFURL_DOMAINS")).toContain("without https:// or a path");
+  });
+});

@@ -41,6 +41,7 @@ describe("error codes and their Swedish words", () => {
       "identifiers",
       "integration",
       "referrals",
+      "reports",
       "responses",
       "search",
       "shared",

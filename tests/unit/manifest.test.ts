@@ -5,12 +5,19 @@ import type { ServicesFor } from "../../src/services.js";
 import { registerActions } from "../../src/slack/actions/register.js";
 import { registerCommands } from "../../src/slack/commands/register.js";
 import { registerEvents } from "../../src/slack/events/register.js";
+import { registerShortcuts } from "../../src/slack/shortcuts/register.js";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
 
 /** Records what the listeners subscribe to, without starting Slack. */
 function registrations() {
-  const seen = { commands: [] as string[], events: [] as string[], messages: 0, actions: [] as string[] };
+  const seen = {
+    commands: [] as string[],
+    events: [] as string[],
+    messages: 0,
+    actions: [] as string[],
+    shortcuts: [] as { callback_id: string; type: string }[],
+  };
   const app = {
     command: (name: string) => seen.commands.push(name),
     event: (name: string) => seen.events.push(name),
@@ -18,11 +25,13 @@ function registrations() {
       seen.messages += 1;
     },
     action: (id: string) => seen.actions.push(id),
+    shortcut: (constraint: { callback_id: string; type: string }) => seen.shortcuts.push(constraint),
   } as unknown as App;
   const deps = { servicesFor: (() => ({})) as unknown as ServicesFor };
   registerCommands(app, deps);
   registerEvents(app, deps);
   registerActions(app, deps);
+  registerShortcuts(app, deps);
   return seen;
 }
 
@@ -63,10 +72,44 @@ describe("the Slack app manifest", () => {
     expect(seen.events).toContain("app_home_opened");
   });
 
-  it("asks for no scope the bot does not use", () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ["app_mentions:read", "chat:write", "commands", "im:history"].sort(),
+  it("asks for no scope the bot does not use, and for each one it does", () => {
+    const uploads = readFileSync(new URL("../../src/slack/web-poster.ts", import.meta.url), "utf8").includes(
+      "files.uploadV2",
     );
+    const expected = [
+      "chat:write",
+      ...(seen.commands.length > 0 ? ["commands"] : []),
+      ...(seen.events.includes("app_mention") ? ["app_mentions:read"] : []),
+      ...(seen.messages > 0 ? ["im:history"] : []),
+      // link_shared needs links:read; answering it with chat.unfurl needs links:write.
+      ...(seen.events.includes("link_shared") ? ["links:read", "links:write"] : []),
+      // The motion report is uploaded to the channel.
+      ...(uploads ? ["files:write"] : []),
+    ];
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(expected.sort());
+  });
+
+  it("declares exactly the message shortcuts the bot answers", () => {
+    const declared = (manifest.features.shortcuts ?? []).map(
+      (shortcut: { callback_id: string; type: string }) => ({
+        callback_id: shortcut.callback_id,
+        type: shortcut.type === "message" ? "message_action" : "shortcut",
+      }),
+    );
+    expect(declared).toEqual(seen.shortcuts);
+    expect(seen.shortcuts).toEqual([{ callback_id: "visa_arende", type: "message_action" }]);
+  });
+
+  it("names unfurl domains when it listens for shared links, and only then", () => {
+    const domains: string[] = manifest.features.unfurl_domains ?? [];
+    if (seen.events.includes("link_shared")) {
+      expect(domains.length).toBeGreaterThan(0);
+      // Slack takes at most five, as host names without a scheme.
+      expect(domains.length).toBeLessThanOrEqual(5);
+      for (const domain of domains) expect(domain).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
+    } else {
+      expect(domains).toEqual([]);
+    }
   });
 
   it("turns interactivity on, since the card has buttons, and points every URL at /slack/events", () => {

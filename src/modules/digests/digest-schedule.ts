@@ -45,10 +45,10 @@ export function latestScheduledRun(schedule: DigestSchedule, now: Date): Schedul
   const { hour, minute } = parseScheduleTime(schedule.time);
   const local = DateTime.fromJSDate(now, { zone: REGISTRY_TIME_ZONE });
   let day = local.startOf("day").minus({ days: (local.weekday - schedule.weekday + 7) % 7 });
-  let run = wallClock(day, hour, minute);
+  let run = stockholmWallClock(day, hour, minute);
   if (run.toMillis() > now.getTime()) {
     day = day.minus({ weeks: 1 });
-    run = wallClock(day, hour, minute);
+    run = stockholmWallClock(day, hour, minute);
   }
   if (run.toMillis() < schedule.since.getTime()) return null;
   return { period: day.toISODate() as string, scheduledAt: run.toJSDate() };
@@ -63,7 +63,7 @@ export function isLate(scheduledAt: Date, now: Date): boolean {
  * time between 02:00 and 03:00 does not exist and is moved forward by the hour that is skipped (02:30
  * → 03:30 CEST); in the autumn night 02:00–03:00 happens twice and the first occurrence (CEST) counts.
  */
-function wallClock(day: DateTime, hour: number, minute: number): DateTime {
+export function stockholmWallClock(day: DateTime, hour: number, minute: number): DateTime {
   const at = DateTime.fromObject(
     { year: day.year, month: day.month, day: day.day, hour, minute },
     { zone: REGISTRY_TIME_ZONE },

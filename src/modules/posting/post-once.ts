@@ -2,7 +2,7 @@ import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import type { RequestContext } from "../shared/context.js";
-import type { Poster, SlackMessage } from "./poster.js";
+import type { FileUploader, OutgoingFile, Poster, SlackMessage } from "./poster.js";
 import {
   claimPost,
   extendLease,
@@ -46,9 +46,12 @@ import {
 
 export type PostOutcome = "posted" | "already_posted" | "claimed_elsewhere" | "nothing_to_post" | "failed";
 
+/** A message of a post; one with files is uploaded with them, its text as their comment. */
+export type PostPart = SlackMessage & { files?: OutgoingFile[] };
+
 export type BuiltPost = {
   /** Part 1 goes in the channel, the rest in its thread. Empty: nothing to post this time. */
-  messages: SlackMessage[];
+  messages: PostPart[];
   /** Kept on the post, e.g. the number of overdue items in a digest. */
   itemCount?: number | null;
 };
@@ -58,6 +61,8 @@ export type PostingContext = Pick<RequestContext, "db" | "clock" | "actor">;
 
 export type PostOnceRequest = {
   poster: Poster;
+  /** For parts with files (a scheduled report); a part with files and no uploader fails the post. */
+  uploader?: FileUploader;
   /** Who holds a claim: hostname, pid and a random part, unique per running process. */
   instanceId: string;
   key: string;
@@ -147,16 +152,29 @@ async function attempt(request: Posting): Promise<PostOutcome> {
   let threadTs = row.messageTs ?? undefined;
   for (let index = row.partsPosted; index < messages.length; index += 1) {
     const part = index + 1;
-    const message = messages[index] as SlackMessage;
+    const message = messages[index] as PostPart;
     if (!(await extendLease(db, holder, leaseFromNow()))) return lost(part);
     let ts: string;
     try {
-      ({ ts } = await poster.post({
-        channel: channelId,
-        text: message.text,
-        blocks: message.blocks,
-        ...(index > 0 && threadTs ? { threadTs } : {}),
-      }));
+      const inThread = index > 0 && threadTs ? { threadTs } : {};
+      if (message.files && message.files.length > 0) {
+        if (!request.uploader) throw new Error(`post ${key} has files but no uploader`);
+        const { fileIds } = await request.uploader.upload({
+          channel: channelId,
+          comment: message.text,
+          files: message.files,
+          ...inThread,
+        });
+        // Slack shares uploaded files without answering the message's ts; the first file's id marks the part.
+        ts = fileIds[0] ?? `files:${part}`;
+      } else {
+        ({ ts } = await poster.post({
+          channel: channelId,
+          text: message.text,
+          blocks: message.blocks,
+          ...inThread,
+        }));
+      }
     } catch (error) {
       return fail(request, { ...row, partsPosted: index }, error, log);
     }

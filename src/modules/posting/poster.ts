@@ -30,6 +30,18 @@ export interface Poster {
   publishHome(userId: string, view: HomeView): Promise<void>;
 }
 
+/** A file to put in a channel: a report as Word or CSV. */
+export type OutgoingFile = { filename: string; title: string; content: Uint8Array };
+
+/** Files shared in a channel (or a thread) together, with `comment` as the message that carries them. */
+export type OutgoingUpload = { channel: string; comment: string; files: OutgoingFile[]; threadTs?: string };
+
+/** The port for files, beside Poster's messages; src/slack implements it with files.uploadV2. */
+export interface FileUploader {
+  /** Uploads and shares the files, or throws a PostError; answers the ids Slack gave them. */
+  upload(upload: OutgoingUpload): Promise<{ fileIds: string[] }>;
+}
+
 export class PostError extends Error {
   constructor(
     message: string,

@@ -22,12 +22,14 @@ export function helpMessage(): SlackMessage {
     "• `/arende historik Dnr 108-1642/2017`: allt som ändrats i ärendet, dess remisser och remissvar, nyast först: när, av vem och vad",
     "• `/arende bevaka Dnr 108-1642/2017`: få ett direktmeddelande när ärendet rör sig (remiss, remissvar, godkännande, beslut, passerad tidsfrist), högst ett i timmen; `… kanal` sist låter kanalen bevaka det (registratorer, administratörer); knappen *Bevaka* på kortet gör detsamma för dig",
     "• `/arende bevakningar`: vad du och kanalen bevakar; `/arende sluta bevaka Dnr 108-1642/2017` (`… kanal`) avslutar en bevakning",
+    "• `/arende rapport motioner`: motioner över ettårsgränsen, som Word och CSV i kanalen (`per 2017-04-03`, `schema första måndagen i april`)",
     "• `/arende hjälp`: den här hjälpen",
   ];
   // One section per part: a section holds 3000 characters, and the commands alone come close.
   const more = [...DIGEST_HELP_LINES, "", ...ROLE_HELP_LINES];
   const footer = [
     "Du kan också nämna mig i en kanal eller skriva till mig direkt: `status Dnr 108-1642/2017`.",
+    "*Visa ärendet* på ett meddelande visar korten för ärendena det nämner, bara för dig.",
     "Svar på `/arende` syns bara för dig; knappen *Dela i kanalen* visar kortet för alla.",
     "",
     `*Godtagna former:* ${ACCEPTED_FORMS.map((form) => `\`${form}\``).join(", ")}`,

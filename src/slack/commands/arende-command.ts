@@ -8,6 +8,7 @@ import { bevakaArguments, bevakaCommand, slutaBevakaArguments, slutaBevakaComman
 import { bevakningarArguments, bevakningarCommand } from "./bevakningar.js";
 import { digestArguments, digestCommand } from "./digest/digest-command.js";
 import { historikArguments, historikCommand } from "./historik.js";
+import { rapportArguments, rapportCommand } from "./rapport.js";
 import { remissvarArguments, remissvarCommand } from "./remissvar.js";
 import { remitteraArguments, remitteraCommand } from "./remittera.js";
 import { roleArguments, roleCommand } from "./roles/role-command.js";
@@ -36,6 +37,8 @@ export function arendeCommand({ servicesFor }: SlackDeps) {
     if (remissQuery !== null) return remittera({ command, ack, respond, logger, client }, remissQuery);
     const responseQuery = remissvarArguments(command.text);
     if (responseQuery !== null) return remissvar({ command, ack, respond, logger, client }, responseQuery);
+    const reportText = rapportArguments(command.text);
+    if (reportText !== null) return rapportCommand(deps)({ command, ack, respond, logger }, reportText);
     const searchText = sokArguments(command.text);
     if (searchText !== null)
       return void (await sokCommand(deps)({ command, ack, respond, logger }, searchText));

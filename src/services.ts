@@ -274,10 +274,7 @@ export function createServices({
       );
     };
     const refreshingAfter =
-      <A, R extends { ok: boolean }>(
-        run: (arg: A) => Promise<R>,
-        target: (arg: A, result: R) => HomeChange | null,
-      ) =>
+      <A, R>(run: (arg: A) => Promise<R>, target: (arg: A, result: R) => HomeChange | null) =>
       async (arg: A): Promise<R> => {
         const result = await run(arg);
         const changed = target(arg, result);
@@ -294,8 +291,15 @@ export function createServices({
       caseById: (caseId) => calls.caseById(ctx, caseId),
       caseHistory: (request) => calls.caseHistory(ctx, request),
       claimSlackDelivery: (keys) => calls.claimSlackDelivery(ctx, keys),
-      followCase: (request) => calls.followCase(ctx, request),
-      unfollowCase: (request) => calls.unfollowCase(ctx, request),
+      // The follower's own Home tab lists what they follow (the actor's tab is always refreshed).
+      followCase: refreshingAfter(
+        (request: FollowRequest) => calls.followCase(ctx, request),
+        (_, result) => (result.type === "followed" ? { userIds: [] } : null),
+      ),
+      unfollowCase: refreshingAfter(
+        (request: FollowRequest) => calls.unfollowCase(ctx, request),
+        (_, result) => (result.type === "unfollowed" ? { userIds: [] } : null),
+      ),
       listFollows: (request) => calls.listFollows(ctx, request),
       digestSettings: (channelId) => calls.digestSettings(ctx, channelId),
       subscribeChannel: (request) => calls.subscribeChannel(ctx, request),

@@ -235,6 +235,23 @@ describe("the Home tab", () => {
     expect(text).toContain("Skrivelse om hemtjänstens nattpatruller");
   });
 
+  it("lists the cases the user follows, published again when they follow one, a restricted one in full for its officer", async () => {
+    const before = textOf(await openHome(OFFICER));
+    expect(before).toContain("Du bevakar inga ärenden.");
+    for (const dnr of ["108-2101/2017", "108-2104/2017"]) {
+      const count = homesOf(OFFICER).length;
+      const { answer } = await sendArende(bot, `bevaka Dnr ${dnr}`, { user: OFFICER });
+      expect(answer?.text).not.toMatch(/inte|fel/i);
+      await waitFor(() => homesOf(OFFICER).length > count);
+    }
+    const text = textOf(homesOf(OFFICER).at(-1));
+    const followed = text.slice(text.indexOf("Bevakade ärenden"), text.indexOf("Mina ärenden"));
+    expect(followed).toContain("*Dnr 108-2101/2017* Skrivelse om hemtjänstens nattpatruller");
+    expect(followed).toContain(`*Dnr 108-2104/2017* ${OWN_SECRET}`);
+    // Seeded rows carry no audit trail: nothing has happened to them since.
+    expect(followed).toContain("Inga ändringar ännu");
+  });
+
   it("opens a search modal whose hits open the case's card on top of it", async () => {
     const home = await openHome(OFFICER, { shown: false });
     const before = bot.slack.callsTo("views.open").length;

@@ -3,7 +3,8 @@ import { may } from "../access/permissions.js";
 import type { UserRoles } from "../access/roles.js";
 import { type Audience, audienceFor, personReading, titleFor } from "../cases/audience.js";
 import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
-import { type ReadingContext, rolesOfUser } from "../shared/context.js";
+import { listFollowedCases } from "../follows/list-follows.js";
+import { type RequestContext, rolesOfUser } from "../shared/context.js";
 import {
   casesOfOfficer,
   type HomeCaseRow,
@@ -16,7 +17,7 @@ import {
  * How many of each list the Home tab shows. Slack allows 100 blocks in a view; these, with an
  * approval taking two blocks and the headings, stay well below it. The rest is counted ("och 4 till").
  */
-export const HOME_LIMITS = { toAnswer: 15, toApprove: 10, mine: 15 } as const;
+export const HOME_LIMITS = { toAnswer: 15, toApprove: 10, followed: 15, mine: 15 } as const;
 
 /** A case as the Home tab's reader may read it. */
 export type HomeCase = {
@@ -48,6 +49,11 @@ export type ResponseToApprove = HomeCase & {
 
 export type OwnCase = HomeCase & { raisedOn: string | null };
 
+/** A case the user follows (bevakar), as they may read it, with its newest change. */
+export type FollowedHomeCase = Pick<HomeCase, "caseId" | "label" | "title" | "audience"> & {
+  latestChange: { label: string; at: Date } | null;
+};
+
 /** Everything the Home tab shows one user, each case as the audience rule lets them read it. */
 export type HomeContent = {
   userId: string;
@@ -56,21 +62,27 @@ export type HomeContent = {
   hasRoles: boolean;
   toAnswer: Listed<ReferralToAnswer>;
   toApprove: Listed<ResponseToApprove>;
+  followed: Listed<FollowedHomeCase>;
   mine: Listed<OwnCase>;
 };
 
 /** The Home tab of `userId` (the actor opening it, or anyone a change concerns). */
-export async function getHome(ctx: ReadingContext, { userId }: { userId: string }): Promise<HomeContent> {
+export async function getHome(ctx: RequestContext, { userId }: { userId: string }): Promise<HomeContent> {
   const roles = await rolesOfUser(ctx, userId);
   const bodyIds = [...roles.byBody.keys()];
   const answering = bodyIds.filter((bodyId) => may(roles, "record_response", bodyId));
   const approving = bodyIds.filter((bodyId) => may(roles, "approve_response", bodyId));
   const day = today(ctx.clock);
-  const [referrals, approvals, own] = await Promise.all([
+  const [referrals, approvals, own, follows] = await Promise.all([
     openReferralsTo(ctx.db, { bodyIds: answering, limit: HOME_LIMITS.toAnswer }),
     pendingApprovalsFor(ctx.db, { bodyIds: approving, limit: HOME_LIMITS.toApprove }),
     casesOfOfficer(ctx.db, { slackUserId: userId, limit: HOME_LIMITS.mine }),
+    listFollowedCases({ ctx, userId }),
   ]);
+  // The case that moved last first: what the user follows cases for.
+  const followed = [...follows].sort(
+    (a, b) => (b.latestChange?.at.getTime() ?? 0) - (a.latestChange?.at.getTime() ?? 0),
+  );
   return {
     userId,
     today: day,
@@ -98,6 +110,18 @@ export async function getHome(ctx: ReadingContext, { userId }: { userId: string 
             ? { name: row.submittedByName }
             : null,
         submittedAt: row.submittedAt,
+      })),
+    },
+    followed: {
+      total: followed.length,
+      rows: followed.slice(0, HOME_LIMITS.followed).map((follow) => ({
+        caseId: follow.caseId,
+        label: follow.label,
+        title: follow.title,
+        audience: follow.audience,
+        latestChange: follow.latestChange
+          ? { label: follow.latestChange.label, at: follow.latestChange.at }
+          : null,
       })),
     },
     mine: {

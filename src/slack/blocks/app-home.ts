@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from "@slack/types";
 import { KIND_LABELS, STATUS_LABELS } from "../../modules/cases/case-kinds.js";
 import type { HomeCase, HomeContent } from "../../modules/home/get-home.js";
 import type { HomeView } from "../../modules/posting/poster.js";
-import { formatCalendarDay } from "../../modules/shared/swedish-time.js";
+import { formatCalendarDay, formatStockholmDay } from "../../modules/shared/swedish-time.js";
 import { approveButton, rejectButton } from "./approval-request.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS } from "./mrkdwn.js";
 import { OPEN_RESPONSE_MODAL_ACTION } from "./response-modal.js";
@@ -14,8 +14,8 @@ const TITLE_CHARACTERS = 200;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,40}$/;
 
 /**
- * The Home tab: Att göra (remisser to answer, overdue first; remissvar to approve), Mina ärenden, and
- * a search button. Each case reads as the use case's audience rule gave it. A list cut short says how
+ * The Home tab: Att göra (remisser to answer, overdue first; remissvar to approve), Bevakade ärenden
+ * (the case that moved last first), Mina ärenden, and a search button. Each case reads as the use case's audience rule gave it. A list cut short says how
  * many more there are; the whole view stays within Slack's 100 blocks whatever the lists hold.
  */
 export function homeView(home: HomeContent): HomeView {
@@ -85,6 +85,25 @@ export function homeView(home: HomeContent): HomeView {
     }
     more(blocks, toApprove.total - toApprove.rows.length);
   }
+  blocks.push(
+    { type: "divider" },
+    { type: "header", text: { type: "plain_text", text: "Bevakade ärenden" } },
+  );
+  if (home.followed.total === 0) {
+    blocks.push(
+      context(
+        "Du bevakar inga ärenden. Klicka *Bevaka* på ett ärendekort eller skriv `/arende bevaka Dnr …`.",
+      ),
+    );
+  } else {
+    for (const follow of home.followed.rows) {
+      const latest = follow.latestChange
+        ? `Senast: ${escapeMrkdwn(follow.latestChange.label)}, ${formatStockholmDay(follow.latestChange.at)}`
+        : "Inga ändringar ännu";
+      blocks.push(section(`${caseLine(follow)}\n${latest}`));
+    }
+    more(blocks, home.followed.total - home.followed.rows.length);
+  }
   blocks.push({ type: "divider" }, { type: "header", text: { type: "plain_text", text: "Mina ärenden" } });
   if (home.mine.total === 0) {
     blocks.push(context("Du är inte handläggare för något pågående ärende."));
@@ -103,7 +122,7 @@ export function homeView(home: HomeContent): HomeView {
 const NO_ROLE =
   "Du har ingen roll i någon nämnd ännu, så inga remisser eller remissvar väntar på dig här. En administratör ger roller med `/arende roll ge`.";
 
-function caseLine(item: HomeCase): string {
+function caseLine(item: Pick<HomeCase, "label" | "title">): string {
   return `*${escapeMrkdwn(item.label)}* ${escapeAndShorten(item.title, TITLE_CHARACTERS)}`;
 }
 

@@ -2,11 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importActor, runImportCommand } from "../../src/cli/import-command.js";
 import { runStatusCommand } from "../../src/cli/status-command.js";
 import { fixedClock } from "../../src/clock.js";
+import { rowsOf } from "../../src/db/client.js";
 import { createContext } from "../../src/modules/shared/context.js";
 import { createTestDatabase, emptyDatabase, type TestDatabase } from "../support/test-database.js";
 
@@ -237,5 +239,15 @@ describe("what a case file says beyond the JSON format's first fields", { timeou
     expect(await card(database, "Motion 2016:114")).toContain(
       "Beslutsfrist enligt diariet. Senast 29 september 2017",
     );
+    // Stored with the case, so the same file again changes nothing.
+    const [stored] = rowsOf<{ decision_due_on: string }>(
+      await database.db.execute(
+        sql`select decision_due_on::text from cases where decision_due_on is not null`,
+      ),
+    );
+    expect(stored?.decision_due_on).toBe("2017-09-29");
+    const again = await runImport(database, await writeTemp("frist-igen.xml", fixed));
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/ 0 uppdaterade/u);
   });
 });

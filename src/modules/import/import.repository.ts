@@ -144,8 +144,8 @@ export async function findCasesByIdentifierKeys(
 const CASE_RECORD = sql.raw(`registry_id integer, dnr text, dnr_key text, kind case_kind, title text,
   public_title text, restricted boolean, summary text, raised_by jsonb, raised_on date, received_on date,
   closed_on date, addressed_to_body_id integer, responsible_body_id integer, officer_name text,
-  officer_slack_user_id text, status case_status, outcome text, created_at timestamptz,
-  updated_at timestamptz`);
+  officer_slack_user_id text, status case_status, outcome text, classification text,
+  decision_due_on date, created_at timestamptz, updated_at timestamptz`);
 
 type CaseValues = Omit<CaseRow, "id">;
 
@@ -169,6 +169,8 @@ function caseRecord(row: CaseValues): Record<string, unknown> {
     officer_slack_user_id: row.officerSlackUserId,
     status: row.status,
     outcome: row.outcome,
+    classification: row.classification,
+    decision_due_on: row.decisionDueOn,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -182,10 +184,12 @@ export async function insertCases(tx: Executor, rows: CaseValues[]): Promise<num
     tx.execute(sql`
       insert into ${cases} (registry_id, dnr, dnr_key, kind, title, public_title, restricted, summary,
         raised_by, raised_on, received_on, closed_on, addressed_to_body_id, responsible_body_id,
-        officer_name, officer_slack_user_id, status, outcome, created_at, updated_at)
+        officer_name, officer_slack_user_id, status, outcome, classification, decision_due_on,
+        created_at, updated_at)
       select registry_id, dnr, dnr_key, kind, title, public_title, restricted, summary,
         raised_by, raised_on, received_on, closed_on, addressed_to_body_id, responsible_body_id,
-        officer_name, officer_slack_user_id, status, outcome, created_at, updated_at
+        officer_name, officer_slack_user_id, status, outcome, classification, decision_due_on,
+        created_at, updated_at
       from jsonb_to_recordset(${records}::jsonb) as x(${CASE_RECORD}, ordinal integer)
       order by x.ordinal
       returning id`),
@@ -204,7 +208,7 @@ export async function updateCases(tx: Executor, rows: CaseRow[]): Promise<void> 
       received_on = x.received_on, closed_on = x.closed_on, addressed_to_body_id = x.addressed_to_body_id,
       responsible_body_id = x.responsible_body_id, officer_name = x.officer_name,
       officer_slack_user_id = x.officer_slack_user_id, status = x.status, outcome = x.outcome,
-      updated_at = x.updated_at
+      classification = x.classification, decision_due_on = x.decision_due_on, updated_at = x.updated_at
     from jsonb_to_recordset(${records}::jsonb) as x(${CASE_RECORD}, id integer)
     where c.id = x.id`);
 }

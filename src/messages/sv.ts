@@ -307,6 +307,8 @@ export const SV = {
   // --- Search (src/modules/search) ---------------------------------------------------------------
   [SEARCH_ERRORS.emptyQuery]: () =>
     `Vad vill du söka efter? Skriv några ord ur ärendets titel, till exempel ${SEARCH_EXAMPLE}.`,
+  [SEARCH_ERRORS.onlyCommonWords]: ({ words }: { words: string }) =>
+    `«${words}» är bara vanliga småord som sökningen hoppar över (som «och», «att», «om»). Skriv ett ord ur ärendets titel, till exempel ${SEARCH_EXAMPLE}.`,
   [SEARCH_ERRORS.tooLong]: ({ max }: { max: number }) =>
     `Sökningen är för lång; använd högst ${max} tecken, några ord ur titeln räcker, till exempel ${SEARCH_EXAMPLE}.`,
   [SEARCH_ERRORS.unknownKind]: ({ word }: { word: string }) =>

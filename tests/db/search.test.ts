@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.js";
+import { say } from "../../src/messages/sv.js";
 import { parseSearchQuery } from "../../src/modules/search/parse-search.js";
 import { type SearchResult, searchCases } from "../../src/modules/search/search-cases.js";
 import type { Actor } from "../../src/modules/shared/actor.js";
@@ -108,6 +109,19 @@ describe("search", () => {
     expect(open.hits.map((hit) => hit.status)).toEqual(Array(6).fill("in_progress"));
     expect((await search('bromma organ:"socialnämnden"')).hits).toEqual([]);
     expect((await search("del 3 organ:kommunstyrelsen")).hits.length).toBeGreaterThan(0);
+  });
+
+  it("says that words too common to search by were left out, rather than that nothing matches", async () => {
+    const parsed = parseSearchQuery("och att om");
+    if (!parsed.ok) throw new Error("parse");
+    const result = await searchCases(createContext({ db: database.db, clock, actor: person("W1") }), {
+      query: parsed.query,
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: "search.only_common_words" } });
+    if (result.ok) return;
+    expect(say(result.error)).toContain("«och att om» är bara vanliga småord");
+    // A word that is no stop word and matches nothing is simply not found.
+    expect((await search("xyzzyplugh")).hits).toEqual([]);
   });
 
   it("refuses an unknown body by name, offering close ones", async () => {

@@ -4,6 +4,7 @@
  */
 export const SEARCH_ERRORS = {
   emptyQuery: "search.empty_query",
+  onlyCommonWords: "search.only_common_words",
   tooLong: "search.too_long",
   unknownKind: "search.unknown_kind",
   emptyBody: "search.empty_body",

@@ -5,7 +5,12 @@ import { CASE_STATUSES, type CaseKind, type CaseStatus, isFinished } from "../ca
 import type { RequestContext } from "../shared/context.js";
 import { SEARCH_ERRORS, type SearchErrorCode } from "./errors.js";
 import type { SearchQuery } from "./parse-search.js";
-import { searchCases as findCases, type SearchFilters, type SearchViewer } from "./search.repository.js";
+import {
+  searchCases as findCases,
+  hasSearchableWords,
+  type SearchFilters,
+  type SearchViewer,
+} from "./search.repository.js";
 
 /** One hit as the asker may read it: a restricted case they are not entitled to by its public title. */
 export type SearchHit = {
@@ -82,6 +87,13 @@ export async function searchCases(
     limit: HITS_PER_PAGE + 1,
     offset: (page - 1) * HITS_PER_PAGE,
   });
+  // Nothing found for words that are all stop words: say so, rather than that nothing matches.
+  if (rows.length === 0 && query.words.trim() !== "" && !(await hasSearchableWords(ctx.db, query.words))) {
+    return {
+      ok: false,
+      error: { code: SEARCH_ERRORS.onlyCommonWords, params: { words: query.words.trim() } },
+    };
+  }
   const hits = rows.slice(0, HITS_PER_PAGE).map((row): SearchHit => {
     const subject = {
       restricted: row.restricted,

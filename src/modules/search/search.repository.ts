@@ -140,6 +140,14 @@ export async function searchCases(
   }));
 }
 
+/** Whether the words hold anything to search by, once Swedish stop words ("och", "att") are dropped. */
+export async function hasSearchableWords(db: Executor, words: string): Promise<boolean> {
+  const [row] = rowsOf<{ nodes: number }>(
+    await db.execute(sql`SELECT numnode(websearch_to_tsquery('swedish'::regconfig, ${words})) AS nodes`),
+  );
+  return Number(row?.nodes ?? 0) > 0;
+}
+
 /** isEntitled (cases/audience.ts) as SQL: a test holds the two to the same answers. */
 function entitledSql(viewer: SearchViewer): SQL {
   if (viewer.type === "everything") return sql`true`;

@@ -46,6 +46,7 @@ export async function startBot({
   database,
   logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) }),
   pacer,
+  host,
 }: {
   config: Config;
   clock: Clock;
@@ -54,6 +55,8 @@ export async function startBot({
   logger?: Logger;
   /** Paces posts to each channel (one a second, Retry-After); real time unless a test drives it. */
   pacer?: ChannelPacer;
+  /** The interface to serve on; every interface when left out (the local workspace keeps it to loopback). */
+  host?: string;
 }): Promise<RunningBot> {
   if (!config.slack) throw new Error("startBot needs Slack configuration");
   // A mapping that cannot be used would fail every sync; it stops start-up instead, saying why.
@@ -108,6 +111,7 @@ export async function startBot({
   const slackApp = await startSlackApp({
     slack: config.slack,
     port: config.port,
+    ...(host === undefined ? {} : { host }),
     maxBodyBytes: config.limits.maxBodyBytes,
     logger,
     deps: { servicesFor },

@@ -139,6 +139,21 @@ export class SlackWorkspace {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
+  /**
+   * The page and its API answer this machine's browser only: the Host must name the loopback address
+   * (a page elsewhere whose name resolves to 127.0.0.1 is refused), and a POST must come from the page
+   * itself (its Origin, as JSON, which a form on another site cannot send without asking first).
+   */
+  private fromThisMachine(req: IncomingMessage): boolean {
+    const port = (this.server?.address() as AddressInfo | null)?.port;
+    const own = [`127.0.0.1:${port}`, `localhost:${port}`];
+    if (!own.includes(req.headers.host ?? "")) return false;
+    if (req.method !== "POST") return true;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !own.some((host) => origin === `http://${host}`)) return false;
+    return (req.headers["content-type"] ?? "").startsWith("application/json");
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://workspace");
     const path = url.pathname;
@@ -152,6 +167,10 @@ export class SlackWorkspace {
     }
     if (path.startsWith("/response/")) {
       return sendJson(res, this.responseUrl(path.slice("/response/".length), await readSlackBody(req)));
+    }
+    if (!this.fromThisMachine(req)) {
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8" });
+      return void res.end("Arbetsytan svarar bara sidor från den här datorn (127.0.0.1 eller localhost).");
     }
     if (path === "/ws/events") return this.openEventStream(res);
     if (path === "/ws/state") return sendJson(res, this.stateFor(url.searchParams.get("user") ?? ""));

@@ -19,7 +19,13 @@ const WEB_DIR = new URL("./web/", import.meta.url);
 /** A Monday in the demo registry's spring, when its motion's remisser are open and one is overdue. */
 export const DEFAULT_START = "2017-04-03T09:00:00+02:00";
 
-export type RunningWorkspace = { url: string; clock: WorkspaceClock; stop(): Promise<void> };
+export type RunningWorkspace = {
+  url: string;
+  /** The bot's own HTTP server, which the workspace signs Slack's requests to. */
+  botUrl: string;
+  clock: WorkspaceClock;
+  stop(): Promise<void>;
+};
 
 /**
  * The local workspace: the unchanged bot on a fresh embedded database holding the demo registry,
@@ -69,7 +75,8 @@ export async function startWorkspace({
     database = await openDatabase(config.database, { thread: "worker" });
     await database.migrate();
     await seedDemo(database, clock, admins);
-    const bot = await startBot({ config, clock, database });
+    // The bot serves this machine alone, like the page.
+    const bot = await startBot({ config, clock, database, host: "127.0.0.1" });
     slack.connectBot({
       eventsUrl: `http://127.0.0.1:${botPort}/slack/events`,
       runDuePosts: () => bot.runDuePosts(),
@@ -77,6 +84,7 @@ export async function startWorkspace({
     const opened = database;
     return {
       url: slack.url,
+      botUrl: `http://127.0.0.1:${botPort}`,
       clock,
       stop: async () => {
         await bot.stop();

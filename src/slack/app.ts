@@ -34,6 +34,8 @@ import { countingRetries } from "./web-poster.js";
 export type SlackAppOptions = {
   slack: SlackConfig;
   port: number;
+  /** The interface to listen on (HTTP mode); every interface when left out, as a server behind a proxy. */
+  host?: string;
   /** Largest request body read from Slack (HTTP mode). */
   maxBodyBytes: number;
   /** The process's logger; each Slack request logs through a child carrying its request id. */
@@ -166,7 +168,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     await Promise.all([app.start(), listening]);
   } else {
     // A client that sends its request slowly, or never finishes it, loses the connection.
-    await app.start(port, { requestTimeout: 15_000, headersTimeout: 10_000 });
+    const listenOn = options.host === undefined ? port : { port, host: options.host };
+    await app.start(listenOn, { requestTimeout: 15_000, headersTimeout: 10_000 });
   }
   return {
     mode: socketMode ? "socket" : "http",

@@ -1,5 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { request } from "node:http";
+import { connect } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -206,6 +208,45 @@ describe.skipIf(process.env.TEST_DATABASE_URL)("the local workspace in a browser
     );
     expect(rendered.unknown).toContain('Okänd blocktyp "table"');
     expect(rendered.unknown).toContain('"rows": []');
+  });
+
+  it("serves this machine alone: the bot on loopback only, the page's API to its own page only", async () => {
+    // The bot's port is not open on the machine's other addresses.
+    const elsewhere = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === "IPv4" && !address.internal)?.address;
+    const botPort = Number(new URL(workspace.botUrl).port);
+    if (elsewhere) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: elsewhere, port: botPort }, () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+      });
+      expect(reached).toBe(false);
+    }
+    expect((await fetch(`${workspace.botUrl}/healthz`)).status).toBe(200);
+    // A page elsewhere (another Origin, or a name that only resolves here) is refused.
+    const port = Number(new URL(workspace.url).port);
+    const status = (headers: Record<string, string>, method = "GET", path = "/ws/state?user=U0ADA") =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.once("error", reject);
+        req.end(
+          method === "POST"
+            ? JSON.stringify({ user: "U0ADA", place: "C0ARENDEN", text: "/arende hjälp" })
+            : undefined,
+        );
+      });
+    expect(await status({ host: `127.0.0.1:${port}` })).toBe(200);
+    expect(await status({ host: "evil.example" })).toBe(403);
+    const post = { host: `127.0.0.1:${port}`, "content-type": "application/json" };
+    expect(await status({ ...post, origin: "http://evil.example" }, "POST", "/ws/send")).toBe(403);
+    expect(await status({ ...post, "content-type": "text/plain" }, "POST", "/ws/send")).toBe(403);
   });
 
   it("keeps every message and view the bot sent within Slack's limits, and shows none in red", async () => {

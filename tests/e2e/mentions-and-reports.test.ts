@@ -298,7 +298,7 @@ describe("/arende rapport motioner", () => {
     const csvText = (csv as Buffer).toString("utf8");
     expect(csvText.startsWith("\uFEFFNummer;Slag;")).toBe(true);
     expect(csvText).toContain(
-      "Dnr KS 2015/77;Motion;Motion om boende;Sekretess;Sekretess;2015-09-01;socialnämnden;",
+      "Dnr KS 2015/77;Motion;Motion om boende;Sekretess;Sekretess;2015-09-01;Sekretess;Sekretess;Sekretess;Sekretess;",
     );
     expect(csvText).not.toContain("Hemlig");
   });

@@ -76,6 +76,28 @@ describe("a follower's notice", () => {
     expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);
   });
 
+  it("names at most five passed deadlines and counts the rest, so a remiss to every district board still fits", () => {
+    const deadlines = Array.from(
+      { length: 40 },
+      (_, index) =>
+        `Svarstiden för remissen till Stadsdelsnämnd nummer ${index + 1} med ett långt namn (senast 31 mars 2017) har gått ut.`,
+    );
+    const long = "Ändrat ".repeat(200);
+    const message = followNoticeMessage(
+      notice({
+        deadlines,
+        changes: Array.from({ length: 15 }, () => ({ when: "3 apr. 2017 14:05", text: [long], details: [] })),
+      }),
+    );
+    const [section] = message.blocks;
+    const text = section?.type === "section" ? (section.text?.text ?? "") : "";
+    expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(text).toContain("nummer 5 med");
+    expect(text).not.toContain("nummer 6 med");
+    expect(text).toContain("… och 35 tidsfrister till");
+    expect(text).toContain("ändringar till: `/arende historik Dnr 108-1642/2017`");
+  });
+
   it("never cuts a mention in two", () => {
     const crowded = Array.from({ length: 60 }, () => ({
       person: { slackUserId: "U0GODK001", name: "anna" },

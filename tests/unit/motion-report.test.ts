@@ -2,10 +2,15 @@ import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { CaseDetails } from "../../src/modules/cases/case-details.js";
 import { DEFAULT_DEADLINE_RULES } from "../../src/modules/deadlines/deadline-rules.js";
-import { type MotionReport, selectMotionReport } from "../../src/modules/reports/motion-report.js";
+import {
+  type MotionReport,
+  type MotionReportRow,
+  selectMotionReport,
+} from "../../src/modules/reports/motion-report.js";
 import { renderReportCsv } from "../../src/modules/reports/render-csv.js";
 import { renderReportDocx } from "../../src/modules/reports/render-docx.js";
 import { renderReportMarkdown } from "../../src/modules/reports/render-markdown.js";
+import { reportCells } from "../../src/modules/reports/report-columns.js";
 import { caseDetails } from "../support/case-details.js";
 
 const body = (id: number, name: string) => ({ id, code: name, name });
@@ -135,6 +140,18 @@ describe("which motions the report to the council lists (KL 5 kap. 35 §)", () =
     expect(JSON.stringify(inChannel)).not.toMatch(/Hemliga|Smedberg|socialnämnden/);
     const [full] = select([secret], "2017-04-03", "everything").overdue;
     expect(full).toMatchObject({ title: "Motion om skyddat boende på Hemliga gatan", parties: "L" });
+    // Every format's cells: where it stands and which bodies were asked are withheld too.
+    const cells = reportCells(inChannel as MotionReportRow, { days: "iso" });
+    expect(cells.slice(3, 10)).toEqual([
+      "Sekretess",
+      "Sekretess",
+      "2015-01-10",
+      "Sekretess",
+      "Sekretess",
+      "Sekretess",
+      "Sekretess",
+    ]);
+    expect(reportCells(full as MotionReportRow, { days: "iso" })[8]).toBe("0");
   });
 });
 

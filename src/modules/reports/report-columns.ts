@@ -23,19 +23,21 @@ const UNKNOWN = "okänt";
 export function reportCells(row: MotionReportRow, { days }: { days: "iso" | "swedish" }): string[] {
   const day = (value: string | null) =>
     value === null ? UNKNOWN : days === "iso" ? value : formatCalendarDay(value);
-  const person = (value: string | null) =>
-    row.audience === "public" && row.restricted ? WITHHELD : (value ?? UNKNOWN);
+  // A restricted case read in a channel shows what the public register holds (the audience rule):
+  // its number, kind, public title and dates. Who raised it, where it is and who was asked are withheld.
+  const withheld = row.audience === "public" && row.restricted;
+  const held = (value: string | null) => (withheld ? WITHHELD : (value ?? UNKNOWN));
   return [
     row.number,
     row.kind,
     row.title,
-    person(row.authors),
-    person(row.parties),
+    held(row.authors),
+    held(row.parties),
     day(row.raisedOn),
-    row.responsibleBody ?? UNKNOWN,
-    row.stage,
-    String(row.referralsAnswered),
-    String(row.referralsOutstanding),
+    held(row.responsibleBody),
+    held(row.stage),
+    held(String(row.referralsAnswered)),
+    held(String(row.referralsOutstanding)),
     row.daysPastYear === null ? UNKNOWN : String(row.daysPastYear),
   ];
 }

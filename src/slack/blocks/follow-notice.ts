@@ -9,6 +9,8 @@ const LINE_MAX = 400;
 const DETAIL_MAX = 200;
 /** Room kept for the closing "… och N ändringar till" line. */
 const MORE_LINE_MAX = 150;
+/** Passed deadlines named in one notice; with TITLE_MAX and LINE_MAX they fit a section with room to spare. */
+const DEADLINES_SHOWN = 5;
 
 /**
  * A follower's notice: the case, what moved since the last one (newest last, as it happened), the
@@ -17,8 +19,17 @@ const MORE_LINE_MAX = 150;
  */
 export function followNoticeMessage(notice: FollowNotice): SlackMessage {
   const heading = `:eyes: *Nytt i ${escapeMrkdwn(notice.label)}* «${escapeAndShorten(notice.title, TITLE_MAX)}»`;
-  // Passed deadlines first: they are few and short, and must not be what a long batch cuts.
-  const lines = [heading, ...notice.deadlines.map((sentence) => `:warning: ${escapeMrkdwn(sentence)}`)];
+  // Passed deadlines first: usually few and short, and not what a long batch should cut. A remiss to
+  // every district board can pass many at once: the first DEADLINES_SHOWN are named, the rest counted.
+  const named = notice.deadlines.slice(0, DEADLINES_SHOWN);
+  const unnamed = notice.deadlines.length - named.length;
+  const lines = [
+    heading,
+    ...named.map((sentence) => `:warning: ${escapeAndShorten(sentence, LINE_MAX)}`),
+    ...(unnamed > 0
+      ? [`:warning: … och ${unnamed} ${unnamed === 1 ? "tidsfrist" : "tidsfrister"} till`]
+      : []),
+  ];
   let used = lines.join("\n").length;
   let left = notice.more;
   for (const [index, change] of notice.changes.entries()) {

@@ -3,6 +3,7 @@ import { may } from "../access/permissions.js";
 import type { UserRoles } from "../access/roles.js";
 import { type Audience, audienceFor, personReading, titleFor } from "../cases/audience.js";
 import type { CaseKind, CaseStatus } from "../cases/case-kinds.js";
+import { caseLabel } from "../cases/present-case.js";
 import { listFollowedCases } from "../follows/list-follows.js";
 import { type RequestContext, rolesOfUser } from "../shared/context.js";
 import {
@@ -139,7 +140,11 @@ function homeCase(roles: UserRoles, row: HomeCaseRow): HomeCase {
   });
   return {
     caseId: row.caseId,
-    label: row.dnr ? `Dnr ${row.dnr}` : (row.firstIdentifier ?? `Ärende ${row.caseId}`),
+    label: caseLabel({
+      id: row.caseId,
+      dnr: row.dnr,
+      identifiers: row.firstIdentifier ? [row.firstIdentifier] : [],
+    }),
     title: titleFor(audience, row),
     kind: row.kind,
     status: row.status,

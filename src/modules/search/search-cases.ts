@@ -2,6 +2,7 @@ import type { Coded } from "../../messages/sv.js";
 import { findBodies } from "../bodies/find-bodies.js";
 import { audienceFor, IN_CHANNEL, personReading, titleFor } from "../cases/audience.js";
 import { CASE_STATUSES, type CaseKind, type CaseStatus, isFinished } from "../cases/case-kinds.js";
+import { caseLabel } from "../cases/present-case.js";
 import type { RequestContext } from "../shared/context.js";
 import { SEARCH_ERRORS, type SearchErrorCode } from "./errors.js";
 import type { SearchQuery } from "./parse-search.js";
@@ -108,7 +109,7 @@ export async function searchCases(
           : "full";
     return {
       caseId: row.id,
-      label: row.dnr ? `Dnr ${row.dnr}` : (row.identifier ?? `Ärende ${row.id}`),
+      label: caseLabel({ id: row.id, dnr: row.dnr, identifiers: row.identifier ? [row.identifier] : [] }),
       title: titleFor(audience, row),
       kind: row.kind,
       status: row.status,

@@ -1,9 +1,9 @@
 import type { Button, KnownBlock } from "@slack/types";
 import { KIND_LABELS, STATUS_LABELS } from "../../modules/cases/case-kinds.js";
-import type { HomeCase, HomeContent } from "../../modules/home/get-home.js";
+import type { HomeCase, HomeContent, ResponseToApprove } from "../../modules/home/get-home.js";
 import type { HomeView } from "../../modules/posting/poster.js";
 import { formatCalendarDay, formatStockholmDay } from "../../modules/shared/swedish-time.js";
-import { approveButton, rejectButton } from "./approval-request.js";
+import { approveButton, rejectButton, SLACK_USER_ID } from "./approval-request.js";
 import { escapeAndShorten, escapeMrkdwn, SLACK_LIMITS } from "./mrkdwn.js";
 import { OPEN_RESPONSE_MODAL_ACTION } from "./response-modal.js";
 
@@ -11,7 +11,6 @@ import { OPEN_RESPONSE_MODAL_ACTION } from "./response-modal.js";
 export const HOME_SEARCH_ACTION = "home.search";
 
 const TITLE_CHARACTERS = 200;
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,40}$/;
 
 /**
  * The Home tab: Att göra (remisser to answer, overdue first; remissvar to approve), Bevakade ärenden
@@ -60,13 +59,7 @@ export function homeView(home: HomeContent): HomeView {
     blocks.push(section(`*Remissvar att godkänna* (${toApprove.total})`));
     for (const response of toApprove.rows) {
       const what = response.declined ? "avstår från att svara" : "har svarat";
-      const by = response.submittedBy
-        ? "userId" in response.submittedBy && SLACK_USER_ID.test(response.submittedBy.userId)
-          ? ` · Registrerat av <@${response.submittedBy.userId}>`
-          : "name" in response.submittedBy
-            ? ` · Registrerat av ${escapeMrkdwn(response.submittedBy.name)}`
-            : ""
-        : "";
+      const by = submitterText(response.submittedBy);
       blocks.push(section(`${caseLine(response)}\n${escapeMrkdwn(response.bodyName)} ${what}${by}`), {
         type: "actions",
         elements: [
@@ -124,6 +117,13 @@ const NO_ROLE =
 
 function caseLine(item: Pick<HomeCase, "label" | "title">): string {
   return `*${escapeMrkdwn(item.label)}* ${escapeAndShorten(item.title, TITLE_CHARACTERS)}`;
+}
+
+/** Who recorded a remissvar: a mention only for a well-formed user id, else the registry's name. */
+function submitterText(who: ResponseToApprove["submittedBy"]): string {
+  if (who === null) return "";
+  if ("name" in who) return ` · Registrerat av ${escapeMrkdwn(who.name)}`;
+  return SLACK_USER_ID.test(who.userId) ? ` · Registrerat av <@${who.userId}>` : "";
 }
 
 function section(text: string): Extract<KnownBlock, { type: "section" }> {

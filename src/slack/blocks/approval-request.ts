@@ -12,7 +12,7 @@ export const APPROVAL_ACTIONS_BLOCK = "approval_actions";
 const SUMMARY_MAX = 2500;
 const LINK_MAX = 2000;
 /** Only a well-formed user id becomes a mention; an imported name stays out of the markup. */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,40}$/;
+export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,40}$/;
 
 /**
  * The approval request for a remissvar, as the use case's view says its reader may read it: for the

@@ -8,6 +8,11 @@ import type { DatabaseHandle } from "./db/client.js";
 import { DIGEST_JOB, runDueDigests } from "./jobs/digest-job.js";
 import { FOLLOW_JOB, runFollowNotifications } from "./jobs/follow-job.js";
 import { HOME_JOB, refreshHomeTabs } from "./jobs/home-job.js";
+import {
+  forgetSeenRegistryWritesJob,
+  REGISTRY_WRITES_CRON,
+  REGISTRY_WRITES_JOB,
+} from "./jobs/registry-writes-job.js";
 import { REMINDER_JOB, runDueReminders } from "./jobs/reminder-job.js";
 import { REPORT_JOB, runDueReports } from "./jobs/report-job.js";
 import { type Job, startSchedules } from "./jobs/scheduler.js";
@@ -179,6 +184,11 @@ export async function startBot({
     logger.error({ err: error, job: job.name }, "scheduled job failed");
   const schedules = startSchedules(
     [
+      {
+        name: REGISTRY_WRITES_JOB,
+        cron: REGISTRY_WRITES_CRON,
+        run: forgetSeenRegistryWritesJob(() => jobContext(REGISTRY_WRITES_JOB)),
+      },
       {
         name: FORGET_RECEIPTS_JOB,
         cron: "17 3 * * *",

@@ -17,9 +17,19 @@ const stockholmDay = new Intl.DateTimeFormat("en-CA", {
   day: "2-digit",
 });
 
+// Stockholm's offsets are whole hours, so its date changes on a minute boundary: the last minute's
+// answer serves the whole minute (Intl's formatting is a measurable share of a status lookup).
+let lastMinute = Number.NaN;
+let lastDate = "";
+
 /** The calendar date ("YYYY-MM-DD") in Stockholm at the given instant. */
 export function stockholmDate(instant: Date): string {
-  return stockholmDay.format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = stockholmDay.format(instant);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
 
 export function today(clock: Clock): string {

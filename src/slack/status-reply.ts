@@ -1,6 +1,7 @@
 import { type Audience, audienceFor, IN_CHANNEL } from "../modules/cases/audience.js";
 import type { CaseStatusResult } from "../modules/cases/get-case-status.js";
 import { caseLabel, presentCase } from "../modules/cases/present-case.js";
+import { deepFreeze } from "../modules/shared/deep-freeze.js";
 import { caseCardMessage } from "./blocks/case-card.js";
 import type { SlackMessage } from "./blocks/message.js";
 import { escapeMrkdwn } from "./blocks/mrkdwn.js";
@@ -18,6 +19,30 @@ export type StatusReply = {
  * reply is private; a thread or a DM message is a channel.
  */
 export function statusReply(
+  result: CaseStatusResult,
+  { place, today }: { place: "channel" | "private"; today: string },
+): StatusReply {
+  if (result.type !== "found" || !Object.isFrozen(result.cases))
+    return buildStatusReply(result, { place, today });
+  // A cached lookup hands out the same frozen cases until they change: their reply is kept with them.
+  const [details] = result.cases;
+  const variant = `${place} ${today} ${details !== undefined && result.fullAccess.has(details.id)}`;
+  let replies = repliesOfCases.get(result.cases);
+  if (!replies) {
+    replies = new Map();
+    repliesOfCases.set(result.cases, replies);
+  }
+  let reply = replies.get(variant);
+  if (!reply) {
+    reply = deepFreeze(buildStatusReply(result, { place, today }));
+    replies.set(variant, reply);
+  }
+  return reply;
+}
+
+const repliesOfCases = new WeakMap<readonly object[], Map<string, StatusReply>>();
+
+function buildStatusReply(
   result: CaseStatusResult,
   { place, today }: { place: "channel" | "private"; today: string },
 ): StatusReply {

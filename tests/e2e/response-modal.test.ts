@@ -299,9 +299,14 @@ describe("Registrera remissvar", () => {
     );
     expect(rows).toHaveLength(1);
 
-    const request = (await bot.slack.waitForCalls("chat.postMessage", posted + 1))
-      .slice(posted)
-      .find((call) => call.body.channel === "C0BROMMA");
+    // The submitter's DM and the channel's request are posted in either order.
+    const channelRequest = () =>
+      bot.slack
+        .callsTo("chat.postMessage")
+        .slice(posted)
+        .find((call) => call.body.channel === "C0BROMMA");
+    await expect.poll(channelRequest).toBeDefined();
+    const request = channelRequest();
     expect(buttonsOf(request?.body.blocks).map((button) => button.action_id)).toEqual([
       "approval.approve",
       "approval.reject",

@@ -6,6 +6,7 @@ import {
   deadlines,
   referralResponses,
   referrals,
+  registryWrites,
   timelineEntries,
 } from "../../db/schema.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
@@ -37,6 +38,40 @@ export async function loadCaseDetails(db: Database, ids: number[]): Promise<Case
  * second round trip (ids first, then the case) cost more CPU than anything else the bot does for it
  * (writing each query to the database's socket was 15% of the bot's time in the bench's profile).
  */
+/**
+ * Whether a transaction that wrote what a case card shows (see `registryWrites`) has committed since
+ * the snapshot `since` was taken, and the snapshot this answer was read at, to ask from next time.
+ * Without `since`, only the snapshot.
+ */
+export async function registryWritesSince(
+  db: Database,
+  since: string | null,
+): Promise<{ snapshot: string; changed: boolean }> {
+  const [row] = await statusQueries(db).registryWritesSince.execute({ since });
+  if (!row) throw new Error("registry_writes_since answered no row");
+  return { snapshot: row.snapshot, changed: row.changed };
+}
+
+/**
+ * Forgets the writes of transactions that had ended when `seenBy` was taken: every snapshot taken
+ * since sees them, so no cache can still be waiting for them. Answers the snapshot to pass next time.
+ */
+export async function forgetRegistryWritesSeenBy(
+  db: Database,
+  seenBy: string | null,
+): Promise<{ snapshot: string; forgotten: number }> {
+  const [row] = rowsOf<{ snapshot: string; forgotten: number }>(
+    await db.execute(sql`
+      WITH forgotten AS (
+        DELETE FROM ${registryWrites}
+         WHERE ${seenBy}::pg_snapshot IS NOT NULL AND txid < pg_snapshot_xmin(${seenBy}::pg_snapshot)
+        RETURNING 1)
+      SELECT pg_current_snapshot()::text AS snapshot, (SELECT count(*) FROM forgotten)::int AS forgotten`),
+  );
+  if (!row) throw new Error("forgetting registry writes answered no row");
+  return { snapshot: row.snapshot, forgotten: Number(row.forgotten) };
+}
+
 export async function loadCasesByDnrKey(db: Database, key: string): Promise<CaseDetails[]> {
   const rows = await statusQueries(db).caseDetailsByDnrKey.execute({ key });
   return rows.map(toCaseDetails);
@@ -209,5 +244,13 @@ function prepareStatusQueries(db: Database) {
         with: wholeCase,
       })
       .prepare("case_details_by_dnr_key"),
+    registryWritesSince: db
+      .select({
+        snapshot: sql<string>`pg_current_snapshot()::text`,
+        changed: sql<boolean>`coalesce(bool_or(NOT pg_visible_in_snapshot(${registryWrites.txid}, ${sql.placeholder("since")}::pg_snapshot)), false)`,
+      })
+      .from(registryWrites)
+      .where(sql`${registryWrites.txid} >= pg_snapshot_xmin(${sql.placeholder("since")}::pg_snapshot)`)
+      .prepare("registry_writes_since"),
   };
 }

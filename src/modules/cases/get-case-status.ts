@@ -4,6 +4,7 @@ import { type IdentifierParseError, parseIdentifier } from "../identifiers/parse
 import { readsEverything } from "../shared/actor.js";
 import type { RequestContext } from "../shared/context.js";
 import { audienceFor, personReading } from "./audience.js";
+import { caseCacheOf } from "./case-cache.js";
 import type { CaseDetails, CaseSummary } from "./case-details.js";
 import {
   findCaseIdsByIdentifierKey,
@@ -56,10 +57,11 @@ export async function findCaseStatus({
   if (!parsed.ok) return { type: "invalid", error: parsed.error };
   const { identifier } = parsed;
 
-  const cases =
+  const cases = await caseCacheOf(db).lookup(`${identifier.type} ${identifier.key}`, async () =>
     identifier.type === "dnr"
-      ? await loadCasesByDnrKey(db, identifier.key)
-      : await loadCaseDetails(db, await findCaseIdsByIdentifierKey(db, identifier.key));
+      ? loadCasesByDnrKey(db, identifier.key)
+      : loadCaseDetails(db, await findCaseIdsByIdentifierKey(db, identifier.key)),
+  );
   if (cases.length > 0) return { type: "found", cases, fullAccess: await fullAccessOf(cases, viewer) };
 
   return {

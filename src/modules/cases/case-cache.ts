@@ -1,0 +1,140 @@
+import type { Database } from "../../db/client.js";
+import { deepFreeze } from "../shared/deep-freeze.js";
+import type { CaseDetails } from "./case-details.js";
+import { registryWritesSince } from "./cases.repository.js";
+
+/** The answer to "has anything a card shows been written since this snapshot?" and when it was read. */
+export type WritesCheck = (since: string | null) => Promise<{ snapshot: string; changed: boolean }>;
+
+export type CaseCacheOptions = {
+  /** Identifier lookups kept; the least recently asked is dropped first. */
+  capacity: number;
+  /**
+   * How long one snapshot is asked against before the cache starts over anyway. Old rows of
+   * registry_writes are pruned (hourly); a snapshot younger than this never needs one of them.
+   */
+  maxEpochMs: number;
+  /** A check that takes longer fails its callers, and the next caller starts another. */
+  checkTimeoutMs: number;
+  now: () => number;
+};
+
+export const DEFAULT_CASE_CACHE_OPTIONS: CaseCacheOptions = {
+  capacity: 4_000,
+  maxEpochMs: 10 * 60_000,
+  checkTimeoutMs: 2_000,
+  now: () => performance.now(),
+};
+
+type Waiter = { resolve(epoch: number): void; reject(error: unknown): void };
+
+/**
+ * The cases found by an identifier, kept between lookups in this process, as fresh as a lookup in the
+ * database would be. Every lookup waits for a check that started after it arrived: has any transaction
+ * that wrote what a card shows committed since the cache's snapshot (`registry_writes`, filled by
+ * statement triggers, so writes by other replicas, the CLI and SQL by hand count too)? If so, the cache
+ * starts over from the check's snapshot. One check runs at a time and answers everyone who arrived
+ * while the previous one ran, so under load one small indexed query serves many lookups instead of the
+ * large status query each.
+ *
+ * Entries are frozen: callers share them.
+ */
+export class CaseCache {
+  private readonly entries = new Map<string, { epoch: number; cases: readonly CaseDetails[] }>();
+  private epoch = 0;
+  private snapshot: string | null = null;
+  private epochStartedAt = 0;
+  private waiting: Waiter[] = [];
+  private checking = false;
+
+  constructor(
+    private readonly check: WritesCheck,
+    private readonly options: CaseCacheOptions = DEFAULT_CASE_CACHE_OPTIONS,
+  ) {}
+
+  async lookup(key: string, load: () => Promise<CaseDetails[]>): Promise<CaseDetails[]> {
+    const epoch = await this.freshEpoch();
+    const entry = this.entries.get(key);
+    if (entry && entry.epoch === epoch) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry.cases as CaseDetails[];
+    }
+    const cases = deepFreeze(await load());
+    // A load that began before the cache started over may hold what has since changed: not kept.
+    if (epoch === this.epoch && cases.length > 0) {
+      this.entries.delete(key);
+      this.entries.set(key, { epoch, cases });
+      if (this.entries.size > this.options.capacity) {
+        const oldest = this.entries.keys().next().value;
+        if (oldest !== undefined) this.entries.delete(oldest);
+      }
+    }
+    return cases;
+  }
+
+  private freshEpoch(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      if (!this.checking) {
+        this.checking = true;
+        // After the requests already read in this turn of the event loop, so that one check serves them all.
+        setImmediate(() => void this.checkInTurn());
+      }
+    });
+  }
+
+  private async checkInTurn(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const answered = this.waiting;
+      this.waiting = [];
+      try {
+        const epoch = await this.checkNow();
+        for (const waiter of answered) waiter.resolve(epoch);
+      } catch (error) {
+        for (const waiter of answered) waiter.reject(error);
+      }
+    }
+    this.checking = false;
+  }
+
+  private async checkNow(): Promise<number> {
+    const startedAt = this.options.now();
+    const since = this.snapshot;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the registry_writes check took over ${this.options.checkTimeoutMs} ms`)),
+        this.options.checkTimeoutMs,
+      );
+    });
+    const checked = this.check(since);
+    // A check given up on may still answer; it must not move the cache then.
+    checked.catch(() => {});
+    try {
+      const { snapshot, changed } = await Promise.race([checked, timedOut]);
+      const tooOld = startedAt - this.epochStartedAt > this.options.maxEpochMs;
+      if (since === null || changed || tooOld) {
+        this.epoch += 1;
+        this.snapshot = snapshot;
+        this.epochStartedAt = startedAt;
+        this.entries.clear();
+      }
+      return this.epoch;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+const caches = new WeakMap<Database, CaseCache>();
+
+/** The process's cache of case lookups on this database. */
+export function caseCacheOf(db: Database): CaseCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new CaseCache((since) => registryWritesSince(db, since));
+    caches.set(db, cache);
+  }
+  return cache;
+}

@@ -65,7 +65,9 @@ export async function startServer(name: string, command: ServerCommand): Promise
     stdio: ["ignore", "pipe", "inherit"],
   });
   // Never outlive the bench, whatever way it ends.
-  process.once("exit", () => child.kill("SIGKILL"));
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   try {
     const port = await readyPort(child, name, command);
     const pid = child.pid as number;

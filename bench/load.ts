@@ -107,6 +107,29 @@ export function failureCount(result: LoadResult): number {
   return errors + non2xx + mismatches;
 }
 
+/**
+ * Every dnr asked once, `connections` at a time: the lookups a cache has not seen (the bot keeps the
+ * cases it answered), timed as a whole. The warm-up and the measurement that follow see the steady state.
+ */
+export async function askEach(
+  url: string,
+  dnrs: readonly string[],
+  connections: number,
+  answerIsRight: (body: string) => boolean,
+): Promise<{ requestsPerSecond: number; wrong: number }> {
+  const started = performance.now();
+  let next = 0;
+  let wrong = 0;
+  const worker = async () => {
+    while (next < dnrs.length) {
+      const dnr = dnrs[next++] as string;
+      if (!answerIsRight(await askOnce(url, dnr).catch(() => ""))) wrong += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  return { requestsPerSecond: dnrs.length / ((performance.now() - started) / 1000), wrong };
+}
+
 /** One status command, signed; the body the server answered (the parent's copy of a card). */
 export async function askOnce(url: string, dnr: string): Promise<string> {
   const body = slashCommandBody(`status Dnr ${dnr}`);

@@ -86,6 +86,12 @@ const shed = new Counter({
   labelNames: ["reason"] as const,
   registers: [registry],
 });
+const caseCache = new Counter({
+  name: "arendebot_case_cache_lookups_total",
+  help: "Case lookups by identifier answered from this process's case cache (hit) or the database (miss), and the cache's restarts after a write (restart).",
+  labelNames: ["result"] as const,
+  registers: [registry],
+});
 const importRows = new Counter({
   name: "arendebot_import_rows_total",
   help: "Rows read by registry imports run in this process (not by `arendebot import`, a process of its own), by outcome.",
@@ -179,4 +185,5 @@ export const metrics = {
     }),
   importRows: (outcome: "created" | "updated" | "unchanged" | "rejected", rows: number) =>
     safely(() => importRows.inc({ outcome }, rows)),
+  caseCache: (result: "hit" | "miss" | "restart") => safely(() => caseCache.inc({ result })),
 };

@@ -19,7 +19,12 @@ beforeAll(async () => {
     identifiers: ["PM 2017:95 RVI+VIII"],
     referrals: [{ body: "stadsledningskontoret", state: "open", dueOn: "2017-01-13" }],
     timeline: [
-      { kind: "proposal", body: "borgarrådsberedningen", occurredOn: "2017-05-04", text: "Förslag till beslut" },
+      {
+        kind: "proposal",
+        body: "borgarrådsberedningen",
+        occurredOn: "2017-05-04",
+        text: "Förslag till beslut",
+      },
     ],
   });
 });
@@ -37,7 +42,9 @@ describe("the status lookup's cache, against the database", () => {
   it("answers a title changed by SQL typed by hand at once, by dnr and by series number", async () => {
     expect(await titleOf("Dnr 108-1642/2017")).toBe("Bristerna inom socialtjänsten");
     expect(await titleOf("PM 2017:95 RVI+VIII")).toBe("Bristerna inom socialtjänsten");
-    await database.db.execute(sql`UPDATE cases SET title = 'Brister i socialtjänsten' WHERE dnr = '108-1642/2017'`);
+    await database.db.execute(
+      sql`UPDATE cases SET title = 'Brister i socialtjänsten' WHERE dnr = '108-1642/2017'`,
+    );
     expect(await titleOf("Dnr 108-1642/2017")).toBe("Brister i socialtjänsten");
     expect(await titleOf("PM 2017:95 RVI+VIII")).toBe("Brister i socialtjänsten");
   });
@@ -87,7 +94,8 @@ describe("the status lookup's cache, against the database", () => {
 
   it("pruning forgets only writes that had ended when the previous run's snapshot was taken", async () => {
     const count = async () =>
-      rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM registry_writes`))[0]?.n;
+      rowsOf<{ n: number }>(await database.db.execute(sql`SELECT count(*)::int AS n FROM registry_writes`))[0]
+        ?.n;
     await database.db.execute(sql`UPDATE cases SET title = title`);
     const first = await forgetRegistryWritesSeenBy(database.db, null);
     expect(first.forgotten).toBe(0);

@@ -41,6 +41,7 @@ const FAMILIES = {
   arendebot_registry_calls: "gauge",
   arendebot_registry_shed_total: "counter",
   arendebot_import_rows_total: "counter",
+  arendebot_case_cache_lookups_total: "counter",
   process_cpu_seconds_total: "counter",
   nodejs_eventloop_lag_seconds: "gauge",
 } as const;
@@ -66,6 +67,19 @@ describe("GET /metrics", () => {
     expect(sample(after, calls)).toBeGreaterThan(sample(before, calls));
     expect(sample(after, 'arendebot_registry_calls{state="running"}')).toBe(0);
     expect(sample(after, 'arendebot_registry_calls{state="queued"}')).toBe(0);
+  });
+
+  it("counts a lookup asked again as answered from the case cache", async () => {
+    const hits = 'arendebot_case_cache_lookups_total{result="hit"}';
+    const misses = 'arendebot_case_cache_lookups_total{result="miss"}';
+    await sendArende(bot, "status Dnr 108-1642/2017");
+    const first = await scrape();
+    await sendArende(bot, "status Dnr 108-1642/2017");
+    const second = await scrape();
+    // The case was read from the database once, the first time it was asked for in this process.
+    expect(sample(first, misses)).toBeGreaterThanOrEqual(1);
+    expect(sample(second, misses)).toBe(sample(first, misses));
+    expect(sample(second, hits)).toBe(sample(first, hits) + 1);
   });
 
   it("names every family with its type and unit, and no user, channel or dnr in a label", async () => {

@@ -1,4 +1,6 @@
 import type { Database } from "../../db/client.js";
+import { metrics } from "../../observability/metrics.js";
+import { RegistryUnavailableError } from "../shared/availability.js";
 import { deepFreeze } from "../shared/deep-freeze.js";
 import type { CaseDetails } from "./case-details.js";
 import { registryWritesSince } from "./cases.repository.js";
@@ -56,10 +58,12 @@ export class CaseCache {
     const epoch = await this.freshEpoch();
     const entry = this.entries.get(key);
     if (entry && entry.epoch === epoch) {
+      metrics.caseCache("hit");
       this.entries.delete(key);
       this.entries.set(key, entry);
       return entry.cases as CaseDetails[];
     }
+    metrics.caseCache("miss");
     const cases = deepFreeze(await load());
     // A load that began before the cache started over may hold what has since changed: not kept.
     if (epoch === this.epoch && cases.length > 0) {
@@ -103,8 +107,9 @@ export class CaseCache {
     const since = this.snapshot;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
+      // Answered like any registry call that took too long: "Diariet svarar inte just nu".
       timer = setTimeout(
-        () => reject(new Error(`the registry_writes check took over ${this.options.checkTimeoutMs} ms`)),
+        () => reject(new RegistryUnavailableError(this.options.checkTimeoutMs)),
         this.options.checkTimeoutMs,
       );
     });
@@ -115,6 +120,7 @@ export class CaseCache {
       const { snapshot, changed } = await Promise.race([checked, timedOut]);
       const tooOld = startedAt - this.epochStartedAt > this.options.maxEpochMs;
       if (since === null || changed || tooOld) {
+        if (since !== null) metrics.caseCache("restart");
         this.epoch += 1;
         this.snapshot = snapshot;
         this.epochStartedAt = startedAt;

@@ -296,7 +296,8 @@ async function measure(
     const load = { url: server.url, dnrs, connections: settings.connections, answerIsRight };
     process.stdout.write(`${target}: asking each case once… `);
     const firstAsks = await askEach(server.url, dnrs, settings.connections, answerIsRight);
-    process.stdout.write(`${Math.round(firstAsks.requestsPerSecond)}/s; warming up… `);
+    const turnedAway = firstAsks.turnedAway > 0 ? ` (${firstAsks.turnedAway} turned away: busy)` : "";
+    process.stdout.write(`${Math.round(firstAsks.requestsPerSecond)}/s${turnedAway}; warming up… `);
     const warmup = await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
     process.stdout.write("measuring… ");
     const cpuBefore = await server.cpuMs();

@@ -120,6 +120,9 @@ async function migratePostgresLocked(url: string): Promise<void> {
     }
     try {
       await migratePostgres(drizzlePostgres(connection), { migrationsFolder });
+      // A migration may rewrite what cards show without firing a trigger (ALTER TABLE … USING):
+      // replicas still running keep no case from before it (see registry_writes).
+      await connection`INSERT INTO registry_writes DEFAULT VALUES ON CONFLICT DO NOTHING`;
     } finally {
       // A connection lost meanwhile took the lock with it; its failure must not hide the migration's.
       await connection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY}::bigint)`.catch(() => {});

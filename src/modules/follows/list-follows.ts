@@ -1,6 +1,5 @@
 import { audienceFor, IN_CHANNEL, personReading } from "../cases/audience.js";
-import type { CaseDetails } from "../cases/case-details.js";
-import { loadCaseDetails } from "../cases/cases.repository.js";
+import { type CaseHead, loadCaseHeads } from "../cases/cases.repository.js";
 import { caseLabel } from "../cases/present-case.js";
 import { type RequestContext, rolesOfUser } from "../shared/context.js";
 import type { FollowedCaseRef } from "./follow-target.js";
@@ -49,12 +48,12 @@ export async function listFollows(
 async function describeFollows(
   ctx: ListContext,
   follows: readonly FollowRow[],
-  audienceOf: (details: CaseDetails) => "full" | "public",
+  audienceOf: (details: CaseHead) => "full" | "public",
 ): Promise<FollowedCase[]> {
   if (follows.length === 0) return [];
   const caseIds = follows.map((follow) => follow.caseId);
   const [cases, latest] = await Promise.all([
-    loadCaseDetails(ctx.db, caseIds),
+    loadCaseHeads(ctx.db, caseIds),
     latestCaseEvents(ctx.db, caseIds),
   ]);
   const byId = new Map(cases.map((details) => [details.id, details]));

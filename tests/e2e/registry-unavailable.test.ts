@@ -52,7 +52,8 @@ function mention(bot: BotUnderTest, channel: string) {
 
 /**
  * Keeps the registry from answering for `ms`: a statement that holds PGlite's one session, or on
- * PostgreSQL a transaction holding an exclusive lock on the cases.
+ * PostgreSQL a transaction holding exclusive locks on the cases and on registry_writes (which the case
+ * cache asks before answering from memory; a lock on the cases alone leaves cached cases answerable).
  */
 async function occupyRegistry(ms: number): Promise<{ released: Promise<unknown> }> {
   if (database.kind === "pglite") {
@@ -66,7 +67,7 @@ async function occupyRegistry(ms: number): Promise<{ released: Promise<unknown> 
     locked = resolve;
   });
   const holding = database.db.transaction(async (tx) => {
-    await tx.execute(sql`lock table cases in access exclusive mode`);
+    await tx.execute(sql`lock table cases, registry_writes in access exclusive mode`);
     locked();
     await new Promise((resolve) => setTimeout(resolve, ms));
   });
@@ -92,6 +93,29 @@ describe("a registry that does not answer in time", () => {
     await holding.released;
     const { answer: after } = await sendArende(bot, "status Dnr 108-1642/2017");
     expect(JSON.stringify(after)).toContain("Bristerna inom socialtjänsten");
+  }, 20_000);
+
+  it("a case already asked for is answered from memory while a transaction locks the cases", async ({
+    skip,
+  }) => {
+    // PGlite's one session blocks every query, the cache's check included.
+    if (database.kind !== "postgres") skip();
+    await sendArende(bot, "status Dnr 108-1642/2017");
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holding = database.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table cases in access exclusive mode`);
+      locked();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    });
+    await isLocked;
+    const started = Date.now();
+    const { answer } = await sendArende(bot, "status Dnr 108-1642/2017");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(JSON.stringify(answer)).toContain("Bristerna inom socialtjänsten");
+    await holding;
   }, 20_000);
 
   it("a mention is answered in its thread with the same words within 3 seconds", async () => {

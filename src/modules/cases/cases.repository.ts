@@ -33,6 +33,14 @@ export async function loadCaseDetails(db: Database, ids: number[]): Promise<Case
   return found.flat().map(toCaseDetails);
 }
 
+/**
+ * The first identifier recorded for the `cases` row of the query, which `caseLabel` names a case by
+ * when it has no dnr. Table names are spelt out: in a select from `cases` alone drizzle writes a
+ * column without its table's name, and `id` would then be case_identifiers' own.
+ */
+export const FIRST_IDENTIFIER = sql<string | null>`(SELECT ci.display FROM case_identifiers ci
+  WHERE ci.case_id = "cases"."id" ORDER BY ci.id LIMIT 1)`;
+
 /** What names a case and decides who may read it in full: enough for a list of cases. */
 export type CaseHead = Pick<
   CaseDetails,
@@ -51,9 +59,7 @@ export async function loadCaseHeads(db: Database, ids: readonly number[]): Promi
       restricted: cases.restricted,
       officerSlackUserId: cases.officerSlackUserId,
       responsibleBodyId: cases.responsibleBodyId,
-      // Spelt out: drizzle writes a column of the selected table without its table's name.
-      firstIdentifier: sql<string | null>`(SELECT ci.display FROM case_identifiers ci
-        WHERE ci.case_id = "cases"."id" ORDER BY ci.id LIMIT 1)`,
+      firstIdentifier: FIRST_IDENTIFIER,
     })
     .from(cases)
     .where(inArray(cases.id, [...ids]))

@@ -4,6 +4,7 @@ import { type Executor, rowsOf } from "../../db/client.js";
 import { bodies, cases, deadlines, referrals } from "../../db/schema.js";
 import type { CaseKind } from "../cases/case-details.js";
 import { STATUTORY_KINDS } from "../cases/case-kinds.js";
+import { FIRST_IDENTIFIER } from "../cases/cases.repository.js";
 import type { DigestFilter } from "./digest.js";
 
 /**
@@ -103,12 +104,7 @@ export async function findOverdueDeadlines(
     ["caseId", sql`${cases.id}`],
     ["caseKind", sql`${cases.kind}`],
     ["dnr", sql`${cases.dnr}`],
-    [
-      "firstIdentifier",
-      sql`case when ${cases.dnr} is null then (
-        select ci.display from case_identifiers ci where ci.case_id = ${cases.id} order by ci.id limit 1
-      ) end`,
-    ],
+    ["firstIdentifier", sql`case when ${cases.dnr} is null then ${FIRST_IDENTIFIER} end`],
     ["publicTitle", sql`${cases.publicTitle}`],
     ["restricted", sql`${cases.restricted}`],
     ["officerName", sql`${cases.officerName}`],

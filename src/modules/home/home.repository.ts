@@ -1,15 +1,8 @@
 import { and, asc, desc, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import { type Executor, rowsOf } from "../../db/client.js";
-import {
-  bodies,
-  caseIdentifiers,
-  cases,
-  homeTabs,
-  memberships,
-  referralResponses,
-  referrals,
-} from "../../db/schema.js";
+import { bodies, cases, homeTabs, memberships, referralResponses, referrals } from "../../db/schema.js";
 import { type CaseKind, type CaseStatus, FINISHED_STATUSES } from "../cases/case-kinds.js";
+import { FIRST_IDENTIFIER } from "../cases/cases.repository.js";
 
 /** What the Home tab needs of a case to label it and to let the audience rule decide its title. */
 export type HomeCaseRow = {
@@ -48,9 +41,7 @@ export type Listed<T> = { rows: T[]; total: number };
 const caseColumns = {
   caseId: cases.id,
   dnr: cases.dnr,
-  firstIdentifier: sql<string | null>`(
-    SELECT ${caseIdentifiers.display} FROM ${caseIdentifiers}
-     WHERE ${caseIdentifiers.caseId} = ${cases.id} ORDER BY ${caseIdentifiers.id} LIMIT 1)`,
+  firstIdentifier: FIRST_IDENTIFIER,
   kind: cases.kind,
   status: cases.status,
   title: cases.title,

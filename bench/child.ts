@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
 const START_TIMEOUT_MS = 120_000;
@@ -88,11 +88,34 @@ export async function startServer(name: string, command: ServerCommand): Promise
 
 /** utime + stime (fields 14 and 15) of a process (its threads included) or of one thread. */
 async function cpuMsOf(statFile: string): Promise<number> {
-  const stat = await readFile(statFile, "utf8");
+  return ticksMsOf(await readFile(statFile, "utf8"));
+}
+
+function ticksMsOf(stat: string): number {
   // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/**
+ * CPU time of every PostgreSQL process on this machine (the server the bench uses, when it runs
+ * here): what a target costs the database, which the server's own figure leaves out. Processes that
+ * end between two readings drop out of the sum, so the figure is a floor.
+ */
+export async function postgresCpuMs(): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      total += ticksMsOf(stat);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return total;
 }
 
 async function rssBytesOf(pid: number): Promise<number> {

@@ -6,7 +6,7 @@ import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { FakeSlack } from "../tests/support/fake-slack.js";
 import { freePort } from "../tests/support/running-bot.js";
 import { benchChangesFeed, benchToken, formatFeedBench } from "./api-bench.js";
-import { type ServerCommand, startServer } from "./child.js";
+import { postgresCpuMs, type ServerCommand, startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
 import { askEach, askOnce, BENCH_SIGNING_SECRET, failureCount, type LoadResult, runLoad } from "./load.js";
 import { type BenchRegistry, pgliteRegistry, postgresRegistry } from "./registry.js";
@@ -68,6 +68,8 @@ type Measured = {
   serverCpuMsPerRequest: number;
   /** Of which on the main thread; the rest is mostly the embedded database's worker. */
   mainThreadCpuMsPerRequest: number;
+  /** PostgreSQL's processes on this machine, per request (0 for targets that do not use it). */
+  databaseCpuMsPerRequest: number;
   /**
    * Resident memory of the server process after start-up, at the end of its run, and once it has been
    * idle for BENCH_SETTLE_SECONDS (V8's memory reducer collects what the load left behind), in bytes.
@@ -301,6 +303,7 @@ async function measure(
     const warmup = await runLoad({ ...load, durationSeconds: settings.warmupSeconds });
     process.stdout.write("measuring… ");
     const cpuBefore = await server.cpuMs();
+    const databaseCpuBefore = await postgresCpuMs();
     const measured = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
     // A wrong answer in the warm-up fails the run as one in the measurement does.
     const result = { ...measured, firstWrongAnswer: warmup.firstWrongAnswer ?? measured.firstWrongAnswer };
@@ -309,6 +312,7 @@ async function measure(
     }
     result.failures.mismatches += firstAsks.wrong;
     const cpuAfter = await server.cpuMs();
+    const databaseCpuMsPerRequest = ((await postgresCpuMs()) - databaseCpuBefore) / result.requests;
     const serverCpuMsPerRequest = (cpuAfter.total - cpuBefore.total) / result.requests;
     const mainThreadCpuMsPerRequest = (cpuAfter.mainThread - cpuBefore.mainThread) / result.requests;
     const after = await server.rssBytes();
@@ -323,6 +327,7 @@ async function measure(
       result,
       serverCpuMsPerRequest,
       mainThreadCpuMsPerRequest,
+      databaseCpuMsPerRequest,
       rss,
       firstAsksPerSecond: firstAsks.requestsPerSecond,
       ...(card === undefined ? {} : { card }),
@@ -349,6 +354,7 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
       "× card floor",
       "server CPU ms/req",
       "main thread",
+      "PostgreSQL CPU ms/req",
       "RSS MB start",
       "RSS MB after",
       "RSS MB idle",
@@ -356,7 +362,15 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
       "failures",
     ],
     ...measured.map(
-      ({ target, result, firstAsksPerSecond, serverCpuMsPerRequest, mainThreadCpuMsPerRequest, rss }) => [
+      ({
+        target,
+        result,
+        firstAsksPerSecond,
+        serverCpuMsPerRequest,
+        mainThreadCpuMsPerRequest,
+        databaseCpuMsPerRequest,
+        rss,
+      }) => [
         target,
         result.requestsPerSecond.toFixed(0),
         firstAsksPerSecond.toFixed(0),
@@ -366,6 +380,7 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
         (result.requestsPerSecond / cardFloor).toFixed(2),
         serverCpuMsPerRequest.toFixed(3),
         mainThreadCpuMsPerRequest.toFixed(3),
+        databaseCpuMsPerRequest.toFixed(3),
         mb(rss.started),
         mb(rss.after),
         mb(rss.settled),

@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { format } from "node:util";
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import { type DestinationStream, type Logger, pino } from "pino";
 import type { Config } from "../config.js";
+import { currentScope, runInScope } from "./request-scope.js";
 
 export type LevelName = "debug" | "info" | "warn" | "error";
 export type { Logger };
@@ -100,37 +100,34 @@ function readable(line: string): string {
   return `${clock} ${String(level).toUpperCase().padEnd(5)} ${msg ?? ""}${fields ? ` ${fields}` : ""}${stack}\n`;
 }
 
-/**
- * The Slack request being handled, when there is one: its id, and its logger, made on first use. A
- * pino child costs about as much as the status lookup's own JavaScript (its bindings are serialised
- * and redacted when it is made), and most requests log nothing at the default level.
- */
-type RequestScope = { readonly id: string | undefined; logger(): Logger };
-const requestScope = new AsyncLocalStorage<RequestScope>();
-
 /** Runs `work` with `log` as the logger of everything it does, listeners and Bolt's own lines included. */
 export function withRequestLogger<T>(log: Logger, work: () => T): T {
   const id = log.bindings().req;
-  return requestScope.run({ id: typeof id === "string" ? id : undefined, logger: () => log }, work);
+  return runInScope({ id: typeof id === "string" ? id : undefined, logger: () => log, outcome: "ok" }, work);
 }
 
 /**
  * Runs one request's `work` in its own scope: every line it logs (Bolt's included) carries `req`, a
- * fresh request id, and the other `bindings`.
+ * fresh request id, and the other `bindings`. The request's pino child is made on first use: it costs
+ * about as much as the status lookup's own JavaScript (its bindings are serialised and redacted when
+ * it is made), and most requests log nothing at the default level.
  */
 export function inRequestScope<T>(base: Logger, bindings: Record<string, unknown>, work: () => T): T {
   const id = newRequestId();
   let log: Logger | undefined;
-  return requestScope.run({ id, logger: () => (log ??= base.child({ req: id, ...bindings })) }, work);
+  return runInScope(
+    { id, logger: () => (log ??= base.child({ req: id, ...bindings })), outcome: "ok" },
+    work,
+  );
 }
 
 export function currentLogger(fallback: Logger): Logger {
-  return requestScope.getStore()?.logger() ?? fallback;
+  return currentScope()?.logger() ?? fallback;
 }
 
 /** The id of the request being handled, as its log lines carry it. */
 export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.id;
+  return currentScope()?.id;
 }
 
 /** Random bytes for request ids, taken a few at a time: one call into the system per 1,024 requests. */
@@ -165,8 +162,8 @@ export function boltLogger(base: Logger, component: string): BoltLogger {
     (...parts: unknown[]) => {
       // LOG_LEVEL is the process's: Bolt's many debug lines cost nothing more than this test.
       if (!log.isLevelEnabled(level)) return;
-      const scoped = requestScope.getStore();
-      const target = scoped ? scoped.logger().child({ component }) : log;
+      const scoped = currentScope()?.logger();
+      const target = scoped ? scoped.child({ component }) : log;
       const err = parts.find((part): part is Error => part instanceof Error);
       const rest = parts.filter((part) => part !== err);
       const message = rest.length > 0 ? format(...rest) : (err?.message ?? "");

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { currentScope, type RequestOutcome, type RequestScope, runInScope } from "./request-scope.js";
 
 /**
  * The process's metrics, served at GET /metrics in Prometheus's text format (prom-client).
@@ -21,7 +21,7 @@ export function collectProcessMetrics(): void {
 }
 
 export type Surface = "command" | "action" | "view" | "event" | "shortcut" | "options" | "other";
-export type RequestOutcome = "ok" | "error" | "busy" | "unavailable";
+export type { RequestOutcome };
 
 const requests = new Counter({
   name: "arendebot_slack_requests_total",
@@ -107,41 +107,38 @@ function safely(record: () => void): void {
   }
 }
 
-/** A Slack request's state while it is handled, found through the async context. */
-type RequestState = { outcome: RequestOutcome };
-const current = new AsyncLocalStorage<RequestState>();
-
 /**
- * Counts and times one Slack request: `handle` runs in the request's context and receives `acked`,
- * to be called when Slack's request is acknowledged.
+ * Counts and times one Slack request: `handle` runs in the request's scope (the logger's, when the
+ * caller made one, or a new one) and receives `acked`, to be called when Slack's request is
+ * acknowledged.
  */
 export async function measureRequest(surface: Surface, handle: (acked: () => void) => Promise<void>) {
   const started = performance.now();
-  const state: RequestState = { outcome: "ok" };
   let ackSeen = false;
   const acked = () => {
     if (ackSeen) return;
     ackSeen = true;
     safely(() => ackSeconds.observe({ surface }, (performance.now() - started) / 1000));
   };
+  const scope: RequestScope = currentScope() ?? { id: undefined, logger: () => undefined, outcome: "ok" };
   try {
-    await current.run(state, () => handle(acked));
+    await (scope === currentScope() ? handle(acked) : runInScope(scope, () => handle(acked)));
   } catch (error) {
-    state.outcome = "error";
+    scope.outcome = "error";
     throw error;
   } finally {
     safely(() => {
       requestSeconds.observe({ surface }, (performance.now() - started) / 1000);
-      requests.inc({ surface, outcome: state.outcome });
+      requests.inc({ surface, outcome: scope.outcome });
     });
   }
 }
 
 /** Marks the Slack request being handled (if any) as failed or turned away. */
 export function markRequest(outcome: Exclude<RequestOutcome, "ok">): void {
-  const state = current.getStore();
+  const scope = currentScope();
   // "error" wins over a shed answer the listener gave: something went wrong beyond the registry.
-  if (state && (state.outcome === "ok" || outcome === "error")) state.outcome = outcome;
+  if (scope && (scope.outcome === "ok" || outcome === "error")) scope.outcome = outcome;
 }
 
 export function surfaceOf(body: unknown): Surface {

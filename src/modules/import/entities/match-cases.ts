@@ -26,7 +26,9 @@ export async function matchCases(
   const byRegistry = new Map<number, PreparedCase[]>();
   for (const row of rows) {
     const registryId = registryIds.get(row.input.registry) ?? 0;
-    byRegistry.set(registryId, [...(byRegistry.get(registryId) ?? []), row]);
+    const group = byRegistry.get(registryId);
+    if (group) group.push(row);
+    else byRegistry.set(registryId, [row]);
   }
   const matchedIds = new Map<PreparedCase, number>();
   const loaded = new Map<number, CaseRow>();

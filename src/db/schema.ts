@@ -154,6 +154,34 @@ export const cases = pgTable(
 );
 
 /**
+ * What each case last looked like in a diarium export: a hash of its row or element as read, with
+ * the counts of what is nested in it. A re-sync that meets the same hash knows the case is as
+ * stored and skips comparing it. Any write outside an import (chat, the CLI, SQL by hand) deletes
+ * the case's row through triggers (migration 0017), so the next sync compares that case in full.
+ */
+export const caseFingerprints = pgTable(
+  "case_fingerprints",
+  {
+    caseId: integer("case_id")
+      .primaryKey()
+      .references(() => cases.id, { onDelete: "cascade" }),
+    fingerprint: text("fingerprint").notNull(),
+    /** Nested rows of each kind a full comparison of the case would count (report.entities). */
+    nested: jsonb("nested").$type<Record<string, number>>().notNull(),
+    /** What the row names the case by, so that a file naming the case twice is still refused. */
+    keys: jsonb("keys")
+      .$type<{
+        registry: string;
+        registryName: string | null;
+        dnrKey: string | null;
+        identifierKeys: string[];
+      }>()
+      .notNull(),
+  },
+  (t) => [index("case_fingerprints_fingerprint_idx").on(t.fingerprint)],
+);
+
+/**
  * Search's spelling dictionary: the words anyone may find a case by (its title, summary and outcome;
  * a restricted case's public title only, so a correction never tells that a word is in a secret
  * title). A word not found as typed is replaced by the closest word here by trigrams, and the search

@@ -120,9 +120,10 @@ export async function measureRequest(surface: Surface, handle: (acked: () => voi
     ackSeen = true;
     safely(() => ackSeconds.observe({ surface }, (performance.now() - started) / 1000));
   };
-  const scope: RequestScope = currentScope() ?? { id: undefined, logger: () => undefined, outcome: "ok" };
+  const caller = currentScope();
+  const scope: RequestScope = caller ?? { id: undefined, logger: () => undefined, outcome: "ok" };
   try {
-    await (scope === currentScope() ? handle(acked) : runInScope(scope, () => handle(acked)));
+    await (caller ? handle(acked) : runInScope(scope, () => handle(acked)));
   } catch (error) {
     scope.outcome = "error";
     throw error;

@@ -1,12 +1,13 @@
 import type { ZodType } from "zod";
 import type { PreparedCase } from "./entities/case.js";
 import { sv } from "./fields.js";
+import { type CaseKeys, keysOf } from "./fingerprint.js";
 import { csvRowSchema, type FieldProblem, formatPath, jsonCaseSchema, problemsOf } from "./import.schema.js";
 import type { ImportSource, SourceItem } from "./read-import-file.js";
 
 /** How a row that fails a check is reported: by its problems, or by one reason for its line. */
 export type Rejecter = {
-  problems(item: SourceItem, problems: FieldProblem[]): void;
+  problems(item: Pick<SourceItem, "line" | "path">, problems: FieldProblem[]): void;
   line(line: number, reason: string): void;
 };
 
@@ -66,17 +67,43 @@ export class CaseChecker {
     return this.registryNames.get(code)?.name;
   }
 
-  check(item: SourceItem): PreparedCase | null {
-    if (item.error !== undefined) {
-      this.reject.line(item.line, item.error);
-      return null;
+  /**
+   * Takes a row known by its fingerprint as checked, given what it names its case by, if checking
+   * it would find nothing wrong: the schema held when it was fingerprinted, and its registry and
+   * bodies were known. False when it names a case an earlier row of the file named, or its registry
+   * by another name: then check() says so.
+   */
+  pass(line: number, keys: CaseKeys): boolean {
+    const { registry, registryName, dnrKey, identifierKeys } = keys;
+    const namedBefore = this.registryNames.get(registry);
+    if (registryName !== null && namedBefore !== undefined && namedBefore.name !== registryName) return false;
+    if (dnrKey !== null) {
+      if (this.seenDnr.has(`${registry}\u0000${dnrKey}`)) return false;
+    } else if (identifierKeys.some((key) => this.seenIdentifiers.has(`${registry}\u0000${key}`))) {
+      return false;
     }
+    this.remember(line, keys, namedBefore);
+    return true;
+  }
+
+  /** The schema alone, for a row already past the file's checks. */
+  parse(item: Pick<SourceItem, "line" | "path" | "data">): PreparedCase | null {
     const parsed = (this.format === "csv" ? csvRowSchema : jsonCaseSchema).safeParse(item.data);
     if (!parsed.success) {
       this.reject.problems(item, problemsOf(parsed.error, item.path));
       return null;
     }
-    const input = parsed.data;
+    return { line: item.line, path: item.path, input: parsed.data };
+  }
+
+  check(item: SourceItem): PreparedCase | null {
+    if (item.error !== undefined) {
+      this.reject.line(item.line, item.error);
+      return null;
+    }
+    const prepared = this.parse(item);
+    if (prepared === null) return null;
+    const { input } = prepared;
     const at = (...path: (string | number)[]) => formatPath(item.path, path);
     const problems: FieldProblem[] = [];
     const csv = this.format === "csv";
@@ -167,14 +194,22 @@ export class CaseChecker {
       this.reject.problems(item, problems);
       return null;
     }
-    if (input.dnr) this.seenDnr.set(`${registry}\u0000${input.dnr.key}`, item.line);
-    for (const identifier of input.identifiers ?? []) {
-      const key = `${registry}\u0000${identifier.key}`;
-      if (!this.seenIdentifiers.has(key)) this.seenIdentifiers.set(key, item.line);
+    this.remember(item.line, keysOf(input), namedBefore);
+    return prepared;
+  }
+
+  private remember(
+    line: number,
+    { registry, registryName, dnrKey, identifierKeys }: CaseKeys,
+    namedBefore: { name: string } | undefined,
+  ): void {
+    if (dnrKey !== null) this.seenDnr.set(`${registry}\u0000${dnrKey}`, line);
+    for (const identifierKey of identifierKeys) {
+      const key = `${registry}\u0000${identifierKey}`;
+      if (!this.seenIdentifiers.has(key)) this.seenIdentifiers.set(key, line);
     }
-    if (input.registryName !== undefined && namedBefore === undefined) {
-      this.registryNames.set(registry, { name: input.registryName, line: item.line });
+    if (registryName !== null && namedBefore === undefined) {
+      this.registryNames.set(registry, { name: registryName, line });
     }
-    return { line: item.line, path: item.path, input };
   }
 }

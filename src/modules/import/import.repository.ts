@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client.js";
 import {
   bodies,
+  caseFingerprints,
   caseIdentifiers,
   cases,
   deadlines,
@@ -46,9 +47,71 @@ function chunks<T>(rows: readonly T[], columns: number): T[][] {
 /** Key of the transaction-scoped advisory lock that keeps two imports from matching cases at once. */
 const IMPORT_LOCK = 4_172_001;
 
-/** Serialises concurrent imports: cases without a dnr have no unique index to stop a duplicate. */
+/**
+ * Serialises concurrent imports: cases without a dnr have no unique index to stop a duplicate. It
+ * also marks the transaction as an import's, so that its writes keep the cases' fingerprints
+ * (migration 0017), which a write from anywhere else forgets.
+ */
 export async function lockImport(tx: Executor): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${IMPORT_LOCK}), set_config('arendebot.importing', 'on', true)`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints
+
+export type FingerprintRow = typeof caseFingerprints.$inferSelect;
+
+export async function findFingerprints(
+  tx: Executor,
+  fingerprints: readonly string[],
+): Promise<Pick<FingerprintRow, "caseId" | "fingerprint" | "keys">[]> {
+  if (fingerprints.length === 0) return [];
+  const { caseId, fingerprint, keys } = caseFingerprints;
+  // One array parameter, however many fingerprints.
+  return tx
+    .select({ caseId, fingerprint, keys })
+    .from(caseFingerprints)
+    .where(sql`${caseFingerprints.fingerprint} = any(${`{${fingerprints.join(",")}}`}::text[])`);
+}
+
+/** The fingerprints the cases have now, to confirm what findFingerprints found before a batch's lock. */
+export async function fingerprintsOfCases(
+  tx: Executor,
+  caseIds: readonly number[],
+): Promise<FingerprintRow[]> {
+  if (caseIds.length === 0) return [];
+  return tx
+    .select()
+    .from(caseFingerprints)
+    .where(sql`${caseFingerprints.caseId} = any(${`{${caseIds.join(",")}}`}::integer[])`);
+}
+
+/**
+ * Statistics for the planner once an import has written many fingerprints: until autovacuum gets to
+ * it, a table filled in one go looks empty, and a batch's lookup would read all of it.
+ */
+export async function analyzeFingerprints(db: Executor): Promise<void> {
+  await db.execute(sql`analyze case_fingerprints`);
+}
+
+export async function saveFingerprints(tx: Executor, rows: readonly FingerprintRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const given = JSON.stringify(
+    rows.map((row) => ({
+      case_id: row.caseId,
+      fingerprint: row.fingerprint,
+      nested: row.nested,
+      keys: row.keys,
+    })),
+  );
+  await tx.execute(sql`
+    insert into case_fingerprints (case_id, fingerprint, nested, keys)
+    select x.case_id, x.fingerprint, x.nested, x.keys
+    from jsonb_to_recordset(${given}::jsonb) as x(case_id integer, fingerprint text, nested jsonb, keys jsonb)
+    on conflict (case_id) do update
+      set fingerprint = excluded.fingerprint, nested = excluded.nested, keys = excluded.keys`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
 } from "./csv-mapping.js";
 import { CSV_COLUMNS, REQUIRED_CSV_COLUMNS } from "./import.schema.js";
 import { countLineBreaks, LineIndex, leadingLineBreaks } from "./line-index.js";
+import { isRegularCsv, regularCsvCells, regularCsvRecords } from "./regular-csv.js";
 import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "./text-encoding.js";
 
 /**
@@ -23,7 +24,17 @@ import { type BytePlace, decodeAll, type EncodingFinding, sniffEncoding } from "
  */
 
 /** One row: a JSON array element or a CSV record. `path` is "cases[3]" in JSON and "" in CSV. */
-export type SourceItem = { line: number; path: string; data: unknown; error?: string };
+export type SourceItem = {
+  line: number;
+  path: string;
+  data: unknown;
+  error?: string;
+  /**
+   * The row as the file wrote it, where that is cheaper to fingerprint than `data` and always reads
+   * as the same data given the source's `readingOf`.
+   */
+  raw?: string;
+};
 
 export type ImportSource = {
   /** erms: FGS Ärendehantering 2.0 (CITS ERMS) XML, read into the JSON case shape. */
@@ -40,6 +51,8 @@ export type ImportSource = {
   fractionRead(): number;
   /** The line of the value at a path such as "cases[3].referrals[0].body", or of its nearest parent. */
   lineOf(path: string): number | undefined;
+  /** What turns an item's `raw` into its data (a CSV header's columns); absent when no item has raw. */
+  readingOf?: string;
 };
 
 /** The file as a whole cannot be read; the CLI answers with exit code 2. */
@@ -485,7 +498,14 @@ export function detectDelimiter(head: string): string {
  * A record as the parser hands it on: its cells, the line it starts on, and the reports for records
  * just before it that the parser could not read.
  */
-type CsvRecord = { record: string[]; line: number; before: SourceItem[] };
+type CsvRecord = {
+  fieldCount: number;
+  /** The fields, cut out only when asked for. */
+  cells(): string[];
+  line: number;
+  before: SourceItem[];
+  raw: string;
+};
 
 /** What csv-parse's errors carry, as far as lines are concerned. */
 type CsvParseError = { code: string; message: string; column?: unknown; bytes?: unknown; raw?: unknown };
@@ -503,6 +523,161 @@ export async function csvSource(
 ): Promise<ImportSource> {
   const name = options.name ?? "import.csv";
   const delimiter = detectDelimiter(text.slice(0, 64 * 1024));
+  const reader = isRegularCsv(text, delimiter)
+    ? regularReader(text, delimiter)
+    : csvParseReader(text, delimiter);
+  const { records } = reader;
+
+  let first: IteratorResult<CsvRecord>;
+  try {
+    first = await records.next();
+  } catch (error) {
+    throw new ImportFileError(`${name}: ${describe(error)}`);
+  }
+  const headerError = reader.headerError();
+  if (headerError !== null) {
+    reader.stop();
+    throw new ImportFileError(`${name}: rubrikraden kan inte läsas: ${headerError}`);
+  }
+  if (first.done) {
+    throw new ImportFileError(`${name}: filen är tom; första raden ska vara rubrikraden (the file is empty)`);
+  }
+  let columns: string[];
+  let mapped: MappedHeader | null = null;
+  try {
+    if (options.mapping) {
+      columns = first.value.cells();
+      mapped = readMappedHeader(name, options.mapping, columns);
+    } else {
+      columns = readHeader(name, first.value.cells());
+    }
+  } catch (error) {
+    reader.stop();
+    throw error;
+  }
+  const mapping = options.mapping;
+  let lastLine = first.value.line;
+
+  async function* cases(): AsyncGenerator<SourceItem> {
+    for (;;) {
+      let result: IteratorResult<CsvRecord>;
+      try {
+        result = await records.next();
+      } catch (error) {
+        yield* reader.skipped();
+        yield { line: lastLine + 1, path: "", data: null, error: `CSV: ${describe(error)}` };
+        return;
+      }
+      if (result.done) {
+        yield* reader.rest();
+        return;
+      }
+      const { fieldCount, cells, line, before, raw } = result.value;
+      yield* before;
+      lastLine = line;
+      if (fieldCount !== columns.length) {
+        yield {
+          line,
+          path: "",
+          data: null,
+          error: `Raden har ${fieldCount} fält men rubrikraden har ${columns.length} (the row has ${fieldCount} fields, the header ${columns.length})`,
+        };
+        continue;
+      }
+      if (mapping && mapped) {
+        const row = mapRow(mapping, mapped, cells());
+        yield row.ok
+          ? { line, path: "", data: row.cells }
+          : { line, path: "", data: null, error: row.reason };
+        continue;
+      }
+      yield csvItem(line, columns, cells, raw);
+    }
+  }
+
+  return {
+    format: "csv",
+    name,
+    registries: [],
+    bodies: [],
+    cases: cases(),
+    totalCases: null,
+    fractionRead: () => reader.fractionRead(),
+    lineOf: () => undefined,
+    ...(mapping ? {} : { readingOf: JSON.stringify({ delimiter, columns, parser: reader.kind }) }),
+  };
+}
+
+/**
+ * A record as the import's columns, made only when asked for: a sync passes over the rows it
+ * knows by their fingerprint (of `raw`, the record's text in the file) without reading them.
+ */
+function csvItem(
+  line: number,
+  columns: readonly string[],
+  cells: () => readonly string[],
+  raw: string,
+): SourceItem {
+  let data: Record<string, string> | undefined;
+  return {
+    line,
+    path: "",
+    raw,
+    get data() {
+      if (data === undefined) {
+        const record = cells();
+        data = {};
+        for (const [index, column] of columns.entries()) data[column] = record[index] ?? "";
+      }
+      return data;
+    },
+  };
+}
+
+/** Records in file order, from whichever parser reads the file. */
+type CsvReader = {
+  /** Which parser: the same raw text reads alike only by the same one. */
+  kind: "regular" | "csv-parse";
+  records: { next(): IteratorResult<CsvRecord> | Promise<IteratorResult<CsvRecord>> };
+  /** Why the header line could not be read; known once the first record is asked for. */
+  headerError(): string | null;
+  /** Reports of records skipped and not yet handed on. */
+  skipped(): SourceItem[];
+  /** At the end of the file: the reports still held. */
+  rest(): SourceItem[];
+  stop(): void;
+  fractionRead(): number;
+};
+
+/** Regular CSV (regular-csv.ts): nothing to skip, nothing to report. */
+function regularReader(text: string, delimiter: string): CsvReader {
+  const lines = regularCsvRecords(text, delimiter);
+  let done = 0;
+  return {
+    kind: "regular",
+    records: {
+      next: () => {
+        const next = lines.next();
+        if (next.done) {
+          done = text.length;
+          return { done: true, value: undefined };
+        }
+        done = next.value.at;
+        const { line, raw, fieldCount } = next.value;
+        const cells = () => regularCsvCells(raw, delimiter);
+        return { done: false, value: { fieldCount, cells, line, before: [], raw } };
+      },
+    },
+    headerError: () => null,
+    skipped: () => [],
+    rest: () => [],
+    stop: () => {},
+    fractionRead: () => (text.length > 0 ? done / text.length : 0),
+  };
+}
+
+/** Any other CSV, through csv-parse, with each record it cannot read reported in its place. */
+function csvParseReader(text: string, delimiter: string): CsvReader {
   // csv-parse reads bytes and says where a record ends by its byte offset.
   const bytes = Buffer.from(text);
   const lines = new LineIndex(bytes);
@@ -533,7 +708,7 @@ export async function csvSource(
     const line = end - record.reduce((count, cell) => count + countLineBreaks(cell), 0);
     closeBroken(line - 1 - leadingLineBreaks(raw));
     header ??= record.map((cell) => cell.trim().toLowerCase());
-    return { record, line, before: skipped.splice(0) };
+    return { fieldCount: record.length, cells: () => record, line, before: skipped.splice(0), raw };
   };
   const parser = parse({
     bom: false,
@@ -573,86 +748,17 @@ export async function csvSource(
   const parsed = pipeline(Readable.from(pieces()), parser, () => {
     // Errors reach the reader below through the parser.
   });
-  const records = parsed[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>;
-
-  let first: IteratorResult<CsvRecord>;
-  try {
-    first = await records.next();
-  } catch (error) {
-    throw new ImportFileError(`${name}: ${describe(error)}`);
-  }
-  if (headerError !== null) {
-    parsed.destroy();
-    throw new ImportFileError(`${name}: rubrikraden kan inte läsas: ${headerError}`);
-  }
-  if (first.done) {
-    throw new ImportFileError(`${name}: filen är tom; första raden ska vara rubrikraden (the file is empty)`);
-  }
-  let columns: string[];
-  let mapped: MappedHeader | null = null;
-  try {
-    if (options.mapping) {
-      mapped = readMappedHeader(name, options.mapping, first.value.record);
-      columns = first.value.record;
-    } else {
-      columns = readHeader(name, first.value.record);
-    }
-  } catch (error) {
-    parsed.destroy();
-    throw error;
-  }
-  const mapping = options.mapping;
-  let lastLine = first.value.line;
-
-  async function* cases(): AsyncGenerator<SourceItem> {
-    for (;;) {
-      let result: IteratorResult<CsvRecord>;
-      try {
-        result = await records.next();
-      } catch (error) {
-        yield* skipped.splice(0);
-        yield { line: lastLine + 1, path: "", data: null, error: `CSV: ${describe(error)}` };
-        return;
-      }
-      if (result.done) {
-        closeBroken(lines.lastLine());
-        yield* skipped.splice(0);
-        return;
-      }
-      const { record, line, before } = result.value;
-      yield* before;
-      lastLine = line;
-      if (record.length !== columns.length) {
-        yield {
-          line,
-          path: "",
-          data: null,
-          error: `Raden har ${record.length} fält men rubrikraden har ${columns.length} (the row has ${record.length} fields, the header ${columns.length})`,
-        };
-        continue;
-      }
-      if (mapping && mapped) {
-        const row = mapRow(mapping, mapped, record);
-        yield row.ok
-          ? { line, path: "", data: row.cells }
-          : { line, path: "", data: null, error: row.reason };
-        continue;
-      }
-      const data: Record<string, string> = {};
-      for (const [index, column] of columns.entries()) data[column] = record[index] ?? "";
-      yield { line, path: "", data };
-    }
-  }
-
   return {
-    format: "csv",
-    name,
-    registries: [],
-    bodies: [],
-    cases: cases(),
-    totalCases: null,
+    kind: "csv-parse",
+    records: parsed[Symbol.asyncIterator]() as AsyncIterator<CsvRecord>,
+    headerError: () => headerError,
+    skipped: () => skipped.splice(0),
+    rest: () => {
+      closeBroken(lines.lastLine());
+      return skipped.splice(0);
+    },
+    stop: () => parsed.destroy(),
     fractionRead: () => (bytes.length > 0 ? bytesRead / bytes.length : 0),
-    lineOf: () => undefined,
   };
 }
 

@@ -1,33 +1,56 @@
 import type { Executor } from "../../db/client.js";
 import type { DeadlineRules } from "../deadlines/deadline-rules.js";
-import { type CaseScope, caseEntity, type PreparedCase } from "./entities/case.js";
+import {
+  type BatchCase,
+  type CaseScope,
+  caseEntity,
+  type KnownCase,
+  type PreparedCase,
+} from "./entities/case.js";
 import { caseDeadlineEntity, type DeadlineSubject } from "./entities/case-deadline.js";
 import { referralEntity, referralItems } from "./entities/referral.js";
 import { referralDeadlineEntity } from "./entities/referral-deadline.js";
 import { registriesNamedBy, registryEntity } from "./entities/registry.js";
 import { responseEntity, responseItems } from "./entities/response.js";
 import { timelineEntity, timelineItems } from "./entities/timeline.js";
+import { keysOf } from "./fingerprint.js";
 import type { RegistryRow } from "./import.repository.js";
-import { type Outcome, reconcile } from "./reconcile.js";
+import * as repository from "./import.repository.js";
+import { type EntityKind, type Outcome, reconcile } from "./reconcile.js";
 
-export type CaseBatch = Omit<CaseScope, "registryIds" | "outcome"> & {
+export type CaseBatch = Omit<CaseScope, "registryIds" | "outcome" | "touchedCases"> & {
+  /** Cases written (or known unchanged) by earlier batches of this import -> the line. */
+  touchedCases: ReadonlyMap<number, number>;
   registries: ReadonlyMap<string, RegistryRow>;
   /** The first registry_name the file gives each registry code. */
   registryNameOf: (code: string) => string | undefined;
   deadlineRules: DeadlineRules;
+  /** Reads a known row after all, when its fingerprint no longer stands (null: rejected). */
+  parse: (row: KnownCase) => PreparedCase | null;
 };
 
 /**
  * A batch of cases with everything nested in them, in one transaction: the case's own audit event
  * comes first, then those of its referrals, their responses and deadlines, its timeline, and last its
  * computed deadlines. A case counts as updated when anything of it changed.
+ *
+ * A row whose fingerprint is that of a case as stored is that case unchanged and is not compared
+ * (see passKnown); every case compared gets its row's fingerprint.
  */
 export async function reconcileCases(
   tx: Executor,
   outcome: Outcome,
-  rows: PreparedCase[],
-  batch: CaseBatch,
+  given: BatchCase[],
+  { touchedCases: touchedBefore, parse, ...batch }: CaseBatch,
 ): Promise<void> {
+  const known = await passKnown(tx, outcome, given, touchedBefore);
+  const rows = given.flatMap((row): PreparedCase[] => {
+    if (row.known !== true) return [row];
+    if (known.lines.get(row.caseId) === row.line) return [];
+    const prepared = parse(row);
+    return prepared === null ? [] : [{ ...prepared, fingerprint: row.fingerprint }];
+  });
+  const touchedCases = { get: (caseId: number) => known.lines.get(caseId) ?? touchedBefore.get(caseId) };
   const registryIds = new Map([...batch.registries].map(([code, registry]) => [code, registry.id]));
   const registries = await reconcile(
     tx,
@@ -37,7 +60,12 @@ export async function reconcileCases(
   );
   for (const plan of registries) registryIds.set(plan.values.code, plan.id);
 
-  const cases = await reconcile(tx, outcome, caseEntity({ ...batch, outcome, registryIds }), rows);
+  const cases = await reconcile(
+    tx,
+    outcome,
+    caseEntity({ ...batch, touchedCases, outcome, registryIds }),
+    rows,
+  );
   for (const plan of cases) outcome.touched.push([plan.id, plan.item.line]);
 
   const scope = { at: batch.at, bodyCodes: batch.bodyCodes, bodyId: batch.bodyId };
@@ -58,4 +86,57 @@ export async function reconcileCases(
     if (plan.existing === null) outcome.rows.push("created");
     else outcome.rows.push(outcome.changedCases.has(plan.id) ? "updated" : "unchanged");
   }
+  await repository.saveFingerprints(
+    tx,
+    cases.flatMap(({ id, item }) =>
+      item.fingerprint === undefined
+        ? []
+        : [
+            {
+              caseId: id,
+              fingerprint: item.fingerprint,
+              nested: outcome.nested.get(id) ?? {},
+              keys: keysOf(item.input),
+            },
+          ],
+    ),
+  );
+}
+
+/**
+ * Counts each row read as known (its fingerprint a stored case's when the batch was read) as that
+ * case unchanged, with what is nested in it, if the fingerprint still stands now that this
+ * transaction holds the import lock. Only an import writes a fingerprint, and any other write to a
+ * case or to what is nested in it deletes it (migration 0017), so such a row would compare as
+ * unchanged in every part. A row meeting a case this import has already met is compared, so that
+ * it is refused as the same case twice.
+ */
+async function passKnown(
+  tx: Executor,
+  outcome: Outcome,
+  rows: readonly BatchCase[],
+  touchedBefore: ReadonlyMap<number, number>,
+): Promise<{ lines: Map<number, number> }> {
+  const knownRows = rows.filter((row): row is KnownCase => row.known === true);
+  const standing = new Map<number, Pick<repository.FingerprintRow, "fingerprint" | "nested">>();
+  for (const found of await repository.fingerprintsOfCases(
+    tx,
+    knownRows.map((row) => row.caseId),
+  )) {
+    standing.set(found.caseId, found);
+  }
+  const lines = new Map<number, number>();
+  for (const row of knownRows) {
+    const found = standing.get(row.caseId);
+    if (found?.fingerprint !== row.fingerprint) continue;
+    if (touchedBefore.has(row.caseId) || lines.has(row.caseId)) continue;
+    lines.set(row.caseId, row.line);
+    outcome.touched.push([row.caseId, row.line]);
+    outcome.rows.push("unchanged");
+    outcome.count("case", "unchanged");
+    for (const [kind, count] of Object.entries(found.nested)) {
+      outcome.count(kind as EntityKind, "unchanged", count);
+    }
+  }
+  return { lines };
 }

@@ -33,10 +33,12 @@ export class Outcome {
   readonly touched: [caseId: number, line: number][] = [];
   /** Cases of which anything (the case, or what is nested in it) was created or changed. */
   readonly changedCases = new Set<number>();
+  /** Per case: the nested rows of each kind that comparing the case again would count. */
+  readonly nested = new Map<number, Partial<Record<EntityKind, number>>>();
 
-  count(kind: EntityKind, result: RowResult): void {
+  count(kind: EntityKind, result: RowResult, times = 1): void {
     const counts = this.entities.get(kind) ?? { created: 0, updated: 0, unchanged: 0 };
-    counts[result] += 1;
+    counts[result] += times;
     this.entities.set(kind, counts);
   }
 }
@@ -72,6 +74,11 @@ export type Entity<Item, Stored, Row extends { id: number }, Values> = {
   createdAction?: string;
   /** The order of the audit events, kept as each kind has always written them. */
   auditOrder: "plan" | "created-first" | "updated-first";
+  /**
+   * Whether the same source item, met again with nothing changed since, plans this row again; a
+   * deadline settled as cancelled is not planned again. Absent: always.
+   */
+  plannedAgain?(plan: Plan<Item, Row, Values>): boolean;
 };
 
 /** Load, match, diff, write, audit and count one kind of thing for one batch. */
@@ -114,6 +121,11 @@ export async function reconcile<Item, Stored, Row extends { id: number }, Values
     const result = resultOf(plan);
     outcome.count(entity.kind, result);
     if (result !== "unchanged") outcome.changedCases.add(plan.caseId);
+    if (plan.caseId !== 0 && entity.kind !== "case" && (entity.plannedAgain?.(plan) ?? true)) {
+      const nested = outcome.nested.get(plan.caseId) ?? {};
+      nested[entity.kind] = (nested[entity.kind] ?? 0) + 1;
+      outcome.nested.set(plan.caseId, nested);
+    }
   }
   return plans;
 }

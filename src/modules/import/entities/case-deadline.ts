@@ -79,6 +79,8 @@ export function caseDeadlineEntity(
     created: ({ caseId, values }) => ({ case_id: caseId, ...values }),
     createdAction: "deadline.computed",
     auditOrder: "updated-first",
+    // A stored deadline that is cancelled and still not wanted is passed over.
+    plannedAgain: ({ values }) => values.state !== "cancelled",
   };
 }
 

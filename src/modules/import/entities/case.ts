@@ -2,10 +2,33 @@ import { diff, type FieldSpec, pick, snapshot } from "../fields.js";
 import type { CaseRow } from "../import.repository.js";
 import * as repository from "../import.repository.js";
 import type { CaseInput, IdentifierInput } from "../import.schema.js";
+import type { SourceItem } from "../read-import-file.js";
 import { type Entity, numberNew, type Outcome } from "../reconcile.js";
 import { type MatchedCases, matchCases } from "./match-cases.js";
 
-export type PreparedCase = { line: number; path: string; input: CaseInput };
+export type PreparedCase = {
+  line: number;
+  path: string;
+  input: CaseInput;
+  /** The source row's fingerprint (fingerprint.ts); a row without one is always compared. */
+  fingerprint?: string;
+  known?: never;
+};
+
+/**
+ * A source row whose fingerprint was a stored case's when the batch was read: unread, to be taken
+ * as that case unchanged if the fingerprint still stands once the batch's transaction holds the
+ * import lock.
+ */
+export type KnownCase = {
+  known: true;
+  line: number;
+  item: SourceItem;
+  fingerprint: string;
+  caseId: number;
+};
+
+export type BatchCase = PreparedCase | KnownCase;
 
 /** The case row a source asks for, and the identifiers it adds (identifiers are only ever added). */
 export type CaseValues = { row: Omit<CaseRow, "id">; identifiers: IdentifierInput[] };
@@ -20,8 +43,8 @@ export type CaseScope = BodyLookup & {
   at: Date;
   outcome: Outcome;
   registryIds: ReadonlyMap<string, number>;
-  /** Cases written by earlier batches of this import -> the line that wrote them. */
-  touchedCases: ReadonlyMap<number, number>;
+  /** Cases written (or known unchanged) by this import so far -> the line that named them. */
+  touchedCases: Pick<ReadonlyMap<number, number>, "get">;
 };
 
 /** The names the audit trail (and src/modules/history) gives case fields. */

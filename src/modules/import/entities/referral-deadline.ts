@@ -57,5 +57,7 @@ export function referralDeadlineEntity(): Entity<
       ...snapshot(values, DEADLINE_FIELDS),
     }),
     auditOrder: "updated-first",
+    plannedAgain: ({ item, values: { dueOn, basis, state = "open", metOn = null } }) =>
+      referralDeadline(item.values, { dueOn, basis, state, metOn }) !== null,
   };
 }

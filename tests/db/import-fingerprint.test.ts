@@ -1,0 +1,255 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importActor } from "../../src/cli/import-command.js";
+import { fixedClock } from "../../src/clock.js";
+import { rowsOf } from "../../src/db/client.js";
+import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../../src/modules/deadlines/deadline-rules.js";
+import { knownNames } from "../../src/modules/exchange/erms/known-names.js";
+import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
+import { importRegistry } from "../../src/modules/import/import-registry.js";
+import { readImportFile } from "../../src/modules/import/read-import-file.js";
+import { createContext } from "../../src/modules/shared/context.js";
+import { createTestDatabase, emptyDatabase, type TestDatabase } from "../support/test-database.js";
+
+/**
+ * The per-case fingerprint (issue 9 §4): a re-sync passes over the cases whose export row is as it
+ * was when they were last imported, and reports them exactly as comparing them would; a write to a
+ * case from anywhere but an import makes the next import compare that case again.
+ */
+
+const DEMO = new URL("../../db/seed/demo.json", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/erms/", import.meta.url).pathname;
+const clock = fixedClock("2025-03-01T09:00:00Z");
+
+let database: TestDatabase;
+let directory: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  directory = await mkdtemp(join(tmpdir(), "arendebot-fingerprint-"));
+});
+
+afterAll(async () => {
+  await database?.destroy();
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function importFile(file: string, options: { rules?: DeadlineRules; batchSize?: number } = {}) {
+  const ctx = createContext({ db: database.db, clock, actor: importActor(file) });
+  const source = await readImportFile(file, { known: () => knownNames(ctx) });
+  return importRegistry(ctx, {
+    source,
+    deadlineRules: options.rules ?? DEFAULT_DEADLINE_RULES,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
+}
+
+async function writeTemp(name: string, content: string): Promise<string> {
+  const file = join(directory, name);
+  await writeFile(file, content);
+  return file;
+}
+
+async function query<T>(text: string): Promise<T[]> {
+  return rowsOf<T>(await database.db.execute(sql.raw(text)));
+}
+
+async function single(text: string): Promise<number> {
+  const [row] = await query<{ n: number | string }>(text);
+  return Number(row?.n);
+}
+
+async function caseIdOf(dnr: string): Promise<number> {
+  return single(`select id as n from cases where dnr = '${dnr}'`);
+}
+
+async function fingerprinted(): Promise<number[]> {
+  const rows = await query<{ case_id: number }>("select case_id from case_fingerprints order by case_id");
+  return rows.map((row) => Number(row.case_id));
+}
+
+/** A write as an import makes it: the triggers let the fingerprints be. */
+async function writeAsImport(statement: string): Promise<void> {
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('arendebot.importing', 'on', true)`);
+    await tx.execute(sql.raw(statement));
+  });
+}
+
+describe("importing rows already imported", () => {
+  const files = [
+    ["the demo data (JSON)", () => DEMO],
+    ["a Swedish FGS 2.0 export (ERMS)", () => join(FIXTURES, "stockholm-fgs2.xml")],
+    ["the generated ERMS example", () => join(FIXTURES, "generated-example-2.1.xml")],
+    [
+      "300 generated cases (CSV, batches of 40)",
+      () => writeTemp("generated.csv", generateCasesCsv(300, { registry: "gen", registryName: "Genererat" })),
+    ],
+  ] as const;
+
+  for (const [name, fileOf] of files) {
+    it(`reports ${name} exactly as comparing every case would, and writes nothing`, async () => {
+      await emptyDatabase(database.db);
+      const file = await fileOf();
+      const first = await importFile(file, { batchSize: 40 });
+      expect(first.created).toBeGreaterThan(0);
+      const casesStored = await single("select count(*) as n from cases");
+      expect(await fingerprinted()).toHaveLength(casesStored);
+      const audited = await single("select count(*) as n from audit_events");
+      const writes = await single("select count(*) as n from registry_writes");
+
+      const passedOver = await importFile(file, { batchSize: 40 });
+      expect(await single("select count(*) as n from audit_events")).toBe(audited);
+      expect(await single("select count(*) as n from registry_writes")).toBe(writes);
+
+      await database.db.execute(sql`delete from case_fingerprints`);
+      const compared = await importFile(file, { batchSize: 40 });
+      expect(passedOver).toEqual(compared);
+      expect(passedOver.created + passedOver.updated).toBe(0);
+      expect(passedOver.entities.case.unchanged).toBe(first.entities.case.created);
+      // Comparing gave each case its fingerprint back.
+      expect(await fingerprinted()).toHaveLength(casesStored);
+    });
+  }
+});
+
+describe("a case changed outside an import", () => {
+  it("is passed over while its fingerprint stands, and compared again once a write forgets it", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const skrivelse = await caseIdOf("108-1642/2017");
+    const title = await query<{ title: string }>(`select title from cases where id = ${skrivelse}`);
+
+    // Proof that the import does not look at the case: a change it cannot see stays.
+    await writeAsImport(`update cases set title = 'Ändrad utan att synas' where id = ${skrivelse}`);
+    const passed = await importFile(DEMO);
+    expect(passed.updated).toBe(0);
+    expect(await query(`select title from cases where id = ${skrivelse}`)).toEqual([
+      { title: "Ändrad utan att synas" },
+    ]);
+
+    // A hand edit forgets the fingerprint of that case alone; the import puts the diarium's title back.
+    const before = await fingerprinted();
+    await database.db.execute(sql.raw(`update cases set title = 'Ändrad för hand' where id = ${skrivelse}`));
+    expect(await fingerprinted()).toEqual(before.filter((id) => id !== skrivelse));
+    const compared = await importFile(DEMO);
+    expect(compared.updated).toBe(1);
+    expect(await query(`select title from cases where id = ${skrivelse}`)).toEqual(title);
+    expect(await fingerprinted()).toEqual(before);
+  });
+
+  const nested = [
+    ["an identifier", "case_identifiers", "update case_identifiers set display = display", "case_id"],
+    ["a referral", "referrals", "update referrals set due_on = due_on", "case_id"],
+    [
+      "a remissvar",
+      "referral_responses",
+      "update referral_responses set answered_on = answered_on",
+      "(select case_id from referrals where referrals.id = referral_id)",
+    ],
+    ["a timeline entry", "timeline_entries", "update timeline_entries set text = text", "case_id"],
+    ["a deadline", "deadlines", "update deadlines set due_on = due_on", "case_id"],
+    ["the case itself", "cases", "update cases set summary = summary", "id"],
+  ] as const;
+
+  for (const [what, table, update, caseOf] of nested) {
+    it(`forgets only its case's fingerprint when ${what} is written`, async () => {
+      await emptyDatabase(database.db);
+      await importFile(DEMO);
+      const before = await fingerprinted();
+      const [row] = await query<{ id: number; case_id: number }>(
+        `select id, ${caseOf} as case_id from ${table} order by id limit 1`,
+      );
+      if (row === undefined) throw new Error(`the demo data has no row in ${table}`);
+      await database.db.execute(sql.raw(`${update} where id = ${row.id}`));
+      expect(await fingerprinted()).toEqual(before.filter((id) => id !== Number(row.case_id)));
+    });
+  }
+
+  it("forgets its fingerprint when something is added to it or taken from it", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const before = await fingerprinted();
+    const motion = await single(
+      "select case_id as n from case_identifiers where display = 'Motion 2016:114' limit 1",
+    );
+    await database.db.execute(
+      sql.raw(
+        `insert into case_identifiers (case_id, display, key) values (${motion}, 'Extra 1', 'extra 1')`,
+      ),
+    );
+    expect(await fingerprinted()).toEqual(before.filter((id) => id !== motion));
+    await importFile(DEMO);
+    expect(await fingerprinted()).toEqual(before);
+    const skrivelse = await caseIdOf("108-1642/2017");
+    await database.db.execute(sql.raw(`delete from timeline_entries where case_id = ${skrivelse}`));
+    expect(await fingerprinted()).toEqual(before.filter((id) => id !== skrivelse));
+  });
+
+  it("forgets every fingerprint when a registry is renamed or a body's code changes, not for a body's name", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const before = await fingerprinted();
+    await database.db.execute(
+      sql`update bodies set name = name || ' ' where id = (select min(id) from bodies)`,
+    );
+    expect(await fingerprinted()).toEqual(before);
+    await writeAsImport("update registries set name = name || ' (nytt namn)'");
+    expect(await fingerprinted()).toEqual([]);
+    await importFile(DEMO);
+    expect(await fingerprinted()).toEqual(before);
+    await database.db.execute(
+      sql`update bodies set code = code || '-x' where id = (select min(id) from bodies)`,
+    );
+    expect(await fingerprinted()).toEqual([]);
+  });
+});
+
+describe("what a passed-over row still answers for", () => {
+  const header = "registry,registry_name,dnr,identifiers,kind,title";
+
+  it("refuses a later row that names the same case by an identifier the row leaves out", async () => {
+    await emptyDatabase(database.db);
+    const row = (identifiers: string, dnr = "KS 2024/7") =>
+      `kf,KF,${dnr},${identifiers},motion,Motion om träd`;
+    await importFile(await writeTemp("one.csv", `${header}\n${row("Motion 2024:3")}\n`));
+    // The case now has both identifiers; this row, naming only the second, is its fingerprint.
+    await importFile(await writeTemp("two.csv", `${header}\n${row("PM 2024:9")}\n`));
+    const report = await importFile(
+      await writeTemp(
+        "three.csv",
+        `${header}\n${row("PM 2024:9")}\n${row("Motion 2024:3", "")} och buskar\n`,
+      ),
+    );
+    expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect(report.rejected).toEqual([{ line: 3, reason: expect.stringContaining("Samma ärende som rad 2") }]);
+    expect(await query("select title from cases")).toEqual([{ title: "Motion om träd" }]);
+  });
+
+  it("refuses the same row twice in a file, as it did before the row was known", async () => {
+    await emptyDatabase(database.db);
+    const row = "kf,KF,KS 2024/8,,skrivelse,Skrivelse om bänkar";
+    await importFile(await writeTemp("once.csv", `${header}\n${row}\n`));
+    const report = await importFile(await writeTemp("twice-same.csv", `${header}\n${row}\n${row}\n`));
+    expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect(report.rejected).toEqual([
+      { line: 3, reason: expect.stringContaining("Ärendet KS 2024/8 finns redan på rad 2") },
+    ]);
+  });
+
+  it("has its deadlines computed again when the deadline rules change", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const policy = `select d.due_on from deadlines d join cases c on c.id = d.case_id
+      where c.dnr = '108-1642/2017' and d.kind = 'policy'`;
+    const [before] = await query<{ due_on: string }>(policy);
+    expect(before).toBeDefined();
+    const report = await importFile(DEMO, { rules: { ...DEFAULT_DEADLINE_RULES, skrivelseMonths: 6 } });
+    expect(report.entities.deadline.updated).toBeGreaterThan(0);
+    const [after] = await query<{ due_on: string }>(policy);
+    expect(after?.due_on).not.toEqual(before?.due_on);
+  });
+});

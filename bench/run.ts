@@ -198,10 +198,17 @@ async function main(): Promise<number> {
   if (settings.digest) await digestBench(defer);
   if (settings.syncRows > 0) {
     console.log(`\nsync: a folder export of ${settings.syncRows.toLocaleString("en")} generated cases`);
-    for (const target of ["pglite", "postgres"] as const) {
-      if (!settings.targets.includes(target)) continue;
-      const result = await benchSync(target, { rows: settings.syncRows, adminUrl: settings.adminUrl, defer });
-      console.log(formatSyncBench(result));
+    for (const format of ["csv", "erms"] as const) {
+      for (const target of ["pglite", "postgres"] as const) {
+        if (!settings.targets.includes(target)) continue;
+        const result = await benchSync(target, {
+          rows: settings.syncRows,
+          adminUrl: settings.adminUrl,
+          defer,
+          format,
+        });
+        console.log(formatSyncBench(result));
+      }
     }
   }
   if (settings.searchCases > 0) {

@@ -6,10 +6,12 @@ import { type DatabaseHandle, openDatabase, openPostgres } from "../src/db/clien
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { createContext, systemActor } from "../src/modules/shared/context.js";
 import { type SyncOutcome, syncFromDiarium } from "../src/modules/sync/sync-from-diarium.js";
+import { generateCasesErms } from "./erms-sample.js";
 import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.js";
 
 /**
- * The scheduled sync on a folder export of generated cases (issue 9 §4 and §7), in-process:
+ * The scheduled sync on a folder export of generated cases, as CSV or as FGS 2.0 (ERMS) XML (issue 9
+ * §4 and §7), in-process:
  * - the first sync, which imports every case;
  * - the same export again, which is known by its SHA-256 and not read;
  * - a new export with the same cases (another file, other bytes: a line break more), which is read
@@ -17,6 +19,7 @@ import { type Defer, scratchDataDir, scratchPostgres } from "./scratch-database.
  */
 export type SyncBenchResult = {
   target: string;
+  format: "csv" | "erms";
   rows: number;
   firstSeconds: number;
   sameExportMs: number;
@@ -25,7 +28,12 @@ export type SyncBenchResult = {
 
 export async function benchSync(
   target: "pglite" | "postgres",
-  { rows, adminUrl, defer }: { rows: number; adminUrl: string; defer: Defer },
+  {
+    rows,
+    adminUrl,
+    defer,
+    format = "csv",
+  }: { rows: number; adminUrl: string; defer: Defer; format?: "csv" | "erms" },
 ): Promise<SyncBenchResult> {
   const folder = await mkdtemp(join(tmpdir(), "arendebot-bench-sync-"));
   defer(() => rm(folder, { recursive: true, force: true }));
@@ -40,13 +48,16 @@ export async function benchSync(
         header: undefined,
         instanceId: "bench",
       });
-    const csv = generateCasesCsv(rows, { registry: "synk", registryName: "Synk" });
-    await exportFile(folder, "export-1.csv", csv, 2);
+    const content =
+      format === "csv"
+        ? generateCasesCsv(rows, { registry: "synk", registryName: "Synk" })
+        : generateCasesErms(rows, { registryName: "Synk" });
+    await exportFile(folder, `export-1.${format === "csv" ? "csv" : "xml"}`, content, 2);
     const firstSeconds = await timed(sync, "synced", (outcome) => outcome.report.created === rows);
     const sameExportMs = (await timed(sync, "already_synced")) * 1000;
-    await exportFile(folder, "export-2.csv", `${csv}\n`, 1);
+    await exportFile(folder, `export-2.${format === "csv" ? "csv" : "xml"}`, `${content}\n`, 1);
     const unchangedSeconds = await timed(sync, "synced", (outcome) => outcome.report.unchanged === rows);
-    return { target, rows, firstSeconds, sameExportMs, unchangedSeconds };
+    return { target, format, rows, firstSeconds, sameExportMs, unchangedSeconds };
   } finally {
     await database.close();
   }
@@ -56,7 +67,7 @@ export function formatSyncBench(result: SyncBenchResult): string {
   const rate = Math.round(result.rows / result.firstSeconds).toLocaleString("en");
   const aim = result.unchangedSeconds < 3 ? "met" : "MISSED";
   return (
-    `sync ${result.target}: first ${result.firstSeconds.toFixed(1)} s (${rate} cases/s), ` +
+    `sync ${result.format} ${result.target}: first ${result.firstSeconds.toFixed(1)} s (${rate} cases/s), ` +
     `same export again ${result.sameExportMs.toFixed(0)} ms, ` +
     `new export of the same ${result.rows.toLocaleString("en")} cases ${result.unchangedSeconds.toFixed(2)} s ` +
     `(${aim}: aim < 3 s)`

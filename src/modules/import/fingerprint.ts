@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { DeadlineRules } from "../deadlines/deadline-rules.js";
 import type { FingerprintRow } from "./import.repository.js";
 import type { CaseInput } from "./import.schema.js";
@@ -30,10 +30,7 @@ export function fingerprintSalt(
  * export row gives the same fingerprint whichever file it comes in.
  */
 export function fingerprintOf(salt: string, item: Pick<SourceItem, "raw" | "data">): string {
-  return createHash("sha256")
-    .update(salt)
-    .update(item.raw ?? JSON.stringify(item.data))
-    .digest("base64url");
+  return hash("sha256", salt + (item.raw ?? JSON.stringify(item.data)), "base64url");
 }
 
 export function keysOf(input: CaseInput): CaseKeys {

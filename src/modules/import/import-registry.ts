@@ -200,7 +200,7 @@ class ImportRun {
    */
   private async writeCases(pending: readonly Fingerprinted[]): Promise<void> {
     if (pending.length === 0) return;
-    const known = new Map<string, Pick<FingerprintRow, "caseId" | "keys"> | null>();
+    const known = new Map<string, FingerprintRow | null>();
     for (const found of await repository.findFingerprints(
       this.options.db,
       pending.map((row) => row.fingerprint),
@@ -212,7 +212,8 @@ class ImportRun {
     for (const { item, fingerprint } of pending) {
       const found = known.get(fingerprint);
       if (found && this.checker.pass(item.line, found.keys)) {
-        batch.push({ known: true, line: item.line, item, fingerprint, caseId: found.caseId });
+        const { caseId, nested } = found;
+        batch.push({ known: true, line: item.line, item, fingerprint, caseId, nested });
         continue;
       }
       const prepared = this.checker.check(item);

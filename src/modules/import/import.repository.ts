@@ -66,26 +66,34 @@ export type FingerprintRow = typeof caseFingerprints.$inferSelect;
 export async function findFingerprints(
   tx: Executor,
   fingerprints: readonly string[],
-): Promise<Pick<FingerprintRow, "caseId" | "fingerprint" | "keys">[]> {
+): Promise<FingerprintRow[]> {
   if (fingerprints.length === 0) return [];
-  const { caseId, fingerprint, keys } = caseFingerprints;
   // One array parameter, however many fingerprints.
   return tx
-    .select({ caseId, fingerprint, keys })
+    .select()
     .from(caseFingerprints)
     .where(sql`${caseFingerprints.fingerprint} = any(${`{${fingerprints.join(",")}}`}::text[])`);
 }
 
-/** The fingerprints the cases have now, to confirm what findFingerprints found before a batch's lock. */
-export async function fingerprintsOfCases(
+/**
+ * Of the given cases, those whose fingerprint is still the one given: what findFingerprints found
+ * before a batch's lock, confirmed under it. Only ids travel back.
+ */
+export async function confirmFingerprints(
   tx: Executor,
-  caseIds: readonly number[],
-): Promise<FingerprintRow[]> {
-  if (caseIds.length === 0) return [];
-  return tx
-    .select()
+  known: readonly { caseId: number; fingerprint: string }[],
+): Promise<Set<number>> {
+  if (known.length === 0) return new Set();
+  const ids = `{${known.map((row) => row.caseId).join(",")}}`;
+  const fingerprints = `{${known.map((row) => row.fingerprint).join(",")}}`;
+  const rows = await tx
+    .select({ caseId: caseFingerprints.caseId })
     .from(caseFingerprints)
-    .where(sql`${caseFingerprints.caseId} = any(${`{${caseIds.join(",")}}`}::integer[])`);
+    .innerJoin(
+      sql`unnest(${ids}::integer[], ${fingerprints}::text[]) as given(case_id, fingerprint)`,
+      sql`${caseFingerprints.caseId} = given.case_id and ${caseFingerprints.fingerprint} = given.fingerprint`,
+    );
+  return new Set(rows.map((row) => row.caseId));
 }
 
 /**

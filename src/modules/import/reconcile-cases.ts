@@ -118,23 +118,19 @@ async function passKnown(
   touchedBefore: ReadonlyMap<number, number>,
 ): Promise<{ lines: Map<number, number> }> {
   const knownRows = rows.filter((row): row is KnownCase => row.known === true);
-  const standing = new Map<number, Pick<repository.FingerprintRow, "fingerprint" | "nested">>();
-  for (const found of await repository.fingerprintsOfCases(
-    tx,
-    knownRows.map((row) => row.caseId),
-  )) {
-    standing.set(found.caseId, found);
-  }
+  // The nested counts were read with the fingerprint before the lock; a fingerprint is only ever
+  // written with the counts of its comparison, so one that stands has them (two imports of the same
+  // row at once could leave them one comparison behind, in the report only).
+  const standing = await repository.confirmFingerprints(tx, knownRows);
   const lines = new Map<number, number>();
   for (const row of knownRows) {
-    const found = standing.get(row.caseId);
-    if (found?.fingerprint !== row.fingerprint) continue;
+    if (!standing.has(row.caseId)) continue;
     if (touchedBefore.has(row.caseId) || lines.has(row.caseId)) continue;
     lines.set(row.caseId, row.line);
     outcome.touched.push([row.caseId, row.line]);
     outcome.rows.push("unchanged");
     outcome.count("case", "unchanged");
-    for (const [kind, count] of Object.entries(found.nested)) {
+    for (const [kind, count] of Object.entries(row.nested)) {
       outcome.count(kind as EntityKind, "unchanged", count);
     }
   }

@@ -494,11 +494,27 @@ function datesOf(dates: XmlElement | undefined, name = "date"): Map<string, stri
     const type = date.attribute("dateType");
     const value = date.value();
     if (type === null || value === null || days.has(type)) continue;
-    const parsed = DateTime.fromISO(value, { zone: STOCKHOLM, setZone: false }).setZone(STOCKHOLM);
-    const day = parsed.isValid ? parsed.toISODate() : null;
+    const day = stockholmDayOf(value);
     if (day !== null) days.set(type, day);
   }
   return days;
+}
+
+/**
+ * Time zone arithmetic costs luxon tens of microseconds a value, more than the rest of reading a
+ * case; an export repeats its days many times over, so each value is worked out once.
+ */
+const stockholmDays = new Map<string, string | null>();
+
+function stockholmDayOf(value: string): string | null {
+  let day = stockholmDays.get(value);
+  if (day === undefined) {
+    const parsed = DateTime.fromISO(value, { zone: STOCKHOLM, setZone: false }).setZone(STOCKHOLM);
+    day = parsed.isValid ? parsed.toISODate() : null;
+    if (stockholmDays.size >= 100_000) stockholmDays.clear();
+    stockholmDays.set(value, day);
+  }
+  return day;
 }
 
 const hasBody = (agent: XmlElement) =>

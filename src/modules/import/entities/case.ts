@@ -26,6 +26,8 @@ export type KnownCase = {
   item: SourceItem;
   fingerprint: string;
   caseId: number;
+  /** The nested rows of each kind comparing the case would count, kept with the fingerprint. */
+  nested: Record<string, number>;
 };
 
 export type BatchCase = PreparedCase | KnownCase;

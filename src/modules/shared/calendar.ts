@@ -47,7 +47,7 @@ export function isCalendarDay(text: string): boolean {
 }
 
 export function addDays(day: string, days: number): string {
-  return isoOf(dayOf(day).plus({ days }));
+  return shifted(day, days, "days");
 }
 
 /**
@@ -55,7 +55,24 @@ export function addDays(day: string, days: number): string {
  * that month's last day, as periods in months and years are counted under Lag (1930:173).
  */
 export function addMonths(day: string, months: number): string {
-  return isoOf(dayOf(day).plus({ months }));
+  return shifted(day, months, "months");
+}
+
+/**
+ * luxon's plus() and toISODate() cost more than parsing; an import computes the same few deadlines
+ * from the same days again and again, so each answer is kept like a parsed day.
+ */
+const shiftedDays = new Map<string, string>();
+
+function shifted(day: string, amount: number, unit: "days" | "months"): string {
+  const key = `${day} ${amount} ${unit}`;
+  let result = shiftedDays.get(key);
+  if (result === undefined) {
+    result = isoOf(dayOf(day).plus({ [unit]: amount }));
+    if (shiftedDays.size >= PARSED_DAYS_KEPT) shiftedDays.clear();
+    shiftedDays.set(key, result);
+  }
+  return result;
 }
 
 /** Whole days from `from` to `to`; negative when `to` comes first. */

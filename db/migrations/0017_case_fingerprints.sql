@@ -79,3 +79,56 @@ CREATE TRIGGER registries_forget_fingerprints AFTER UPDATE OF code, name OR DELE
 --> statement-breakpoint
 CREATE TRIGGER bodies_forget_fingerprints AFTER UPDATE OF code OR DELETE OR TRUNCATE ON bodies
   FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+-- A write outside an import waits for an import batch that holds the import lock, and an import batch
+-- waits for such a write to commit: otherwise a batch that read a case before the write committed
+-- could store the fingerprint of what it read after the trigger had forgotten the old one.
+CREATE FUNCTION wait_for_import_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock_shared(4172001::bigint);
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER cases_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON cases FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+CREATE TRIGGER case_identifiers_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON case_identifiers FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+CREATE TRIGGER referrals_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON referrals FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+CREATE TRIGGER referral_responses_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON referral_responses FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+CREATE TRIGGER timeline_entries_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON timeline_entries FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+CREATE TRIGGER deadlines_wait_for_import BEFORE INSERT OR UPDATE OR DELETE ON deadlines FOR EACH STATEMENT
+  WHEN (current_setting('arendebot.importing', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION wait_for_import_batch();
+--> statement-breakpoint
+-- TRUNCATE fires no row triggers: emptying any of these tables forgets every fingerprint.
+CREATE TRIGGER cases_forget_fingerprints AFTER TRUNCATE ON cases
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+CREATE TRIGGER case_identifiers_forget_fingerprints AFTER TRUNCATE ON case_identifiers
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+CREATE TRIGGER referrals_forget_fingerprints AFTER TRUNCATE ON referrals
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+CREATE TRIGGER referral_responses_forget_fingerprints AFTER TRUNCATE ON referral_responses
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+CREATE TRIGGER timeline_entries_forget_fingerprints AFTER TRUNCATE ON timeline_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();
+--> statement-breakpoint
+CREATE TRIGGER deadlines_forget_fingerprints AFTER TRUNCATE ON deadlines
+  FOR EACH STATEMENT EXECUTE FUNCTION forget_all_case_fingerprints();

@@ -2,13 +2,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { importActor } from "../../src/cli/import-command.js";
 import { fixedClock } from "../../src/clock.js";
 import { rowsOf } from "../../src/db/client.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../../src/modules/deadlines/deadline-rules.js";
 import { knownNames } from "../../src/modules/exchange/erms/known-names.js";
 import { generateCasesCsv } from "../../src/modules/import/generate-sample.js";
+import { lockImport } from "../../src/modules/import/import.repository.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { readImportFile } from "../../src/modules/import/read-import-file.js";
 import { createContext } from "../../src/modules/shared/context.js";
@@ -96,7 +98,8 @@ describe("importing rows already imported", () => {
       const file = await fileOf();
       const first = await importFile(file, { batchSize: 40 });
       expect(first.created).toBeGreaterThan(0);
-      const casesStored = await single("select count(*) as n from cases");
+      // A case without a dnr is always compared (reconcile-cases.ts), so it keeps no fingerprint.
+      const casesStored = await single("select count(*) as n from cases where dnr is not null");
       expect(await fingerprinted()).toHaveLength(casesStored);
       const audited = await single("select count(*) as n from audit_events");
       const writes = await single("select count(*) as n from registry_writes");
@@ -161,9 +164,11 @@ describe("a case changed outside an import", () => {
       await importFile(DEMO);
       const before = await fingerprinted();
       const [row] = await query<{ id: number; case_id: number }>(
-        `select id, ${caseOf} as case_id from ${table} order by id limit 1`,
+        `select id, ${caseOf} as case_id from ${table}
+         where ${caseOf} in (select id from cases where dnr is not null) order by id limit 1`,
       );
       if (row === undefined) throw new Error(`the demo data has no row in ${table}`);
+      expect(before).toContain(Number(row.case_id));
       await database.db.execute(sql.raw(`${update} where id = ${row.id}`));
       expect(await fingerprinted()).toEqual(before.filter((id) => id !== Number(row.case_id)));
     });
@@ -173,18 +178,16 @@ describe("a case changed outside an import", () => {
     await emptyDatabase(database.db);
     await importFile(DEMO);
     const before = await fingerprinted();
-    const motion = await single(
-      "select case_id as n from case_identifiers where display = 'Motion 2016:114' limit 1",
-    );
+    const skrivelse = await caseIdOf("108-1642/2017");
+    expect(before).toContain(skrivelse);
     await database.db.execute(
       sql.raw(
-        `insert into case_identifiers (case_id, display, key) values (${motion}, 'Extra 1', 'extra 1')`,
+        `insert into case_identifiers (case_id, display, key) values (${skrivelse}, 'Extra 1', 'extra 1')`,
       ),
     );
-    expect(await fingerprinted()).toEqual(before.filter((id) => id !== motion));
+    expect(await fingerprinted()).toEqual(before.filter((id) => id !== skrivelse));
     await importFile(DEMO);
     expect(await fingerprinted()).toEqual(before);
-    const skrivelse = await caseIdOf("108-1642/2017");
     await database.db.execute(sql.raw(`delete from timeline_entries where case_id = ${skrivelse}`));
     expect(await fingerprinted()).toEqual(before.filter((id) => id !== skrivelse));
   });
@@ -205,7 +208,50 @@ describe("a case changed outside an import", () => {
       sql`update bodies set code = code || '-x' where id = (select min(id) from bodies)`,
     );
     expect(await fingerprinted()).toEqual([]);
+    await database.db.execute(sql`update bodies set code = left(code, -2) where code like '%-x'`);
+    await importFile(DEMO);
+    expect(await fingerprinted()).toEqual(before);
+    await database.db.execute(sql`truncate deadlines`);
+    expect(await fingerprinted()).toEqual([]);
   });
+
+  it.skipIf(inject("testDatabase").kind === "pglite")(
+    "waits, when written outside an import, for an import batch to commit",
+    async () => {
+      await emptyDatabase(database.db);
+      await importFile(DEMO);
+      const other = postgres(database.url ?? "", { max: 1, onnotice: () => {} });
+      try {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let locked = () => {};
+        const lockTaken = new Promise<void>((resolve) => {
+          locked = resolve;
+        });
+        const batch = database.db.transaction(async (tx) => {
+          await lockImport(tx);
+          locked();
+          await held;
+        });
+        await lockTaken;
+        // A hand edit while the batch holds the lock waits for it (here: until its lock timeout).
+        await expect(
+          other.begin(async (tx) => {
+            await tx.unsafe("set local lock_timeout = '300ms'");
+            await tx.unsafe("update cases set title = 'Handändrad'");
+          }),
+        ).rejects.toThrow(/lock timeout/);
+        release();
+        await batch;
+        await other.unsafe("update cases set title = 'Handändrad'");
+        expect(await fingerprinted()).toEqual([]);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 });
 
 describe("what a passed-over row still answers for", () => {
@@ -237,6 +283,35 @@ describe("what a passed-over row still answers for", () => {
     expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(report.rejected).toEqual([
       { line: 3, reason: expect.stringContaining("Ärendet KS 2024/8 finns redan på rad 2") },
+    ]);
+  });
+
+  it("loses its case to an earlier row that names it by an identifier, as a compared row would", async () => {
+    await emptyDatabase(database.db);
+    const known = "kf,KF,KS 2024/7,Motion 2024:3,motion,Motion om träd";
+    await importFile(await writeTemp("known.csv", `${header}\n${known}\n`));
+    const file = await writeTemp(
+      "earlier.csv",
+      `${header}\nkf,KF,,Motion 2024:3,motion,Motion om träd och buskar\n${known}\n`,
+    );
+    const passed = await importFile(file);
+    expect(passed).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    expect(passed.rejected).toEqual([{ line: 3, reason: expect.stringContaining("Samma ärende som rad 2") }]);
+    expect(await query("select title from cases")).toEqual([{ title: "Motion om träd och buskar" }]);
+  });
+
+  it("is never a row without a dnr, which other cases' identifiers can make ambiguous", async () => {
+    await emptyDatabase(database.db);
+    const withoutDnr = await writeTemp("x.csv", `${header}\nkf,KF,,Motion 2024:3,motion,T\n`);
+    await importFile(withoutDnr);
+    await importFile(await writeTemp("y.csv", `${header}\nkf,KF,KS 2024/9,PM 2024:1,motion,A\n`));
+    // Another case takes the identifier; the first case itself is not written.
+    await importFile(
+      await writeTemp("y2.csv", `${header}\nkf,KF,KS 2024/9,PM 2024:1; Motion 2024:3,motion,A\n`),
+    );
+    const report = await importFile(withoutDnr);
+    expect(report.rejected).toEqual([
+      { line: 2, reason: expect.stringContaining("Identifierarna passar 2 ärenden") },
     ]);
   });
 

@@ -44,7 +44,10 @@ function chunks<T>(rows: readonly T[], columns: number): T[][] {
   return result;
 }
 
-/** Key of the transaction-scoped advisory lock that keeps two imports from matching cases at once. */
+/**
+ * Key of the transaction-scoped advisory lock that keeps two imports from matching cases at once;
+ * writes outside an import take it shared (migration 0017, wait_for_import_batch).
+ */
 const IMPORT_LOCK = 4_172_001;
 
 /**

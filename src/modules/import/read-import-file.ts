@@ -708,7 +708,10 @@ function csvParseReader(text: string, delimiter: string): CsvReader {
     const line = end - record.reduce((count, cell) => count + countLineBreaks(cell), 0);
     closeBroken(line - 1 - leadingLineBreaks(raw));
     header ??= record.map((cell) => cell.trim().toLowerCase());
-    return { fieldCount: record.length, cells: () => record, line, before: skipped.splice(0), raw };
+    // csv-parse's raw text of a record depends on the file around it (which line end it took), so
+    // the record is known by its cells here.
+    const known = JSON.stringify(record);
+    return { fieldCount: record.length, cells: () => record, line, before: skipped.splice(0), raw: known };
   };
   const parser = parse({
     bom: false,

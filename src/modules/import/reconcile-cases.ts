@@ -5,9 +5,11 @@ import {
   type CaseScope,
   caseEntity,
   type KnownCase,
+  type KnownClaim,
   type PreparedCase,
 } from "./entities/case.js";
 import { caseDeadlineEntity, type DeadlineSubject } from "./entities/case-deadline.js";
+import { sameCaseAs } from "./entities/match-cases.js";
 import { referralEntity, referralItems } from "./entities/referral.js";
 import { referralDeadlineEntity } from "./entities/referral-deadline.js";
 import { registriesNamedBy, registryEntity } from "./entities/registry.js";
@@ -43,14 +45,13 @@ export async function reconcileCases(
   given: BatchCase[],
   { touchedCases: touchedBefore, parse, ...batch }: CaseBatch,
 ): Promise<void> {
-  const known = await passKnown(tx, outcome, given, touchedBefore);
+  const knownCases = await confirmKnown(tx, given, touchedBefore);
   const rows = given.flatMap((row): PreparedCase[] => {
     if (row.known !== true) return [row];
-    if (known.lines.get(row.caseId) === row.line) return [];
+    if (knownCases.get(row.caseId)?.row === row) return [];
     const prepared = parse(row);
     return prepared === null ? [] : [{ ...prepared, fingerprint: row.fingerprint }];
   });
-  const touchedCases = { get: (caseId: number) => known.lines.get(caseId) ?? touchedBefore.get(caseId) };
   const registryIds = new Map([...batch.registries].map(([code, registry]) => [code, registry.id]));
   const registries = await reconcile(
     tx,
@@ -63,10 +64,11 @@ export async function reconcileCases(
   const cases = await reconcile(
     tx,
     outcome,
-    caseEntity({ ...batch, touchedCases, outcome, registryIds }),
+    caseEntity({ ...batch, touchedCases: touchedBefore, knownCases, outcome, registryIds }),
     rows,
   );
   for (const plan of cases) outcome.touched.push([plan.id, plan.item.line]);
+  passKnown(outcome, knownCases);
 
   const scope = { at: batch.at, bodyCodes: batch.bodyCodes, bodyId: batch.bodyId };
   const referrals = await reconcile(tx, outcome, referralEntity(scope), referralItems(cases));
@@ -88,8 +90,10 @@ export async function reconcileCases(
   }
   await repository.saveFingerprints(
     tx,
+    // A row without a dnr is matched through the identifiers of other cases too, which a write to
+    // those cases changes without touching this one: such a row is always compared.
     cases.flatMap(({ id, item }) =>
-      item.fingerprint === undefined
+      item.fingerprint === undefined || !item.input.dnr
         ? []
         : [
             {
@@ -104,35 +108,45 @@ export async function reconcileCases(
 }
 
 /**
- * Counts each row read as known (its fingerprint a stored case's when the batch was read) as that
- * case unchanged, with what is nested in it, if the fingerprint still stands now that this
- * transaction holds the import lock. Only an import writes a fingerprint, and any other write to a
- * case or to what is nested in it deletes it (migration 0017), so such a row would compare as
- * unchanged in every part. A row meeting a case this import has already met is compared, so that
- * it is refused as the same case twice.
+ * The rows read as known (their fingerprint a stored case's when the batch was read) whose
+ * fingerprint still stands now that this transaction holds the import lock, by case. Only an import
+ * writes a fingerprint, and any other write to a case or to what is nested in it deletes it
+ * (migration 0017). A row meeting a case this import has already met is left out, so that it is
+ * compared and refused as the same case twice.
  */
-async function passKnown(
+async function confirmKnown(
   tx: Executor,
-  outcome: Outcome,
   rows: readonly BatchCase[],
   touchedBefore: ReadonlyMap<number, number>,
-): Promise<{ lines: Map<number, number> }> {
+): Promise<Map<number, KnownClaim>> {
   const knownRows = rows.filter((row): row is KnownCase => row.known === true);
-  // The nested counts were read with the fingerprint before the lock; a fingerprint is only ever
-  // written with the counts of its comparison, so one that stands has them (two imports of the same
-  // row at once could leave them one comparison behind, in the report only).
   const standing = await repository.confirmFingerprints(tx, knownRows);
-  const lines = new Map<number, number>();
+  const claims = new Map<number, KnownClaim>();
   for (const row of knownRows) {
-    if (!standing.has(row.caseId)) continue;
-    if (touchedBefore.has(row.caseId) || lines.has(row.caseId)) continue;
-    lines.set(row.caseId, row.line);
-    outcome.touched.push([row.caseId, row.line]);
+    if (!standing.has(row.caseId) || touchedBefore.has(row.caseId) || claims.has(row.caseId)) continue;
+    claims.set(row.caseId, { row, line: row.line });
+  }
+  return claims;
+}
+
+/**
+ * Counts each known case as unchanged, with what is nested in it, as comparing it would, unless a
+ * row before its own named the same case: then the known row is the duplicate, as it would be if
+ * compared. The nested counts were read with the fingerprint before the lock; a fingerprint is only
+ * ever written with the counts of its comparison, so one that stands has them (two imports of the
+ * same row at once could leave them one comparison behind, in the report only).
+ */
+function passKnown(outcome: Outcome, claims: ReadonlyMap<number, KnownClaim>): void {
+  for (const [caseId, { row, supersededBy }] of claims) {
+    if (supersededBy !== undefined) {
+      outcome.rejected.push({ line: row.line, reason: sameCaseAs(supersededBy) });
+      continue;
+    }
+    outcome.touched.push([caseId, row.line]);
     outcome.rows.push("unchanged");
     outcome.count("case", "unchanged");
     for (const [kind, count] of Object.entries(row.nested)) {
       outcome.count(kind as EntityKind, "unchanged", count);
     }
   }
-  return { lines };
 }

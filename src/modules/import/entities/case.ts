@@ -32,6 +32,8 @@ export type KnownCase = {
 
 export type BatchCase = PreparedCase | KnownCase;
 
+export type KnownClaim = { row: KnownCase; line: number; supersededBy?: number };
+
 /** The case row a source asks for, and the identifiers it adds (identifiers are only ever added). */
 export type CaseValues = { row: Omit<CaseRow, "id">; identifiers: IdentifierInput[] };
 
@@ -45,8 +47,13 @@ export type CaseScope = BodyLookup & {
   at: Date;
   outcome: Outcome;
   registryIds: ReadonlyMap<string, number>;
-  /** Cases written (or known unchanged) by this import so far -> the line that named them. */
-  touchedCases: Pick<ReadonlyMap<number, number>, "get">;
+  /** Cases written (or known unchanged) by earlier batches of this import -> the line that named them. */
+  touchedCases: ReadonlyMap<number, number>;
+  /**
+   * This batch's cases taken as unchanged by their rows' fingerprints -> those rows' lines; a row
+   * before one of them that names the same case marks it superseded.
+   */
+  knownCases?: Map<number, KnownClaim>;
 };
 
 /** The names the audit trail (and src/modules/history) gives case fields. */

@@ -21,7 +21,12 @@ export type MatchedCases = {
 export async function matchCases(
   tx: Executor,
   rows: readonly PreparedCase[],
-  { registryIds, touchedCases, outcome }: Pick<CaseScope, "registryIds" | "touchedCases" | "outcome">,
+  {
+    registryIds,
+    touchedCases,
+    knownCases,
+    outcome,
+  }: Pick<CaseScope, "registryIds" | "touchedCases" | "knownCases" | "outcome">,
 ): Promise<MatchedCases> {
   const byRegistry = new Map<number, PreparedCase[]>();
   for (const row of rows) {
@@ -110,18 +115,27 @@ export async function matchCases(
       result.set(row, null);
       continue;
     }
-    const earlier = inBatch.get(caseId) ?? touchedCases.get(caseId);
+    let earlier = inBatch.get(caseId) ?? touchedCases.get(caseId);
+    const known = knownCases?.get(caseId);
+    if (earlier === undefined && known !== undefined) {
+      // A row known by its fingerprint holds its case from its own line: before this row, this
+      // row is the duplicate; after it, the known row is, and is refused in its turn.
+      if (known.line < row.line) earlier = known.line;
+      else known.supersededBy = row.line;
+    }
     if (earlier !== undefined) {
-      outcome.rejected.push({
-        line: row.line,
-        reason: sv(`Samma ärende som rad ${earlier}`, "the same case as an earlier row"),
-      });
+      outcome.rejected.push({ line: row.line, reason: sameCaseAs(earlier) });
       continue;
     }
     inBatch.set(caseId, row.line);
     result.set(row, loaded.get(caseId) ?? null);
   }
   return { cases: result, identifierKeys };
+}
+
+/** Why a row naming a case an earlier row of the import named is refused. */
+export function sameCaseAs(line: number): string {
+  return sv(`Samma ärende som rad ${line}`, "the same case as an earlier row");
 }
 
 function unique<T>(values: T[]): T[] {

@@ -78,8 +78,8 @@ export class CaseChecker {
     const namedBefore = this.registryNames.get(registry);
     if (registryName !== null && namedBefore !== undefined && namedBefore.name !== registryName) return false;
     if (dnrKey !== null) {
-      if (this.seenDnr.has(`${registry}\u0000${dnrKey}`)) return false;
-    } else if (identifierKeys.some((key) => this.seenIdentifiers.has(`${registry}\u0000${key}`))) {
+      if (this.seenDnr.has(inRegistry(registry, dnrKey))) return false;
+    } else if (identifierKeys.some((key) => this.seenIdentifiers.has(inRegistry(registry, key)))) {
       return false;
     }
     this.remember(line, keys, namedBefore);
@@ -164,7 +164,7 @@ export class CaseChecker {
     }
 
     if (input.dnr) {
-      const earlier = this.seenDnr.get(`${registry}\u0000${input.dnr.key}`);
+      const earlier = this.seenDnr.get(inRegistry(registry, input.dnr.key));
       if (earlier !== undefined) {
         problems.push({
           path: at("dnr"),
@@ -176,7 +176,7 @@ export class CaseChecker {
       }
     } else {
       for (const identifier of input.identifiers ?? []) {
-        const earlier = this.seenIdentifiers.get(`${registry}\u0000${identifier.key}`);
+        const earlier = this.seenIdentifiers.get(inRegistry(registry, identifier.key));
         if (earlier !== undefined) {
           problems.push({
             path: at("identifiers"),
@@ -203,13 +203,18 @@ export class CaseChecker {
     { registry, registryName, dnrKey, identifierKeys }: CaseKeys,
     namedBefore: { name: string } | undefined,
   ): void {
-    if (dnrKey !== null) this.seenDnr.set(`${registry}\u0000${dnrKey}`, line);
+    if (dnrKey !== null) this.seenDnr.set(inRegistry(registry, dnrKey), line);
     for (const identifierKey of identifierKeys) {
-      const key = `${registry}\u0000${identifierKey}`;
+      const key = inRegistry(registry, identifierKey);
       if (!this.seenIdentifiers.has(key)) this.seenIdentifiers.set(key, line);
     }
     if (registryName !== null && namedBefore === undefined) {
       this.registryNames.set(registry, { name: registryName, line });
     }
   }
+}
+
+/** A dnr or identifier key within its registry: the same number in two registries is two cases. */
+function inRegistry(registry: string, key: string): string {
+  return `${registry}\u0000${key}`;
 }

@@ -89,6 +89,8 @@ type RunOptions = {
 
 class ImportRun {
   private readonly batchSize: number;
+  /** The installation's deadline rules: each case's computed deadlines, and part of its fingerprint. */
+  private readonly deadlineRules: DeadlineRules;
   private readonly report: ImportReport = {
     rows: 0,
     created: 0,
@@ -124,6 +126,7 @@ class ImportRun {
 
   constructor(private readonly options: RunOptions) {
     this.batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    this.deadlineRules = options.deadlineRules ?? DEFAULT_DEADLINE_RULES;
     this.checker = new CaseChecker(
       options.source.format,
       { registries: this.registries, bodies: this.bodies },
@@ -174,7 +177,7 @@ class ImportRun {
   }
 
   private async importCases(): Promise<void> {
-    const salt = fingerprintSalt(this.options.source, this.options.deadlineRules ?? DEFAULT_DEADLINE_RULES);
+    const salt = fingerprintSalt(this.options.source, this.deadlineRules);
     const lookupRows = Math.max(this.batchSize, LOOKUP_ROWS);
     let pending: Fingerprinted[] = [];
     let read = 0;
@@ -239,7 +242,7 @@ class ImportRun {
         touchedCases: this.touchedCases,
         bodyCodes: this.bodyCodes,
         bodyId: (code, stored) => this.bodyId(code, stored),
-        deadlineRules: this.options.deadlineRules ?? DEFAULT_DEADLINE_RULES,
+        deadlineRules: this.deadlineRules,
         parse: (row) => this.checker.parse(row.item),
       }),
     );

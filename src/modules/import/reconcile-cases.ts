@@ -20,9 +20,7 @@ import type { RegistryRow } from "./import.repository.js";
 import * as repository from "./import.repository.js";
 import { type EntityKind, type Outcome, reconcile } from "./reconcile.js";
 
-export type CaseBatch = Omit<CaseScope, "registryIds" | "outcome" | "touchedCases"> & {
-  /** Cases written (or known unchanged) by earlier batches of this import -> the line. */
-  touchedCases: ReadonlyMap<number, number>;
+export type CaseBatch = Omit<CaseScope, "registryIds" | "outcome" | "knownCases"> & {
   registries: ReadonlyMap<string, RegistryRow>;
   /** The first registry_name the file gives each registry code. */
   registryNameOf: (code: string) => string | undefined;
@@ -124,7 +122,7 @@ async function confirmKnown(
   const claims = new Map<number, KnownClaim>();
   for (const row of knownRows) {
     if (!standing.has(row.caseId) || touchedBefore.has(row.caseId) || claims.has(row.caseId)) continue;
-    claims.set(row.caseId, { row, line: row.line });
+    claims.set(row.caseId, { row });
   }
   return claims;
 }

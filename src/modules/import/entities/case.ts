@@ -32,7 +32,7 @@ export type KnownCase = {
 
 export type BatchCase = PreparedCase | KnownCase;
 
-export type KnownClaim = { row: KnownCase; line: number; supersededBy?: number };
+export type KnownClaim = { row: KnownCase; supersededBy?: number };
 
 /** The case row a source asks for, and the identifiers it adds (identifiers are only ever added). */
 export type CaseValues = { row: Omit<CaseRow, "id">; identifiers: IdentifierInput[] };

@@ -120,7 +120,7 @@ export async function matchCases(
     if (earlier === undefined && known !== undefined) {
       // A row known by its fingerprint holds its case from its own line: before this row, this
       // row is the duplicate; after it, the known row is, and is refused in its turn.
-      if (known.line < row.line) earlier = known.line;
+      if (known.row.line < row.line) earlier = known.row.line;
       else known.supersededBy = row.line;
     }
     if (earlier !== undefined) {

@@ -24,7 +24,7 @@ import { benchSync, formatSyncBench } from "./sync-bench.js";
  * Settings: BENCH_ROWS (100000), BENCH_DURATION (10 s), BENCH_WARMUP (3 s), BENCH_CONNECTIONS (16),
  * BENCH_DATABASE_URL (a PostgreSQL server where a scratch database may be created and dropped),
  * BENCH_DIGEST=0 (leave out the digest), BENCH_SYNC_ROWS (cases in the sync bench's export, 100000;
- * 0 leaves it out), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
+ * 0 leaves it out), BENCH_SYNC_FORMATS (csv,erms: which the sync bench exports), BENCH_CPU_PROF=<dir> (CPU profiles of the servers under test),
  * BENCH_TARGETS (some of pglite,postgres,floor,floor-card,api-pglite,api-postgres, to look at one
  * closely; api-… read the HTTP API's change feed in pages of 1,000, see api-bench.ts),
  * BENCH_SEARCH_CASES (generated cases searched by `/arende sök`, 1000000; 0 leaves it out; see
@@ -41,6 +41,9 @@ const settings = {
   adminUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   digest: process.env.BENCH_DIGEST !== "0",
   syncRows: process.env.BENCH_SYNC_ROWS === "0" ? 0 : positive("BENCH_SYNC_ROWS", 100_000),
+  syncFormats: (["csv", "erms"] as const).filter((format) =>
+    (process.env.BENCH_SYNC_FORMATS ?? "csv,erms").split(",").includes(format),
+  ),
   searchCases: process.env.BENCH_SEARCH_CASES === "0" ? 0 : positive("BENCH_SEARCH_CASES", 1_000_000),
   searchRuns: positive("BENCH_SEARCH_RUNS", 30),
   settleSeconds: positive("BENCH_SETTLE_SECONDS", 20),
@@ -198,7 +201,7 @@ async function main(): Promise<number> {
   if (settings.digest) await digestBench(defer);
   if (settings.syncRows > 0) {
     console.log(`\nsync: a folder export of ${settings.syncRows.toLocaleString("en")} generated cases`);
-    for (const format of ["csv", "erms"] as const) {
+    for (const format of settings.syncFormats) {
       for (const target of ["pglite", "postgres"] as const) {
         if (!settings.targets.includes(target)) continue;
         const result = await benchSync(target, {

@@ -23,8 +23,12 @@ export type SyncBenchResult = {
   rows: number;
   firstSeconds: number;
   sameExportMs: number;
+  /** The median of the runs below. */
   unchangedSeconds: number;
+  unchangedRuns: number[];
 };
+
+const UNCHANGED_RUNS = 3;
 
 export async function benchSync(
   target: "pglite" | "postgres",
@@ -55,9 +59,17 @@ export async function benchSync(
     await exportFile(folder, `export-1.${format === "csv" ? "csv" : "xml"}`, content, 2);
     const firstSeconds = await timed(sync, "synced", (outcome) => outcome.report.created === rows);
     const sameExportMs = (await timed(sync, "already_synced")) * 1000;
-    await exportFile(folder, `export-2.${format === "csv" ? "csv" : "xml"}`, `${content}\n`, 1);
-    const unchangedSeconds = await timed(sync, "synced", (outcome) => outcome.report.unchanged === rows);
-    return { target, format, rows, firstSeconds, sameExportMs, unchangedSeconds };
+    // Three new exports of the same cases, each newer than the last: the median is reported, since
+    // one run on a small machine varies by a fifth.
+    const unchangedRuns: number[] = [];
+    for (let run = 1; run <= UNCHANGED_RUNS; run += 1) {
+      const name = `export-${run + 1}.${format === "csv" ? "csv" : "xml"}`;
+      await exportFile(folder, name, `${content}${"\n".repeat(run)}`, 1 - run / 100);
+      unchangedRuns.push(await timed(sync, "synced", (outcome) => outcome.report.unchanged === rows));
+    }
+    const sorted = [...unchangedRuns].sort((a, b) => a - b);
+    const unchangedSeconds = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    return { target, format, rows, firstSeconds, sameExportMs, unchangedSeconds, unchangedRuns };
   } finally {
     await database.close();
   }
@@ -70,6 +82,7 @@ export function formatSyncBench(result: SyncBenchResult): string {
     `sync ${result.format} ${result.target}: first ${result.firstSeconds.toFixed(1)} s (${rate} cases/s), ` +
     `same export again ${result.sameExportMs.toFixed(0)} ms, ` +
     `new export of the same ${result.rows.toLocaleString("en")} cases ${result.unchangedSeconds.toFixed(2)} s ` +
+    `(median of ${result.unchangedRuns.map((seconds) => seconds.toFixed(2)).join(", ")}) ` +
     `(${aim}: aim < 3 s)`
   );
 }
@@ -96,8 +109,9 @@ async function exportFile(folder: string, name: string, content: string, minutes
   await utimes(file, when, when);
 }
 
+/** In a worker thread, as the bot runs it (src/main.ts): the scheduled sync runs in the bot. */
 async function pgliteDatabase(defer: Defer): Promise<DatabaseHandle> {
-  return openDatabase({ kind: "pglite", dataDir: await scratchDataDir(defer, "sync") });
+  return openDatabase({ kind: "pglite", dataDir: await scratchDataDir(defer, "sync") }, { thread: "worker" });
 }
 
 async function postgresDatabase(adminUrl: string, defer: Defer): Promise<DatabaseHandle> {

@@ -39,13 +39,17 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function importFile(file: string, options: { rules?: DeadlineRules; batchSize?: number } = {}) {
+async function importFile(
+  file: string,
+  options: { rules?: DeadlineRules; batchSize?: number; lookupRows?: number } = {},
+) {
   const ctx = createContext({ db: database.db, clock, actor: importActor(file) });
   const source = await readImportFile(file, { known: () => knownNames(ctx) });
   return importRegistry(ctx, {
     source,
     deadlineRules: options.rules ?? DEFAULT_DEADLINE_RULES,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.lookupRows ? { lookupRows: options.lookupRows } : {}),
   });
 }
 
@@ -87,7 +91,7 @@ describe("importing rows already imported", () => {
     ["a Swedish FGS 2.0 export (ERMS)", () => join(FIXTURES, "stockholm-fgs2.xml")],
     ["the generated ERMS example", () => join(FIXTURES, "generated-example-2.1.xml")],
     [
-      "300 generated cases (CSV, batches of 40)",
+      "300 generated cases (CSV, batches of 40, looked up 70 at a time)",
       () => writeTemp("generated.csv", generateCasesCsv(300, { registry: "gen", registryName: "Genererat" })),
     ],
   ] as const;
@@ -96,7 +100,7 @@ describe("importing rows already imported", () => {
     it(`reports ${name} exactly as comparing every case would, and writes nothing`, async () => {
       await emptyDatabase(database.db);
       const file = await fileOf();
-      const first = await importFile(file, { batchSize: 40 });
+      const first = await importFile(file, { batchSize: 40, lookupRows: 70 });
       expect(first.created).toBeGreaterThan(0);
       // A case without a dnr is always compared (reconcile-cases.ts), so it keeps no fingerprint.
       const casesStored = await single("select count(*) as n from cases where dnr is not null");
@@ -104,12 +108,12 @@ describe("importing rows already imported", () => {
       const audited = await single("select count(*) as n from audit_events");
       const writes = await single("select count(*) as n from registry_writes");
 
-      const passedOver = await importFile(file, { batchSize: 40 });
+      const passedOver = await importFile(file, { batchSize: 40, lookupRows: 70 });
       expect(await single("select count(*) as n from audit_events")).toBe(audited);
       expect(await single("select count(*) as n from registry_writes")).toBe(writes);
 
       await database.db.execute(sql`delete from case_fingerprints`);
-      const compared = await importFile(file, { batchSize: 40 });
+      const compared = await importFile(file, { batchSize: 40, lookupRows: 70 });
       expect(passedOver).toEqual(compared);
       expect(passedOver.created + passedOver.updated).toBe(0);
       expect(passedOver.entities.case.unchanged).toBe(first.entities.case.created);
@@ -279,26 +283,37 @@ describe("what a passed-over row still answers for", () => {
     await emptyDatabase(database.db);
     const row = "kf,KF,KS 2024/8,,skrivelse,Skrivelse om bänkar";
     await importFile(await writeTemp("once.csv", `${header}\n${row}\n`));
-    const report = await importFile(await writeTemp("twice-same.csv", `${header}\n${row}\n${row}\n`));
-    expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
-    expect(report.rejected).toEqual([
-      { line: 3, reason: expect.stringContaining("Ärendet KS 2024/8 finns redan på rad 2") },
-    ]);
+    const twice = await writeTemp("twice-same.csv", `${header}\n${row}\n${row}\n`);
+    // Also with each row looked up and written on its own, the second while the first is written.
+    for (const lots of [{}, { batchSize: 1, lookupRows: 1 }]) {
+      const report = await importFile(twice, lots);
+      expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+      expect(report.rejected).toEqual([
+        { line: 3, reason: expect.stringContaining("Ärendet KS 2024/8 finns redan på rad 2") },
+      ]);
+    }
   });
 
-  it("loses its case to an earlier row that names it by an identifier, as a compared row would", async () => {
-    await emptyDatabase(database.db);
-    const known = "kf,KF,KS 2024/7,Motion 2024:3,motion,Motion om träd";
-    await importFile(await writeTemp("known.csv", `${header}\n${known}\n`));
-    const file = await writeTemp(
-      "earlier.csv",
-      `${header}\nkf,KF,,Motion 2024:3,motion,Motion om träd och buskar\n${known}\n`,
-    );
-    const passed = await importFile(file);
-    expect(passed).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
-    expect(passed.rejected).toEqual([{ line: 3, reason: expect.stringContaining("Samma ärende som rad 2") }]);
-    expect(await query("select title from cases")).toEqual([{ title: "Motion om träd och buskar" }]);
-  });
+  for (const [how, lots] of [
+    ["in one batch", {}],
+    ["in the lot before", { batchSize: 1, lookupRows: 1 }],
+  ] as const) {
+    it(`loses its case to an earlier row that names it by an identifier, ${how}, as a compared row would`, async () => {
+      await emptyDatabase(database.db);
+      const known = "kf,KF,KS 2024/7,Motion 2024:3,motion,Motion om träd";
+      await importFile(await writeTemp("known.csv", `${header}\n${known}\n`));
+      const file = await writeTemp(
+        "earlier.csv",
+        `${header}\nkf,KF,,Motion 2024:3,motion,Motion om träd och buskar\n${known}\n`,
+      );
+      const passed = await importFile(file, lots);
+      expect(passed).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+      expect(passed.rejected).toEqual([
+        { line: 3, reason: expect.stringContaining("Samma ärende som rad 2") },
+      ]);
+      expect(await query("select title from cases")).toEqual([{ title: "Motion om träd och buskar" }]);
+    });
+  }
 
   it("is never a row without a dnr, which other cases' identifiers can make ambiguous", async () => {
     await emptyDatabase(database.db);
@@ -326,5 +341,40 @@ describe("what a passed-over row still answers for", () => {
     expect(report.entities.deadline.updated).toBeGreaterThan(0);
     const [after] = await query<{ due_on: string }>(policy);
     expect(after?.due_on).not.toEqual(before?.due_on);
+  });
+});
+
+describe("the planner's statistics after an import", () => {
+  const lastAnalyzed = async (table: string) =>
+    (
+      await query<{ at: string | null }>(
+        `SELECT last_analyze::text AS at FROM pg_stat_user_tables WHERE relid = to_regclass('${table}')`,
+      )
+    )[0]?.at ?? null;
+  const estimatedRows = async (table: string) =>
+    Number(
+      (
+        await query<{ n: number }>(
+          `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('${table}')`,
+        )
+      )[0]?.n,
+    );
+
+  it("are renewed where the import filled a table, and left as they were after a few changes", async () => {
+    await emptyDatabase(database.db);
+    const generated = generateCasesCsv(300, { registry: "stat", registryName: "Statistik" });
+    await importFile(await writeTemp("statistics.csv", generated));
+    // Without them the planner takes the tables for empty (the embedded database has no autovacuum).
+    expect(await estimatedRows("cases")).toBe(300);
+    expect(await estimatedRows("case_fingerprints")).toBe(300);
+    expect(await estimatedRows("audit_events")).toBeGreaterThanOrEqual(300);
+    const analyzed = await lastAnalyzed("cases");
+    expect(analyzed).not.toBeNull();
+
+    const [header, ...rows] = generated.trimEnd().split("\n");
+    const retitled = rows.slice(0, 5).map((row) => row.replace("Exempelärende", "Omdöpt ärende"));
+    const report = await importFile(await writeTemp("five.csv", [header, ...retitled].join("\n")));
+    expect(report.updated).toBe(5);
+    expect(await lastAnalyzed("cases")).toBe(analyzed);
   });
 });

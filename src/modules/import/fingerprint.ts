@@ -21,7 +21,9 @@ export function fingerprintSalt(
   { format, readingOf }: Pick<ImportSource, "format" | "readingOf">,
   rules: DeadlineRules,
 ): string {
-  return `${FINGERPRINT_VERSION}\u0000${format}\u0000${readingOf ?? ""}\u0000${JSON.stringify(rules)}\u0000`;
+  // Hashed itself: it is hashed again with every row, and the rules alone are longer than a row.
+  const salt = `${FINGERPRINT_VERSION}\u0000${format}\u0000${readingOf ?? ""}\u0000${JSON.stringify(rules)}`;
+  return `${hash("sha256", salt, "base64url")}\u0000`;
 }
 
 /**

@@ -378,3 +378,73 @@ describe("the planner's statistics after an import", () => {
     expect(await lastAnalyzed("cases")).toBe(analyzed);
   });
 });
+
+describe("lots looked up while the lot before is written", () => {
+  const header = "registry,registry_name,dnr,identifiers,kind,title";
+
+  async function importCsv(
+    content: string,
+    options: { batchSize: number; lookupRows: number; onProgress?: () => void; breakAfter?: number },
+  ) {
+    const file = await writeTemp("lots.csv", content);
+    const ctx = createContext({ db: database.db, clock, actor: importActor(file) });
+    const source = await readImportFile(file, { known: () => knownNames(ctx) });
+    const { breakAfter } = options;
+    if (breakAfter !== undefined) {
+      const rows = source.cases;
+      source.cases = (async function* () {
+        let read = 0;
+        for await (const item of rows) {
+          if (read++ === breakAfter) throw new Error("the file could not be read further");
+          yield item;
+        }
+      })();
+    }
+    return importRegistry(ctx, { source, ...options });
+  }
+
+  it("still refuses the later of two rows for one case when the earlier ends a lot", async () => {
+    await emptyDatabase(database.db);
+    const row = (dnr: string, title: string) => `kf,KF,${dnr},,motion,${title}`;
+    const report = await importCsv(
+      `${header}\n${row("KS 2024/1", "A")}\n${row("KS 2024/2", "B")}\n${row("KS 2024/2", "C")}\n`,
+      { batchSize: 1, lookupRows: 2 },
+    );
+    expect(report.rejected).toEqual([{ line: 4, reason: expect.stringContaining("finns redan på rad 3") }]);
+    expect(await query("select title from cases order by dnr")).toEqual([{ title: "A" }, { title: "B" }]);
+  });
+
+  it("writes nothing more once a sync has lost its claim or the file breaks off, and says which", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const generated = generateCasesCsv(300, { registry: "lot", registryName: "Lotter" });
+      const casesNow = async () => single("select count(*) as n from cases");
+      for (const stop of [
+        { onProgress: lostAfter(7), error: "claim lost" },
+        { breakAfter: 120, error: "the file could not be read further" },
+      ]) {
+        await emptyDatabase(database.db);
+        const { error, ...how } = stop;
+        await expect(importCsv(generated, { batchSize: 10, lookupRows: 50, ...how })).rejects.toThrow(error);
+        const written = await casesNow();
+        expect(written).toBeGreaterThan(0);
+        expect(written).toBeLessThan(300);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await casesNow()).toBe(written);
+      }
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+function lostAfter(calls: number): () => void {
+  let called = 0;
+  return () => {
+    called += 1;
+    if (called > calls) throw new Error("claim lost");
+  };
+}

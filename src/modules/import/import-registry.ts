@@ -1,5 +1,6 @@
 import type { Clock } from "../../clock.js";
 import type { Database, Executor } from "../../db/client.js";
+import { log as processLog } from "../../observability/logger.js";
 import { metrics } from "../../observability/metrics.js";
 import { recordAudit } from "../audit/audit.repository.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../deadlines/deadline-rules.js";
@@ -175,7 +176,12 @@ class ImportRun {
     });
 
     await this.importCases();
-    await repository.analyzeWhereMuchWritten(db, this.written());
+    try {
+      await repository.analyzeWhereMuchWritten(db, this.written());
+    } catch (error) {
+      // Everything is written; statistics come later (autovacuum, or the next import that fills a table).
+      processLog().warn({ err: error }, "the planner's statistics could not be renewed after an import");
+    }
     this.progress();
     this.report.rejected.sort((a, b) => a.line - b.line);
     return this.report;
@@ -202,8 +208,12 @@ class ImportRun {
       found.catch(() => {});
       previous.catch(() => {});
       // At most two lots at once: the one being looked up, and the one before it being written.
-      await before;
+      await before.catch(async (error: unknown) => {
+        await found.catch(() => {});
+        throw error;
+      });
     };
+    let readFailure: { error: unknown } | null = null;
     try {
       for await (const item of this.options.source.cases) {
         this.report.rows += 1;
@@ -217,12 +227,18 @@ class ImportRun {
         }
       }
       await handOn(pending);
-    } finally {
-      // Reading failed or was stopped: the lot being written ends (its next batch's progress stops a
-      // lost sync) before the import does, so nothing is written once it has returned.
-      await previous.catch(() => {});
+    } catch (error) {
+      readFailure = { error };
     }
-    await previous;
+    // Whatever stopped the reading, the lot being written ends first (its next batch's progress stops
+    // a lost sync), so nothing is written once the import has returned. A write's failure came from
+    // earlier rows than the reading's, so it is the one reported.
+    const writeFailure = await previous.then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+    const failure = writeFailure ?? readFailure;
+    if (failure) throw failure.error;
   }
 
   /** The stored cases the lot's fingerprints are those of; null for a fingerprint two cases share. */

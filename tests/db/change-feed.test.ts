@@ -269,6 +269,44 @@ describe("what the change feed shows of each change", () => {
   });
 });
 
+describe("an event recorded before the feed kept its own JSON (feed_json)", () => {
+  it("reads exactly as one recorded with it", async () => {
+    const { next } = await drain(undefined);
+    const seed = new Seeder(database.db);
+    await seed.registry("forr", "Förr");
+    const open = await seed.case({
+      registry: "forr",
+      dnr: "108-4003/2017",
+      kind: "motion",
+      title: "Förr",
+      publicTitle: "Förr",
+    });
+    const changes = { title: { from: 'Förr å ä ö \u2028 "citat"', to: "Nu" }, closed_on: { to: null } };
+    const actorOf = { type: "slack_user", userId: "UOLD", name: "Kim" } as const;
+    await database.db.transaction((tx) =>
+      recordAudit(tx, {
+        actor: actorOf,
+        at: clock.now(),
+        entries: [{ action: "case.updated", entityType: "case", entityId: open, changes }],
+      }),
+    );
+    // As migration 0018 found the events already there: every column but feed_json.
+    await database.db.execute(sql`
+      insert into audit_events (occurred_at, actor_type, actor_id, actor_name, action, entity_type, entity_id, changes)
+      values (${clock.now().toISOString()}::timestamptz, 'slack_user', 'UOLD', 'Kim', 'case.updated', 'case',
+              ${String(open)}, ${JSON.stringify(changes)}::jsonb)`);
+    const page = await readChanges({ db: database.db }, { after: next, limit: 10 });
+    const read = (
+      JSON.parse(changesPageJson(page)) as { changes: (ChangeRead & { cursor: string; id: number })[] }
+    ).changes;
+    expect(read).toHaveLength(2);
+    const [recorded, older] = read.map(({ cursor: _cursor, id: _id, ...rest }) => rest);
+    expect(recorded).toEqual(older);
+    expect(recorded?.changes).toEqual(changes);
+    expect(recorded?.audience).toBe("full");
+  });
+});
+
 type ChangeRead = {
   audience: string;
   at: string;

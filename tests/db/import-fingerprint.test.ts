@@ -448,3 +448,31 @@ function lostAfter(calls: number): () => void {
     if (called > calls) throw new Error("claim lost");
   };
 }
+
+describe("a batch the database refuses", () => {
+  it("costs only the row at fault: the known rows around it still count as unchanged", async () => {
+    await emptyDatabase(database.db);
+    const generated = generateCasesCsv(60, { registry: "fel", registryName: "Fel" });
+    await importFile(await writeTemp("before.csv", generated));
+    await database.db.execute(sql`
+      CREATE FUNCTION refuse_title() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'titeln tas inte emot'; END $$`);
+    await database.db.execute(sql`
+      CREATE TRIGGER refuse_title BEFORE UPDATE ON cases FOR EACH ROW
+        WHEN (NEW.title = 'Avvisas av databasen') EXECUTE FUNCTION refuse_title()`);
+    try {
+      const [header, ...rows] = generated.trimEnd().split("\n");
+      const changed = rows.map((row, index) =>
+        index === 29 ? row.replace(/Exempelärende 30 om [^,]*/, "Avvisas av databasen") : row,
+      );
+      const report = await importFile(await writeTemp("after.csv", [header, ...changed].join("\n")));
+      expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 59 });
+      expect(report.rejected).toEqual([
+        { line: 31, reason: expect.stringContaining("titeln tas inte emot") },
+      ]);
+    } finally {
+      await database.db.execute(sql`DROP TRIGGER refuse_title ON cases`);
+      await database.db.execute(sql`DROP FUNCTION refuse_title()`);
+    }
+  });
+});

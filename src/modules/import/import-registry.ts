@@ -147,7 +147,7 @@ class ImportRun {
 
     this.report.rows += source.registries.length;
     const registries = checkCoded(source.registries, registrySchema, (input) => input.code, this.rejecter);
-    await this.write(registries, async (tx, rows, _at, outcome) => {
+    await this.write(registries, null, async (tx, rows, _at, outcome) => {
       const entity = registryEntity({
         outcome,
         load: async (db) => new Map((await repository.listRegistries(db)).map((row) => [row.code, row])),
@@ -165,7 +165,7 @@ class ImportRun {
 
     this.report.rows += source.bodies.length;
     const bodies = checkCoded(source.bodies, bodySchema, (input) => input.code, this.rejecter);
-    await this.write(bodies, async (tx, rows, _at, outcome) => {
+    await this.write(bodies, null, async (tx, rows, _at, outcome) => {
       const plans = await reconcile(
         tx,
         outcome,
@@ -284,7 +284,18 @@ class ImportRun {
 
   private async writeBatch(batch: BatchCase[]): Promise<void> {
     this.compared += batch.filter((row) => row.known !== true).length;
-    await this.write(batch, (tx, rows, at, outcome) =>
+    // A batch the database refuses is written again in file order, each compared row on its own and
+    // the known rows between them together (they are only confirmed, and a lot may hold 20,000).
+    const retried = (rows: BatchCase[]) => {
+      const parts: BatchCase[][] = [];
+      for (const row of rows) {
+        const last = parts.at(-1);
+        if (row.known === true && last?.[0]?.known === true) last.push(row);
+        else parts.push([row]);
+      }
+      return parts;
+    };
+    await this.write(batch, retried, (tx, rows, at, outcome) =>
       reconcileCases(tx, outcome, rows, {
         at,
         registries: this.registries,
@@ -313,6 +324,7 @@ class ImportRun {
    */
   private async write<T extends { line: number }>(
     rows: T[],
+    retried: ((rows: T[]) => T[][]) | null,
     plan: (tx: Executor, rows: T[], at: Date, outcome: Outcome) => Promise<void>,
   ): Promise<void> {
     if (rows.length === 0) return;
@@ -338,7 +350,10 @@ class ImportRun {
         this.reject(only.line, sv(`Databasfel: ${databaseMessage(error)}`, "database error"));
         return;
       }
-      for (const row of rows) await this.write([row], plan);
+      // Parts as `retried` groups them, each row on its own once a part fails whole.
+      const parts = retried?.(rows) ?? rows.map((row) => [row]);
+      const alone = parts.length === 1;
+      for (const part of alone ? rows.map((row) => [row]) : parts) await this.write(part, null, plan);
       return;
     }
     this.apply(outcome);

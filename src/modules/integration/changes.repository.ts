@@ -91,7 +91,8 @@ export async function readFeed(
   // keeps the planner from turning the lookup into a hash join over every case). The database writes
   // each change's JSON and joins them: a page of 1,000 changes is one text value, which the bot hands
   // on as it is, rather than 1,000 rows to parse and 1,000 objects to write again (the bot's CPU per
-  // page was most of a page's time).
+  // page was most of a page's time). An event read in full is mostly its own `feed_json`, written
+  // with it (recordAudit): writing each event's JSON here again was two thirds of the page's time.
   //
   // Each change as the integration may read it (audienceFor with the INTEGRATION reader): an event of
   // a restricted case, or of a case that is gone, is "public": the actor's type only, and of its
@@ -127,7 +128,11 @@ export async function readFeed(
         FROM page p
     ),
     seen AS (
-      SELECT o.*, c.id AS case_id, c.code AS registry, c.dnr, c.restricted,
+      SELECT o.*, c.id AS case_id,
+             CASE WHEN c.id IS NULL THEN 'null' ELSE
+               '{"id":' || c.id || ',"registry":' || to_json(c.code)::text
+               || ',"dnr":' || coalesce(to_json(c.dnr)::text, 'null') || ',"restricted":' || c.restricted || '}'
+             END AS case_json,
              NOT (o.entity_type NOT IN ('registry', 'body') AND (c.id IS NULL OR c.restricted)) AS in_full
         FROM owned o
         LEFT JOIN LATERAL (
@@ -140,23 +145,25 @@ export async function readFeed(
     SELECT h.xmin::text AS horizon, count(s.id) AS count,
            max(s.txid)::text AS last_txid,
            max(s.id) FILTER (WHERE s.txid = (SELECT max(txid) FROM page)) AS last_id,
-           string_agg('{"cursor":"' || s.txid || '.' || s.id || '","id":' || s.id
-             || ',"at":"' || to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+           string_agg('{"cursor":"' || s.txid || '.' || s.id || '","id":' || s.id || CASE
+             WHEN s.in_full AND s.feed_json IS NOT NULL THEN
+               ',' || s.feed_json || ',"case":' || s.case_json
+               || ',"audience":"full"}'
+             ELSE
+             ',"at":"' || to_char(s.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
              || '","actor":{"type":"' || s.actor_type || '"'
              || CASE WHEN s.in_full
                   THEN ',"id":' || to_json(s.actor_id)::text || ',"name":' || coalesce(to_json(s.actor_name)::text, 'null')
                   ELSE '' END
              || '},"action":' || to_json(s.action)::text
              || ',"entity":{"type":' || to_json(s.entity_type)::text || ',"id":' || to_json(s.entity_id)::text
-             || '},"case":' || CASE WHEN s.case_id IS NULL THEN 'null' ELSE
-                  '{"id":' || s.case_id || ',"registry":' || to_json(s.registry)::text
-                  || ',"dnr":' || coalesce(to_json(s.dnr)::text, 'null') || ',"restricted":' || s.restricted || '}' END
+             || '},"case":' || s.case_json
              || ',"audience":"' || CASE WHEN s.in_full THEN 'full' ELSE 'public' END
              || '","changes":' || CASE WHEN s.in_full THEN s.changes ELSE (
                SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
                  FROM jsonb_each(CASE WHEN jsonb_typeof(s.changes) = 'object' THEN s.changes ELSE '{}'::jsonb END) e
                 WHERE e.key IN (${publicFields}) OR e.key LIKE '%\\_on') END::text
-             || '}', ',' ORDER BY s.txid, s.id) FILTER (WHERE s.id IS NOT NULL) AS changes
+             || '}' END, ',' ORDER BY s.txid, s.id) FILTER (WHERE s.id IS NOT NULL) AS changes
       FROM horizon h LEFT JOIN seen s ON true
      GROUP BY h.xmin`);
   const [row] = rowsOf<RawPage>(result);

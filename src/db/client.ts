@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { sql } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { type SQL, sql } from "drizzle-orm";
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -36,6 +36,25 @@ export const migrationsFolder = new URL("../../db/migrations", import.meta.url).
 /** The rows of `db.execute`: postgres.js returns them as the result, PGlite wraps them in `{ rows }`. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * The rows of `statement`, which PostgreSQL keeps prepared on each connection: drizzle prepares only
+ * queries named with `.prepare()`, so raw SQL is parsed and planned on every call (7 ms of the change
+ * feed's 30 ms page). The values are the same as db.execute's: the same postgres.js client, with the
+ * parsers drizzle gave it. A transaction, and the embedded database, run it as db.execute does.
+ */
+export async function executePrepared<T>(db: Executor, statement: SQL): Promise<T[]> {
+  const client = (db as { $client?: unknown }).$client as postgres.Sql | undefined;
+  if (typeof client === "function" && typeof client.unsafe === "function") {
+    const query = dialect.sqlToQuery(statement);
+    return (await client.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[], {
+      prepare: true,
+    })) as unknown as T[];
+  }
+  return rowsOf<T>(await db.execute(statement));
 }
 
 /**

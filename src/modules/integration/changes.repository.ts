@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Executor, rowsOf } from "../../db/client.js";
+import { type Executor, executePrepared } from "../../db/client.js";
 import {
   auditEvents,
   cases,
@@ -101,7 +101,7 @@ export async function readFeed(
     PUBLIC_FIELDS.map((field) => sql`${field}`),
     sql`, `,
   );
-  const result = await db.execute(sql`
+  const page = sql`
     WITH ${HORIZON_CTES},
     page AS (
       SELECT a.*, CASE WHEN a.entity_id ~ '^[0-9]{1,9}$' THEN a.entity_id::integer END AS eid
@@ -165,8 +165,8 @@ export async function readFeed(
                 WHERE e.key IN (${publicFields}) OR e.key LIKE '%\\_on') END::text
              || '}' END, ',' ORDER BY s.txid, s.id) FILTER (WHERE s.id IS NOT NULL) AS changes
       FROM horizon h LEFT JOIN seen s ON true
-     GROUP BY h.xmin`);
-  const [row] = rowsOf<RawPage>(result);
+     GROUP BY h.xmin`;
+  const [row] = await executePrepared<RawPage>(db, page);
   const count = Number(row?.count ?? 0);
   return {
     changesJson: row?.changes ?? "",

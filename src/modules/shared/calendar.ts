@@ -1,4 +1,5 @@
 import { DateTime, Duration } from "luxon";
+import { BoundedMemo } from "./bounded-memo.js";
 
 /**
  * Arithmetic on calendar dates ("YYYY-MM-DD"), all of it through luxon. A calendar date names a day,
@@ -14,17 +15,14 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * Parsing is what luxon spends its time on (a digest or an import asks about the same few thousand
  * days again and again), so parsed days are kept; the cache is emptied before it grows large.
  */
-const parsedDays = new Map<string, DateTime>();
-const PARSED_DAYS_KEPT = 10_000;
+const parsedDays = new BoundedMemo<string, DateTime>(10_000);
 
 function dayOf(day: string): DateTime {
-  const known = parsedDays.get(day);
-  if (known) return known;
-  const parsed = DateTime.fromISO(day, { zone: "UTC" });
-  if (!ISO_DAY.test(day) || !parsed.isValid) throw new Error(`not a calendar date: ${day}`);
-  if (parsedDays.size >= PARSED_DAYS_KEPT) parsedDays.clear();
-  parsedDays.set(day, parsed);
-  return parsed;
+  return parsedDays.get(day, () => {
+    const parsed = DateTime.fromISO(day, { zone: "UTC" });
+    if (!ISO_DAY.test(day) || !parsed.isValid) throw new Error(`not a calendar date: ${day}`);
+    return parsed;
+  });
 }
 
 const MILLISECONDS_PER_DAY = Duration.fromObject({ days: 1 }).as("milliseconds");
@@ -41,7 +39,6 @@ export function isCalendarDay(text: string): boolean {
   if (!ISO_DAY.test(text)) return false;
   const parsed = DateTime.fromISO(text, { zone: "UTC" });
   if (!parsed.isValid) return false;
-  if (parsedDays.size >= PARSED_DAYS_KEPT) parsedDays.clear();
   parsedDays.set(text, parsed);
   return true;
 }
@@ -62,17 +59,10 @@ export function addMonths(day: string, months: number): string {
  * luxon's plus() and toISODate() cost more than parsing; an import computes the same few deadlines
  * from the same days again and again, so each answer is kept like a parsed day.
  */
-const shiftedDays = new Map<string, string>();
+const shiftedDays = new BoundedMemo<string, string>(10_000);
 
 function shifted(day: string, amount: number, unit: "days" | "months"): string {
-  const key = `${day} ${amount} ${unit}`;
-  let result = shiftedDays.get(key);
-  if (result === undefined) {
-    result = isoOf(dayOf(day).plus({ [unit]: amount }));
-    if (shiftedDays.size >= PARSED_DAYS_KEPT) shiftedDays.clear();
-    shiftedDays.set(key, result);
-  }
-  return result;
+  return shiftedDays.get(`${day} ${amount} ${unit}`, () => isoOf(dayOf(day).plus({ [unit]: amount })));
 }
 
 /** Whole days from `from` to `to`; negative when `to` comes first. */

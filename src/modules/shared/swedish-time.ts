@@ -1,5 +1,6 @@
 import { Info } from "luxon";
 import { REGISTRY_TIME_ZONE } from "../../clock.js";
+import { BoundedMemo } from "./bounded-memo.js";
 import { type IsoWeekday, isCalendarDay } from "./calendar.js";
 
 /**
@@ -46,18 +47,12 @@ export function formatStockholmDay(at: Date): string {
 
 /** "2017-03-31" as "31 mars 2017"; anything that is not a calendar date is returned as it came. */
 export function formatCalendarDay(day: string): string {
-  const known = formattedDays.get(day);
-  if (known !== undefined) return known;
-  if (!isCalendarDay(day)) return day;
-  const text = calendarDayFormat.format(new Date(`${day}T00:00:00Z`));
-  if (formattedDays.size >= FORMATTED_DAYS_KEPT) formattedDays.clear();
-  formattedDays.set(day, text);
-  return text;
+  if (!formattedDays.has(day) && !isCalendarDay(day)) return day;
+  return formattedDays.get(day, () => calendarDayFormat.format(new Date(`${day}T00:00:00Z`)));
 }
 
 /** Every card shows a handful of dates, and Intl's formatting was 2% of a status lookup's CPU time. */
-const formattedDays = new Map<string, string>();
-const FORMATTED_DAYS_KEPT = 10_000;
+const formattedDays = new BoundedMemo<string, string>(10_000);
 
 /** 1 → "måndag" … 7 → "söndag". */
 export function swedishWeekday(weekday: IsoWeekday): string {

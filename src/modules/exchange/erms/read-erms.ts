@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { parseIdentifier } from "../../identifiers/parse-identifier.js";
 import { jsonCaseSchema, parsePeople } from "../../import/import.schema.js";
 import { ImportFileError, type ImportSource, type SourceItem } from "../../import/read-import-file.js";
+import { BoundedMemo } from "../../shared/bounded-memo.js";
 import {
   BODY_CODE_TYPE,
   decisionOf,
@@ -504,17 +505,13 @@ function datesOf(dates: XmlElement | undefined, name = "date"): Map<string, stri
  * Time zone arithmetic costs luxon tens of microseconds a value, more than the rest of reading a
  * case; an export repeats its days many times over, so each value is worked out once.
  */
-const stockholmDays = new Map<string, string | null>();
+const stockholmDays = new BoundedMemo<string, string | null>(100_000);
 
 function stockholmDayOf(value: string): string | null {
-  let day = stockholmDays.get(value);
-  if (day === undefined) {
+  return stockholmDays.get(value, () => {
     const parsed = DateTime.fromISO(value, { zone: STOCKHOLM, setZone: false }).setZone(STOCKHOLM);
-    day = parsed.isValid ? parsed.toISODate() : null;
-    if (stockholmDays.size >= 100_000) stockholmDays.clear();
-    stockholmDays.set(value, day);
-  }
-  return day;
+    return parsed.isValid ? parsed.toISODate() : null;
+  });
 }
 
 const hasBody = (agent: XmlElement) =>

@@ -25,10 +25,11 @@ export async function recordAudit(
   const actorName =
     actor.type === "slack_user" ? (actor.name ?? null) : actor.type === "api_token" ? actor.name : null;
   const occurredAt = at.toISOString();
+  const id = actorId(actor);
   // As readFeed writes an event read in full: the same members, in the same form.
   const feedStart = `"at":${JSON.stringify(occurredAt)},"actor":${JSON.stringify({
     type: actor.type,
-    id: actorId(actor),
+    id,
     name: actorName,
   })},"action":`;
   const events = JSON.stringify(
@@ -49,7 +50,7 @@ export async function recordAudit(
   );
   await tx.execute(sql`
     insert into audit_events (occurred_at, actor_type, actor_id, actor_name, action, entity_type, entity_id, changes, feed_json)
-    select ${occurredAt}::timestamptz, ${actor.type}::actor_type, ${actorId(actor)}::text, ${actorName}::text,
+    select ${occurredAt}::timestamptz, ${actor.type}::actor_type, ${id}::text, ${actorName}::text,
       x.action, x.entity_type, x.entity_id, x.changes::jsonb, x.feed || x.changes::text
     from json_to_recordset(${events}::json)
       as x(ordinal integer, action text, entity_type text, entity_id text, feed text, changes json)

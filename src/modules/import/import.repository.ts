@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import type { Executor } from "../../db/client.js";
+import { type Executor, rowsOf } from "../../db/client.js";
 import {
   bodies,
   caseFingerprints,
@@ -73,8 +73,8 @@ export async function findFingerprints(
   if (fingerprints.length === 0) return [];
   // One array parameter, however many fingerprints; one JSON text back, however many found: 5,000
   // rows with two jsonb columns each cost the driver more to take apart than the lookup took.
-  const [row] = await rowsOf<{ found: string }>(
-    tx.execute(sql`
+  const [row] = rowsOf<{ found: string }>(
+    await tx.execute(sql`
       SELECT coalesce(json_agg(json_build_array(f.case_id, f.fingerprint, f.nested, f.keys)), '[]')::text AS found
         FROM ${caseFingerprints} f
        WHERE f.fingerprint = any(${`{${fingerprints.join(",")}}`}::text[])`),
@@ -133,8 +133,8 @@ export async function analyzeWhereMuchWritten(
 ): Promise<ImportedTable[]> {
   const names = (Object.keys(written) as ImportedTable[]).filter((name) => (written[name] ?? 0) > 50);
   if (names.length === 0) return [];
-  const sizes = await rowsOf<{ name: ImportedTable; reltuples: number }>(
-    db.execute(sql`
+  const sizes = rowsOf<{ name: ImportedTable; reltuples: number }>(
+    await db.execute(sql`
       SELECT t.name, c.reltuples::float8 AS reltuples
         FROM unnest(${`{${names.join(",")}}`}::text[]) AS t(name)
         JOIN pg_class c ON c.oid = to_regclass(t.name)`),
@@ -294,8 +294,8 @@ function caseRecord(row: CaseValues): Record<string, unknown> {
 export async function insertCases(tx: Executor, rows: CaseValues[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const records = JSON.stringify(rows.map((row, index) => ({ ...caseRecord(row), ordinal: index })));
-  const inserted = await rowsOf<{ id: number }>(
-    tx.execute(sql`
+  const inserted = rowsOf<{ id: number }>(
+    await tx.execute(sql`
       insert into ${cases} (registry_id, dnr, dnr_key, kind, title, public_title, restricted, summary,
         raised_by, raised_on, received_on, closed_on, addressed_to_body_id, responsible_body_id,
         officer_name, officer_slack_user_id, status, outcome, classification, decision_due_on,
@@ -328,11 +328,6 @@ export async function updateCases(tx: Executor, rows: CaseRow[]): Promise<void> 
 }
 
 /** postgres.js answers execute() with the rows, PGlite with { rows }. */
-async function rowsOf<T>(result: Promise<unknown>): Promise<T[]> {
-  const answer = await result;
-  if (Array.isArray(answer)) return answer as T[];
-  return ((answer as { rows?: T[] }).rows ?? []) as T[];
-}
 
 export async function findIdentifiers(tx: Executor, caseIds: readonly number[]): Promise<IdentifierRow[]> {
   if (caseIds.length === 0) return [];

@@ -2,6 +2,7 @@ import { type RunningBot, startBot } from "./bot.js";
 import { systemClock } from "./clock.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { type DatabaseHandle, openDatabase } from "./db/client.js";
+import { startIdleCollection } from "./observability/idle-collection.js";
 import { createLogger, secretsOf, useProcessLogger } from "./observability/logger.js";
 import { explainStartupFailure } from "./startup-failure.js";
 
@@ -74,3 +75,4 @@ try {
 console.log(
   `arendebot is running (${config.slack?.appToken ? "Socket Mode" : `HTTP on port ${config.port}`}, ${database.kind} database).`,
 );
+startIdleCollection(logger);

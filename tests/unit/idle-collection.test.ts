@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { IdleCollector } from "../../src/observability/idle-collection.js";
+
+const MB = 1024 * 1024;
+
+/** A heap that grows by what the test says and shrinks to `live` when collected. */
+function fakeProcess(start: number) {
+  const state = { used: start, live: start, utilisation: 0, collections: 0 };
+  const collector = new IdleCollector({
+    utilisation: () => state.utilisation,
+    heapUsedBytes: () => state.used,
+    collect: async () => {
+      state.collections += 1;
+      state.used = state.live;
+    },
+  });
+  return { state, collector };
+}
+
+describe("collection after a burst of work", () => {
+  it("collects once when the bot goes quiet with a heap grown by a burst, and not again for the live rest", async () => {
+    const { state, collector } = fakeProcess(40 * MB);
+    state.used = 145 * MB;
+    state.live = 49 * MB;
+    state.utilisation = 0.6;
+    expect(await collector.check()).toBe(false);
+    state.utilisation = 0.001;
+    expect(await collector.check()).toBe(true);
+    expect(state.used).toBe(49 * MB);
+    // The live objects left (a fuller case cache) are no reason to collect again and again.
+    expect(await collector.check()).toBe(false);
+    expect(state.collections).toBe(1);
+  });
+
+  it("leaves a heap that grew a little, and one V8 collected itself, alone", async () => {
+    const { state, collector } = fakeProcess(40 * MB);
+    state.used = 60 * MB;
+    expect(await collector.check()).toBe(false);
+    // V8's own collection brings the floor down; growth is counted from there.
+    state.used = 30 * MB;
+    expect(await collector.check()).toBe(false);
+    state.used = 70 * MB;
+    expect(await collector.check()).toBe(true);
+    expect(state.collections).toBe(1);
+  });
+
+  it("runs with npm start's node flags: the collection is there to ask for", () => {
+    const { scripts } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    const flags = /^node (.*) dist\/main\.js$/.exec(scripts.start)?.[1];
+    expect(flags?.split(" ")).toContain("--expose-gc");
+    const probe = spawnSync(
+      process.execPath,
+      [...(flags ?? "").split(" "), "-e", "process.stdout.write(typeof gc)"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(probe.stdout).toBe("function");
+  });
+});

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { importActor } from "../../src/cli/import-command.js";
-import { fixedClock } from "../../src/clock.js";
+import { type Clock, fixedClock } from "../../src/clock.js";
 import { rowsOf } from "../../src/db/client.js";
 import { DEFAULT_DEADLINE_RULES, type DeadlineRules } from "../../src/modules/deadlines/deadline-rules.js";
 import { knownNames } from "../../src/modules/exchange/erms/known-names.js";
@@ -256,6 +256,74 @@ describe("a case changed outside an import", () => {
       }
     },
   );
+});
+
+describe("a case written between its row's lookup and its batch", () => {
+  /**
+   * The database as the import sees it, with `between` run (and committed) as soon as a lot's
+   * fingerprints have been looked up, before any of the lot is written.
+   */
+  function writingAfterLookup(between: () => Promise<void>) {
+    const db = database.db;
+    return new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== "execute") {
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return async (...args: Parameters<typeof db.execute>) => {
+          const result = await target.execute(...args);
+          const [row] = rowsOf<Record<string, unknown>>(result);
+          if (row && "found" in row && "snapshot" in row) await between();
+          return result;
+        };
+      },
+    });
+  }
+
+  async function importWriting(file: string, between: () => Promise<void>, at: Clock = clock) {
+    const ctx = createContext({ db: writingAfterLookup(between), clock: at, actor: importActor(file) });
+    const source = await readImportFile(file, { known: () => knownNames(ctx) });
+    return importRegistry(ctx, { source });
+  }
+
+  it("is compared, and given the diarium's title back, when the write came from outside an import", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const skrivelse = await caseIdOf("108-1642/2017");
+    const title = await query<{ title: string }>(`select title from cases where id = ${skrivelse}`);
+    const report = await importWriting(DEMO, async () => {
+      await database.db.execute(
+        sql.raw(`update cases set title = 'Ändrad för hand' where id = ${skrivelse}`),
+      );
+    });
+    expect(report.updated).toBe(1);
+    expect(await query(`select title from cases where id = ${skrivelse}`)).toEqual(title);
+  });
+
+  it("is trusted unread while nothing was written since a recent lookup, and read again after ten minutes", async () => {
+    await emptyDatabase(database.db);
+    await importFile(DEMO);
+    const before = await fingerprinted();
+    const skrivelse = await caseIdOf("108-1642/2017");
+    // Forgetting a fingerprint changes no case, so nothing tells a batch right after the lookup to
+    // read it again: the case is passed over and keeps no fingerprint until it is next compared.
+    const forget = async () => {
+      await database.db.execute(sql.raw(`delete from case_fingerprints where case_id = ${skrivelse}`));
+    };
+    const trusted = await importWriting(DEMO, forget);
+    expect(trusted.updated).toBe(0);
+    expect(await fingerprinted()).toEqual(before.filter((id) => id !== skrivelse));
+
+    await importFile(DEMO);
+    expect(await fingerprinted()).toEqual(before);
+    // A lookup eleven minutes old is confirmed fingerprint by fingerprint: the missing one is compared.
+    let calls = 0;
+    const slow: Clock = { now: () => new Date(clock.now().getTime() + 11 * 60_000 * calls++) };
+    const confirmed = await importWriting(DEMO, forget, slow);
+    expect(confirmed.updated).toBe(0);
+    expect(await fingerprinted()).toEqual(before);
+  });
 });
 
 describe("what a passed-over row still answers for", () => {

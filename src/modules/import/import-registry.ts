@@ -8,7 +8,7 @@ import type { Actor } from "../shared/actor.js";
 import type { RequestContext } from "../shared/context.js";
 import { CaseChecker, checkCoded, type Rejecter } from "./check-rows.js";
 import { bodyEntity } from "./entities/body.js";
-import type { BatchCase } from "./entities/case.js";
+import type { BatchCase, FingerprintLookup } from "./entities/case.js";
 import { registryEntity } from "./entities/registry.js";
 import { sv } from "./fields.js";
 import { fingerprintOf, fingerprintSalt } from "./fingerprint.js";
@@ -81,6 +81,8 @@ export async function importRegistry(
 
 /** A row as read, with its fingerprint; none for a row that could not be read (it is refused). */
 type Fingerprinted = { item: SourceItem; fingerprint: string | null };
+/** A lot's stored fingerprints (null: two cases share it), and the lookup that found them. */
+type LotLookup = { known: ReadonlyMap<string, FingerprintRow | null>; lookup: FingerprintLookup };
 
 type RunOptions = {
   db: Database;
@@ -242,13 +244,13 @@ class ImportRun {
   }
 
   /** The stored cases the lot's fingerprints are those of; null for a fingerprint two cases share. */
-  private async lookUp(lot: readonly Fingerprinted[]): Promise<Map<string, FingerprintRow | null>> {
+  private async lookUp(lot: readonly Fingerprinted[]): Promise<LotLookup> {
     const known = new Map<string, FingerprintRow | null>();
     const fingerprints = lot.flatMap((row) => (row.fingerprint === null ? [] : [row.fingerprint]));
-    for (const found of await repository.findFingerprints(this.options.db, fingerprints)) {
-      known.set(found.fingerprint, known.has(found.fingerprint) ? null : found);
-    }
-    return known;
+    const at = this.options.clock.now();
+    const { rows, snapshot } = await repository.findFingerprints(this.options.db, fingerprints);
+    for (const found of rows) known.set(found.fingerprint, known.has(found.fingerprint) ? null : found);
+    return { known, lookup: { snapshot, at } };
   }
 
   /**
@@ -256,17 +258,14 @@ class ImportRun {
    * (the schema alone costs more than the rest of an unchanged sync); the others are checked, and
    * written a batch at a time, the known rows going along with the batch they fall in.
    */
-  private async writeCases(
-    lot: readonly Fingerprinted[],
-    known: ReadonlyMap<string, FingerprintRow | null>,
-  ): Promise<void> {
+  private async writeCases(lot: readonly Fingerprinted[], { known, lookup }: LotLookup): Promise<void> {
     let batch: BatchCase[] = [];
     let compared = 0;
     for (const { item, fingerprint } of lot) {
       const found = fingerprint === null ? undefined : known.get(fingerprint);
       if (found && fingerprint !== null && this.checker.pass(item.line, found.keys)) {
         const { caseId, nested } = found;
-        batch.push({ known: true, line: item.line, item, fingerprint, caseId, nested });
+        batch.push({ known: true, line: item.line, item, fingerprint, caseId, nested, lookup });
         continue;
       }
       const prepared = this.checker.check(item);

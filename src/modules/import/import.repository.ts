@@ -9,6 +9,7 @@ import {
   referralResponses,
   referrals,
   registries,
+  registryWrites,
   timelineEntries,
 } from "../../db/schema.js";
 
@@ -66,16 +67,20 @@ export async function lockImport(tx: Executor): Promise<void> {
 
 export type FingerprintRow = typeof caseFingerprints.$inferSelect;
 
+/** The stored fingerprints found, and the snapshot they were read in (see casesWrittenSince). */
+export type FoundFingerprints = { rows: FingerprintRow[]; snapshot: string | null };
+
 export async function findFingerprints(
   tx: Executor,
   fingerprints: readonly string[],
-): Promise<FingerprintRow[]> {
-  if (fingerprints.length === 0) return [];
+): Promise<FoundFingerprints> {
+  if (fingerprints.length === 0) return { rows: [], snapshot: null };
   // One array parameter, however many fingerprints; one JSON text back, however many found: 5,000
   // rows with two jsonb columns each cost the driver more to take apart than the lookup took.
-  const [row] = rowsOf<{ found: string }>(
+  const [row] = rowsOf<{ found: string; snapshot: string }>(
     await tx.execute(sql`
-      SELECT coalesce(json_agg(json_build_array(f.case_id, f.fingerprint, f.nested, f.keys)), '[]')::text AS found
+      SELECT coalesce(json_agg(json_build_array(f.case_id, f.fingerprint, f.nested, f.keys)), '[]')::text AS found,
+             pg_current_snapshot()::text AS snapshot
         FROM ${caseFingerprints} f
        WHERE f.fingerprint = any(${`{${fingerprints.join(",")}}`}::text[])`),
   );
@@ -85,7 +90,28 @@ export async function findFingerprints(
     FingerprintRow["nested"],
     FingerprintRow["keys"],
   ][];
-  return found.map(([caseId, fingerprint, nested, keys]) => ({ caseId, fingerprint, nested, keys }));
+  return {
+    rows: found.map(([caseId, fingerprint, nested, keys]) => ({ caseId, fingerprint, nested, keys })),
+    snapshot: row?.snapshot ?? null,
+  };
+}
+
+/**
+ * Whether a transaction that wrote a registry, a body, a case or anything nested in one has committed
+ * since `snapshot` was taken. Every write that forgets a fingerprint (migration 0017) is such a write
+ * and leaves its transaction in registry_writes (migration 0016), which keeps it for an hour at least
+ * (registry-writes-job.ts). When none has committed, every case whose fingerprint was read in the
+ * snapshot is still stored as its fingerprinted row asked: one indexed query instead of confirming
+ * each fingerprint (a whole-table scan on the embedded database, 200–400 ms a lot of 20,000).
+ */
+export async function casesWrittenSince(tx: Executor, snapshot: string): Promise<boolean> {
+  const [row] = rowsOf<{ written: boolean }>(
+    await tx.execute(sql`
+      SELECT coalesce(bool_or(NOT pg_visible_in_snapshot(w.txid, ${snapshot}::pg_snapshot)), false) AS written
+        FROM ${registryWrites} w
+       WHERE w.txid >= pg_snapshot_xmin(${snapshot}::pg_snapshot)`),
+  );
+  return row?.written !== false;
 }
 
 /**

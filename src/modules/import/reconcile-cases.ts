@@ -43,7 +43,7 @@ export async function reconcileCases(
   given: BatchCase[],
   { touchedCases: touchedBefore, parse, ...batch }: CaseBatch,
 ): Promise<void> {
-  const knownCases = await confirmKnown(tx, given, touchedBefore);
+  const knownCases = await confirmKnown(tx, given, touchedBefore, batch.at);
   const rows = given.flatMap((row): PreparedCase[] => {
     if (row.known !== true) return [row];
     if (knownCases.get(row.caseId)?.row === row) return [];
@@ -116,15 +116,44 @@ async function confirmKnown(
   tx: Executor,
   rows: readonly BatchCase[],
   touchedBefore: ReadonlyMap<number, number>,
+  at: Date,
 ): Promise<Map<number, KnownClaim>> {
   const knownRows = rows.filter((row): row is KnownCase => row.known === true);
-  const standing = await repository.confirmFingerprints(tx, knownRows);
+  const standing = await standingCases(tx, knownRows, at);
   const claims = new Map<number, KnownClaim>();
   for (const row of knownRows) {
     if (!standing.has(row.caseId) || touchedBefore.has(row.caseId) || claims.has(row.caseId)) continue;
     claims.set(row.caseId, { row });
   }
   return claims;
+}
+
+/**
+ * Registry writes are kept an hour at least; a lookup older than this is confirmed row by row. A lot
+ * is written seconds after its lookup.
+ */
+const LOOKUP_TRUSTED_MS = 10 * 60 * 1000;
+
+/**
+ * The cases of the known rows whose fingerprints still stand under the lock. When nothing that forgets
+ * fingerprints has committed since the rows' lookup (the usual case: a sync of an unchanged export
+ * writes nothing), that is all of them, without reading a fingerprint again; otherwise each is
+ * confirmed. A batch's known rows come from one lot, hence one lookup.
+ */
+async function standingCases(tx: Executor, knownRows: readonly KnownCase[], at: Date): Promise<Set<number>> {
+  const [first] = knownRows;
+  if (first === undefined) return new Set();
+  const { snapshot, at: lookedUp } = first.lookup;
+  const oneLookup = knownRows.every((row) => row.lookup === first.lookup);
+  if (
+    oneLookup &&
+    snapshot !== null &&
+    at.getTime() - lookedUp.getTime() < LOOKUP_TRUSTED_MS &&
+    !(await repository.casesWrittenSince(tx, snapshot))
+  ) {
+    return new Set(knownRows.map((row) => row.caseId));
+  }
+  return repository.confirmFingerprints(tx, knownRows);
 }
 
 /**

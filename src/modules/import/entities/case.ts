@@ -28,7 +28,12 @@ export type KnownCase = {
   caseId: number;
   /** The nested rows of each kind comparing the case would count, kept with the fingerprint. */
   nested: Record<string, number>;
+  /** The lookup that found the fingerprint, shared by its lot's rows. */
+  lookup: FingerprintLookup;
 };
+
+/** When a lot's fingerprints were looked up: the database's snapshot (null: none found) and the time. */
+export type FingerprintLookup = { snapshot: string | null; at: Date };
 
 export type BatchCase = PreparedCase | KnownCase;
 

@@ -4,6 +4,7 @@ import { RegistryUnavailableError } from "../shared/availability.js";
 import { deepFreeze } from "../shared/deep-freeze.js";
 import type { CaseDetails } from "./case-details.js";
 import { registryWritesSince } from "./cases.repository.js";
+import { SNAPSHOT_TRUSTED_MS } from "./forget-seen-registry-writes.js";
 
 /** The answer to "has anything a card shows been written since this snapshot?" and when it was read. */
 export type WritesCheck = (since: string | null) => Promise<{ snapshot: string; changed: boolean }>;
@@ -23,7 +24,7 @@ export type CaseCacheOptions = {
 
 export const DEFAULT_CASE_CACHE_OPTIONS: CaseCacheOptions = {
   capacity: 4_000,
-  maxEpochMs: 10 * 60_000,
+  maxEpochMs: SNAPSHOT_TRUSTED_MS,
   checkTimeoutMs: 2_000,
   now: () => performance.now(),
 };

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { type Database, rowsOf } from "../../db/client.js";
 import {
   caseIdentifiers,
@@ -83,6 +83,19 @@ export async function registryWritesSince(
   const [row] = await statusQueries(db).registryWritesSince.execute({ since });
   if (!row) throw new Error("registry_writes_since answered no row");
   return { snapshot: row.snapshot, changed: row.changed };
+}
+
+/**
+ * Over `registry_writes`: whether a transaction that wrote a registry, a body, a case or anything
+ * nested in one has committed since the snapshot `since` was taken (`written`, an aggregate), reading
+ * only the rows it needs (`where`). The case cache and the import's known rows ask it; the snapshot
+ * may be at most SNAPSHOT_TRUSTED_MS old (see forget-seen-registry-writes.ts).
+ */
+export function writtenSince(since: SQLWrapper): { written: SQL<boolean>; where: SQL } {
+  return {
+    written: sql<boolean>`coalesce(bool_or(NOT pg_visible_in_snapshot(${registryWrites.txid}, ${since}::pg_snapshot)), false)`,
+    where: sql`${registryWrites.txid} >= pg_snapshot_xmin(${since}::pg_snapshot)`,
+  };
 }
 
 /**
@@ -285,10 +298,10 @@ function prepareStatusQueries(db: Database) {
     registryWritesSince: db
       .select({
         snapshot: sql<string>`pg_current_snapshot()::text`,
-        changed: sql<boolean>`coalesce(bool_or(NOT pg_visible_in_snapshot(${registryWrites.txid}, ${sql.placeholder("since")}::pg_snapshot)), false)`,
+        changed: writtenSince(sql.placeholder("since")).written,
       })
       .from(registryWrites)
-      .where(sql`${registryWrites.txid} >= pg_snapshot_xmin(${sql.placeholder("since")}::pg_snapshot)`)
+      .where(writtenSince(sql.placeholder("since")).where)
       .prepare("registry_writes_since"),
   };
 }

@@ -247,10 +247,10 @@ class ImportRun {
   private async lookUp(lot: readonly Fingerprinted[]): Promise<LotLookup> {
     const known = new Map<string, FingerprintRow | null>();
     const fingerprints = lot.flatMap((row) => (row.fingerprint === null ? [] : [row.fingerprint]));
-    const at = this.options.clock.now();
+    const startedAt = performance.now();
     const { rows, snapshot } = await repository.findFingerprints(this.options.db, fingerprints);
     for (const found of rows) known.set(found.fingerprint, known.has(found.fingerprint) ? null : found);
-    return { known, lookup: { snapshot, at } };
+    return { known, lookup: { snapshot, startedAt } };
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   registryWrites,
   timelineEntries,
 } from "../../db/schema.js";
+import { writtenSince } from "../cases/cases.repository.js";
 
 /**
  * The import's queries, and only the import's. Reads fetch a whole batch at once; writes are bulk
@@ -97,19 +98,16 @@ export async function findFingerprints(
 }
 
 /**
- * Whether a transaction that wrote a registry, a body, a case or anything nested in one has committed
- * since `snapshot` was taken. Every write that forgets a fingerprint (migration 0017) is such a write
- * and leaves its transaction in registry_writes (migration 0016), which keeps it for an hour at least
- * (registry-writes-job.ts). When none has committed, every case whose fingerprint was read in the
- * snapshot is still stored as its fingerprinted row asked: one indexed query instead of confirming
- * each fingerprint (a whole-table scan on the embedded database, 200–400 ms a lot of 20,000).
+ * Whether a registry, a body, a case or anything nested in one has been written since `snapshot`
+ * (writtenSince). Every write that forgets a fingerprint (migration 0017) is such a write, so when
+ * none has committed, every case whose fingerprint was read in the snapshot is still stored as its
+ * fingerprinted row asked: one indexed query instead of reading each fingerprint again (a whole-table
+ * scan on the embedded database, 200–400 ms a lot of 20,000).
  */
-export async function casesWrittenSince(tx: Executor, snapshot: string): Promise<boolean> {
+export async function registryWrittenSince(tx: Executor, snapshot: string): Promise<boolean> {
+  const { written, where } = writtenSince(sql`${snapshot}`);
   const [row] = rowsOf<{ written: boolean }>(
-    await tx.execute(sql`
-      SELECT coalesce(bool_or(NOT pg_visible_in_snapshot(w.txid, ${snapshot}::pg_snapshot)), false) AS written
-        FROM ${registryWrites} w
-       WHERE w.txid >= pg_snapshot_xmin(${snapshot}::pg_snapshot)`),
+    await tx.execute(sql`SELECT ${written} AS written FROM ${registryWrites} WHERE ${where}`),
   );
   return row?.written !== false;
 }
@@ -171,6 +169,13 @@ export async function analyzeWhereMuchWritten(
   // The names are this module's own (ImportedTable), never input.
   if (stale.length > 0) await db.execute(sql.raw(`ANALYZE ${stale.join(", ")}`));
   return stale;
+}
+
+export async function forgetFingerprints(tx: Executor, caseIds: readonly number[]): Promise<void> {
+  if (caseIds.length === 0) return;
+  await tx.execute(
+    sql`DELETE FROM ${caseFingerprints} WHERE case_id = any(${`{${caseIds.join(",")}}`}::integer[])`,
+  );
 }
 
 export async function saveFingerprints(tx: Executor, rows: readonly FingerprintRow[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Executor } from "../../db/client.js";
+import { SNAPSHOT_TRUSTED_MS } from "../cases/forget-seen-registry-writes.js";
 import type { DeadlineRules } from "../deadlines/deadline-rules.js";
 import {
   type BatchCase,
@@ -43,7 +44,7 @@ export async function reconcileCases(
   given: BatchCase[],
   { touchedCases: touchedBefore, parse, ...batch }: CaseBatch,
 ): Promise<void> {
-  const knownCases = await confirmKnown(tx, given, touchedBefore, batch.at);
+  const knownCases = await confirmKnown(tx, given, touchedBefore);
   const rows = given.flatMap((row): PreparedCase[] => {
     if (row.known !== true) return [row];
     if (knownCases.get(row.caseId)?.row === row) return [];
@@ -86,22 +87,28 @@ export async function reconcileCases(
     if (plan.existing === null) outcome.rows.push("created");
     else outcome.rows.push(outcome.changedCases.has(plan.id) ? "updated" : "unchanged");
   }
-  await repository.saveFingerprints(
+  // A row without a dnr is matched through the identifiers of other cases too, which a write to
+  // those cases changes without touching this one: such a row is always compared.
+  const fingerprints = cases.flatMap(({ id, item }) =>
+    item.fingerprint === undefined || !item.input.dnr
+      ? []
+      : [
+          {
+            caseId: id,
+            fingerprint: item.fingerprint,
+            nested: outcome.nested.get(id) ?? {},
+            keys: keysOf(item.input),
+          },
+        ],
+  );
+  await repository.saveFingerprints(tx, fingerprints);
+  // An import's writes keep fingerprints (migration 0017), so a case this batch changed through a row
+  // that leaves none (no dnr: found by an identifier) would keep the fingerprint of the row that last
+  // described it, and that row, exported again, would pass for unchanged.
+  const fingerprinted = new Set(fingerprints.map((row) => row.caseId));
+  await repository.forgetFingerprints(
     tx,
-    // A row without a dnr is matched through the identifiers of other cases too, which a write to
-    // those cases changes without touching this one: such a row is always compared.
-    cases.flatMap(({ id, item }) =>
-      item.fingerprint === undefined || !item.input.dnr
-        ? []
-        : [
-            {
-              caseId: id,
-              fingerprint: item.fingerprint,
-              nested: outcome.nested.get(id) ?? {},
-              keys: keysOf(item.input),
-            },
-          ],
-    ),
+    [...outcome.changedCases].filter((id) => id > 0 && !fingerprinted.has(id)),
   );
 }
 
@@ -116,10 +123,9 @@ async function confirmKnown(
   tx: Executor,
   rows: readonly BatchCase[],
   touchedBefore: ReadonlyMap<number, number>,
-  at: Date,
 ): Promise<Map<number, KnownClaim>> {
   const knownRows = rows.filter((row): row is KnownCase => row.known === true);
-  const standing = await standingCases(tx, knownRows, at);
+  const standing = await standingCases(tx, knownRows);
   const claims = new Map<number, KnownClaim>();
   for (const row of knownRows) {
     if (!standing.has(row.caseId) || touchedBefore.has(row.caseId) || claims.has(row.caseId)) continue;
@@ -129,27 +135,21 @@ async function confirmKnown(
 }
 
 /**
- * Registry writes are kept an hour at least; a lookup older than this is confirmed row by row. A lot
- * is written seconds after its lookup.
- */
-const LOOKUP_TRUSTED_MS = 10 * 60 * 1000;
-
-/**
  * The cases of the known rows whose fingerprints still stand under the lock. When nothing that forgets
  * fingerprints has committed since the rows' lookup (the usual case: a sync of an unchanged export
- * writes nothing), that is all of them, without reading a fingerprint again; otherwise each is
- * confirmed. A batch's known rows come from one lot, hence one lookup.
+ * writes nothing), that is all of them, without reading a fingerprint again; otherwise, or when the
+ * lookup is older than registry_writes is trusted, each is confirmed. A batch's known rows come from
+ * one lot, hence one lookup.
  */
-async function standingCases(tx: Executor, knownRows: readonly KnownCase[], at: Date): Promise<Set<number>> {
+async function standingCases(tx: Executor, knownRows: readonly KnownCase[]): Promise<Set<number>> {
   const [first] = knownRows;
   if (first === undefined) return new Set();
-  const { snapshot, at: lookedUp } = first.lookup;
-  const oneLookup = knownRows.every((row) => row.lookup === first.lookup);
+  const { snapshot, startedAt } = first.lookup;
   if (
-    oneLookup &&
+    knownRows.every((row) => row.lookup === first.lookup) &&
     snapshot !== null &&
-    at.getTime() - lookedUp.getTime() < LOOKUP_TRUSTED_MS &&
-    !(await repository.casesWrittenSince(tx, snapshot))
+    performance.now() - startedAt < SNAPSHOT_TRUSTED_MS &&
+    !(await repository.registryWrittenSince(tx, snapshot))
   ) {
     return new Set(knownRows.map((row) => row.caseId));
   }

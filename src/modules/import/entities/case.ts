@@ -32,8 +32,11 @@ export type KnownCase = {
   lookup: FingerprintLookup;
 };
 
-/** When a lot's fingerprints were looked up: the database's snapshot (null: none found) and the time. */
-export type FingerprintLookup = { snapshot: string | null; at: Date };
+/**
+ * A lot's fingerprint lookup: the snapshot it read in (null when the lot had nothing to look up) and
+ * when it started (performance.now(): an age, which a fixed or stepped wall clock would not give).
+ */
+export type FingerprintLookup = { snapshot: string | null; startedAt: number };
 
 export type BatchCase = PreparedCase | KnownCase;
 

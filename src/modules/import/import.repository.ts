@@ -68,7 +68,7 @@ export async function lockImport(tx: Executor): Promise<void> {
 
 export type FingerprintRow = typeof caseFingerprints.$inferSelect;
 
-/** The stored fingerprints found, and the snapshot they were read in (see casesWrittenSince). */
+/** The stored fingerprints found, and the snapshot they were read in (see registryWrittenSince). */
 export type FoundFingerprints = { rows: FingerprintRow[]; snapshot: string | null };
 
 export async function findFingerprints(

@@ -35,8 +35,13 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
   sendJsonText(req, res, status, JSON.stringify(value));
 }
 
-/** JSON already written out (a page of the change feed). */
-export function sendJsonText(req: IncomingMessage, res: ServerResponse, status: number, json: string): void {
+/** JSON already written out (a page of the change feed, in UTF-8). */
+export function sendJsonText(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  json: string | Buffer,
+): void {
   send(req, res, status, "application/json; charset=utf-8", json);
 }
 
@@ -45,7 +50,7 @@ function send(
   res: ServerResponse,
   status: number,
   contentType: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent) return;

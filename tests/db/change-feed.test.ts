@@ -20,7 +20,7 @@ const actor = { type: "system", job: "test" } as const;
 
 /** The ids of a page's changes, as a reader of the API parses them. */
 function idsOf(page: Awaited<ReturnType<typeof readChanges>>): number[] {
-  const parsed = JSON.parse(changesPageJson(page)) as { changes: { id: number }[] };
+  const parsed = JSON.parse(changesPageJson(page).toString()) as { changes: { id: number }[] };
   return parsed.changes.map((change) => change.id);
 }
 
@@ -239,7 +239,7 @@ describe("what the change feed shows of each change", () => {
       }),
     );
     const page = await readChanges({ db: database.db }, { after: next, limit: 10 });
-    const read = (JSON.parse(changesPageJson(page)) as { changes: ChangeRead[] }).changes;
+    const read = (JSON.parse(changesPageJson(page).toString()) as { changes: ChangeRead[] }).changes;
     const subjects = [{ restricted: false }, { restricted: true }, null, undefined];
     expect(read).toHaveLength(4);
     read.forEach((change, index) => {
@@ -297,7 +297,9 @@ describe("an event recorded before the feed kept its own JSON (feed_json)", () =
               ${String(open)}, ${JSON.stringify(changes)}::jsonb)`);
     const page = await readChanges({ db: database.db }, { after: next, limit: 10 });
     const read = (
-      JSON.parse(changesPageJson(page)) as { changes: (ChangeRead & { cursor: string; id: number })[] }
+      JSON.parse(changesPageJson(page).toString()) as {
+        changes: (ChangeRead & { cursor: string; id: number })[];
+      }
     ).changes;
     expect(read).toHaveLength(2);
     const [recorded, older] = read.map(({ cursor: _cursor, id: _id, ...rest }) => rest);

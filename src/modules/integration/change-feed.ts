@@ -3,14 +3,18 @@ import { DEFAULT_CHANGES_PER_PAGE, MAX_CHANGES_PER_PAGE } from "./api-schemas.js
 import { type FeedPosition, readFeed } from "./changes.repository.js";
 
 /**
- * A page as answered: the changes as JSON text, made by the database (see readFeed), handed on as
- * they are; each is a `changeSchema` object (api-schemas.ts).
+ * A page as answered: the changes as UTF-8 JSON text, made by the database (see readFeed), handed on
+ * as they are; each is a `changeSchema` object (api-schemas.ts).
  */
-export type ChangesPage = { changesJson: string; count: number; next: string };
+export type ChangesPage = { changesJson: Buffer; count: number; next: string };
 
-/** The page as the API's JSON text. */
-export function changesPageJson(page: ChangesPage): string {
-  return `{"changes":[${page.changesJson}],"next":${JSON.stringify(page.next)}}`;
+/** The page as the API's JSON text, in UTF-8. */
+export function changesPageJson(page: ChangesPage): Buffer {
+  return Buffer.concat([
+    Buffer.from('{"changes":['),
+    page.changesJson,
+    Buffer.from(`],"next":${JSON.stringify(page.next)}}`),
+  ]);
 }
 
 const START: FeedPosition = { txid: 0n, id: 0 };

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Executor, executePrepared } from "../../db/client.js";
+import { type Executor, executePreparedBytes } from "../../db/client.js";
 import {
   auditEvents,
   cases,
@@ -37,20 +37,12 @@ export const FEED_ENTITY_TYPES = [
 
 /** A page of the feed: its changes as JSON text (the array's items), how many, and the horizon. */
 export type FeedPage = {
-  /** The changes, comma-separated JSON objects, oldest first (see readFeed for their shape). */
-  changesJson: string;
+  /** The changes, comma-separated JSON objects, oldest first, in UTF-8 (see readFeed for their shape). */
+  changesJson: Buffer;
   count: number;
   /** The last change's position; null when the page is empty. */
   last: FeedPosition | null;
   horizon: bigint;
-};
-
-type RawPage = {
-  horizon: string;
-  count: number | string;
-  last_txid: string | null;
-  last_id: number | null;
-  changes: string | null;
 };
 
 /**
@@ -166,15 +158,17 @@ export async function readFeed(
              || '}' END, ',' ORDER BY s.txid, s.id) FILTER (WHERE s.id IS NOT NULL) AS changes
       FROM horizon h LEFT JOIN seen s ON true
      GROUP BY h.xmin`;
-  const [row] = await executePrepared<RawPage>(db, page);
-  const count = Number(row?.count ?? 0);
+  // Bytes as the database sent them: the changes go out as they came in (executePreparedBytes).
+  const [row] = await executePreparedBytes(db, page);
+  const [horizon = null, count = null, lastTxid = null, lastId = null, changes = null] = row ?? [];
+  const changed = Number(count?.toString() ?? 0);
   return {
-    changesJson: row?.changes ?? "",
-    count,
+    changesJson: changes ?? Buffer.alloc(0),
+    count: changed,
     last:
-      count > 0 && row?.last_txid && row.last_id !== null
-        ? { txid: BigInt(row.last_txid), id: Number(row.last_id) }
+      changed > 0 && lastTxid && lastId
+        ? { txid: BigInt(lastTxid.toString()), id: Number(lastId.toString()) }
         : null,
-    horizon: BigInt(row?.horizon ?? "0"),
+    horizon: BigInt(horizon?.toString() ?? "0"),
   };
 }

@@ -358,8 +358,6 @@ export async function updateCases(tx: Executor, rows: CaseRow[]): Promise<void> 
     where c.id = x.id`);
 }
 
-/** postgres.js answers execute() with the rows, PGlite with { rows }. */
-
 export async function findIdentifiers(tx: Executor, caseIds: readonly number[]): Promise<IdentifierRow[]> {
   if (caseIds.length === 0) return [];
   const found: IdentifierRow[] = [];

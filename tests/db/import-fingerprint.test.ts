@@ -14,6 +14,7 @@ import { lockImport } from "../../src/modules/import/import.repository.js";
 import { importRegistry } from "../../src/modules/import/import-registry.js";
 import { readImportFile } from "../../src/modules/import/read-import-file.js";
 import { createContext } from "../../src/modules/shared/context.js";
+import { deferred } from "../support/deferred.js";
 import { createTestDatabase, emptyDatabase, type TestDatabase } from "../support/test-database.js";
 
 /**
@@ -226,20 +227,14 @@ describe("a case changed outside an import", () => {
       await importFile(DEMO);
       const other = postgres(database.url ?? "", { max: 1, onnotice: () => {} });
       try {
-        let release = () => {};
-        const held = new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        let locked = () => {};
-        const lockTaken = new Promise<void>((resolve) => {
-          locked = resolve;
-        });
+        const held = deferred();
+        const lockTaken = deferred();
         const batch = database.db.transaction(async (tx) => {
           await lockImport(tx);
-          locked();
-          await held;
+          lockTaken.resolve();
+          await held.promise;
         });
-        await lockTaken;
+        await lockTaken.promise;
         // A hand edit while the batch holds the lock waits for it (here: until its lock timeout).
         await expect(
           other.begin(async (tx) => {
@@ -247,7 +242,7 @@ describe("a case changed outside an import", () => {
             await tx.unsafe("update cases set title = 'Handändrad'");
           }),
         ).rejects.toThrow(/lock timeout/);
-        release();
+        held.resolve();
         await batch;
         await other.unsafe("update cases set title = 'Handändrad'");
         expect(await fingerprinted()).toEqual([]);
@@ -316,25 +311,19 @@ describe("a case written between its row's lookup and its batch", () => {
       const title = await query<{ title: string }>(`select title from cases where id = ${skrivelse}`);
       const other = postgres(database.url ?? "", { max: 2, onnotice: () => {} });
       try {
-        let commit = () => {};
-        const committing = new Promise<void>((resolve) => {
-          commit = resolve;
-        });
-        let updated = () => {};
-        const hasUpdated = new Promise<void>((resolve) => {
-          updated = resolve;
-        });
+        const committing = deferred();
+        const updated = deferred();
         const writer = other.begin(async (tx) => {
           await tx.unsafe(`update cases set title = 'Ändrad för hand' where id = ${skrivelse}`);
-          updated();
-          await committing;
+          updated.resolve();
+          await committing.promise;
         });
-        await hasUpdated;
+        await updated.promise;
         // A later transaction ends first, so the lookup's snapshot counts the writer as running, not
         // as not yet started.
         await other.unsafe("select pg_current_xact_id()");
         const report = await importWriting(file, async () => {
-          commit();
+          committing.resolve();
           await writer;
         });
         expect(report.updated).toBe(1);

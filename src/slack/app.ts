@@ -21,11 +21,8 @@ import { registerCommands } from "./commands/register.js";
 import type { SlackDeps } from "./deps.js";
 import { registerEvents } from "./events/register.js";
 import { guardSlackEndpoint } from "./http-guard.js";
-import {
-  acknowledgeUnknownInteractions,
-  answerUnexpectedErrors,
-  KnownListeners,
-} from "./safety-middleware.js";
+import { SlackRouter } from "./router.js";
+import { answerUnexpectedErrors } from "./safety-middleware.js";
 import { registerShortcuts } from "./shortcuts/register.js";
 import { verifyBotToken } from "./verify-token.js";
 import { registerViews } from "./views/register.js";
@@ -106,6 +103,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     // No listener keeps conversation state; Bolt's store would otherwise look it up (and fail with a
     // new Error) on every request.
     convoStore: false,
+    // The router leaves out the bot's own events, as Bolt's global middleware for it would.
+    ignoreSelf: false,
     logger: boltLogger(options.logger, "bolt"),
     clientOptions: {
       ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
@@ -117,15 +116,19 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   measureEveryRequest(app, options.logger);
 
-  // One global middleware in place of four: Bolt copies every middleware's arguments into a new
-  // object and a new promise on each request. In order: listeners find the request's id and logger
-  // on `context` (Bolt's `logger` argument writes through the same child, see boltLogger); the work
-  // is tracked so that stop() can wait for it; unexpected errors are answered; unknown buttons and
-  // forms are acknowledged at once.
+  // One global middleware and no Bolt listeners (see SlackRouter): Bolt copies every middleware's
+  // arguments into a new object and a new promise on each request. In order: listeners find the
+  // request's id and logger on `context` (Bolt's `logger` argument writes through the same child, see
+  // boltLogger); the work is tracked so that stop() can wait for it; unexpected errors are answered;
+  // the router runs the listener, or acknowledges what has none.
   const inFlight = new Set<Promise<unknown>>();
-  const known = new KnownListeners();
+  const router = new SlackRouter();
+  registerCommands(router, options.deps);
+  registerEvents(router, options.deps);
+  registerActions(router, options.deps);
+  registerViews(router, options.deps);
+  registerShortcuts(router, options.deps);
   const answeringErrors = answerUnexpectedErrors();
-  const skippingUnknown = acknowledgeUnknownInteractions(known);
   app.use(async (args) => {
     args.context.requestId = currentRequestId();
     // Made when first read: most requests log nothing.
@@ -133,7 +136,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       get: () => currentLogger(options.logger),
       enumerable: true,
     });
-    const work = answeringErrors({ ...args, next: () => skippingUnknown(args) });
+    const work = answeringErrors({ ...args, next: () => router.route(args) });
     inFlight.add(work);
     try {
       await work;
@@ -141,12 +144,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       inFlight.delete(work);
     }
   });
-  const registering = known.recording(app);
-  registerCommands(registering, options.deps);
-  registerEvents(registering, options.deps);
-  registerActions(registering, options.deps);
-  registerViews(registering, options.deps);
-  registerShortcuts(registering, options.deps);
   // Bolt's default handler rethrows, which in Socket Mode nobody catches; errors reaching it are logged.
   app.error(async (error) => {
     app.logger.error("unhandled error in a Slack listener", error);

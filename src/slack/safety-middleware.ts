@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AnyMiddlewareArgs, App, Middleware } from "@slack/bolt";
+import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { View } from "@slack/types";
 import { isRegistryError } from "../modules/shared/availability.js";
 import { markRequest } from "../observability/metrics.js";
@@ -88,81 +88,4 @@ function failureView(message: SlackMessage): View {
     close: { type: "plain_text", text: "Stäng" },
     blocks: message.blocks,
   };
-}
-
-/**
- * Slack waits 3 s for an acknowledgement even of a button or form the bot no longer has a listener
- * for (an old message, a forged id), then shows an error. Such requests are acknowledged at once.
- */
-export function acknowledgeUnknownInteractions(known: KnownListeners): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const body = args.body as Body;
-    const id = interactionId(body);
-    if (id && !known.has(id.kind, id.value) && "ack" in args && typeof args.ack === "function") {
-      args.logger.info(`acknowledged an unknown ${id.kind} ${JSON.stringify(id.value)}`);
-      await (args.ack as () => Promise<void>)();
-      return;
-    }
-    await args.next();
-  };
-}
-
-function interactionId(body: Body): { kind: "action" | "view" | "shortcut"; value: string } | undefined {
-  switch (body.type) {
-    case "block_actions":
-      return { kind: "action", value: String(body.actions?.[0]?.action_id ?? "") };
-    case "view_submission":
-    case "view_closed":
-      return { kind: "view", value: String(body.view?.callback_id ?? "") };
-    case "shortcut":
-    case "message_action":
-      return { kind: "shortcut", value: String(body.callback_id ?? "") };
-    default:
-      return undefined;
-  }
-}
-
-/** The ids the bot's listeners were registered for, read off the registrations themselves. */
-export class KnownListeners {
-  private readonly ids = { action: [] as Matcher[], view: [] as Matcher[], shortcut: [] as Matcher[] };
-
-  /** An App whose action, view and shortcut registrations are also recorded here. */
-  recording(app: App): App {
-    const record =
-      (kind: keyof KnownListeners["ids"], method: "action" | "view" | "shortcut") =>
-      (constraint: unknown, ...listeners: unknown[]) => {
-        this.ids[kind].push(matcher(constraint));
-        return (app[method] as (...args: unknown[]) => unknown).call(app, constraint, ...listeners);
-      };
-    const overrides: Record<string, unknown> = {
-      action: record("action", "action"),
-      view: record("view", "view"),
-      shortcut: record("shortcut", "shortcut"),
-    };
-    return new Proxy(app, {
-      get(target, property, receiver) {
-        if (typeof property === "string" && property in overrides) return overrides[property];
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-  }
-
-  has(kind: keyof KnownListeners["ids"], id: string): boolean {
-    return this.ids[kind].some((matches) => matches(id));
-  }
-}
-
-type Matcher = (id: string) => boolean;
-
-function matcher(constraint: unknown): Matcher {
-  if (typeof constraint === "string") return (id) => id === constraint;
-  if (constraint instanceof RegExp) return (id) => constraint.test(id);
-  if (typeof constraint === "object" && constraint !== null) {
-    const object = constraint as { action_id?: unknown; callback_id?: unknown };
-    const inner = object.action_id ?? object.callback_id;
-    if (inner !== undefined) return matcher(inner);
-  }
-  // A constraint on something else (block_id, type) may match any id: never treat those as unknown.
-  return () => true;
 }

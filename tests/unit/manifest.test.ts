@@ -1,47 +1,31 @@
 import { readFileSync } from "node:fs";
-import type { App } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import type { ServicesFor } from "../../src/services.js";
 import { registerActions } from "../../src/slack/actions/register.js";
 import { registerCommands } from "../../src/slack/commands/register.js";
 import { registerEvents } from "../../src/slack/events/register.js";
+import { SlackRouter } from "../../src/slack/router.js";
 import { registerShortcuts } from "../../src/slack/shortcuts/register.js";
+import { registerViews } from "../../src/slack/views/register.js";
 
 const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
 
-/** Records what the listeners subscribe to, without starting Slack. */
+/** What the listeners are registered for, without starting Slack. */
 function registrations() {
-  const seen = {
-    commands: [] as string[],
-    events: [] as string[],
-    messages: 0,
-    actions: [] as string[],
-    shortcuts: [] as { callback_id: string; type: string }[],
-  };
-  const app = {
-    command: (name: string) => seen.commands.push(name),
-    event: (constraint: string | RegExp) => seen.events.push(...eventTypes(constraint)),
-    message: () => {
-      seen.messages += 1;
-    },
-    action: (id: string) => seen.actions.push(id),
-    shortcut: (constraint: { callback_id: string; type: string }) => seen.shortcuts.push(constraint),
-  } as unknown as App;
+  const router = new SlackRouter();
   const deps = { servicesFor: (() => ({})) as unknown as ServicesFor };
-  registerCommands(app, deps);
-  registerEvents(app, deps);
-  registerActions(app, deps);
-  registerShortcuts(app, deps);
-  return seen;
-}
-
-/** The event types a listener's constraint names: one type, or dispatchById's `^(?:a|b)$` of exact types. */
-function eventTypes(constraint: string | RegExp): string[] {
-  if (typeof constraint === "string") return [constraint];
-  const alternatives = /^\^\(\?:(.*)\)\$$/.exec(constraint.source)?.[1];
-  if (alternatives === undefined)
-    throw new Error(`an event constraint the manifest test cannot read: ${constraint}`);
-  return alternatives.split("|").map((type) => type.replaceAll("\\", ""));
+  registerCommands(router, deps);
+  registerEvents(router, deps);
+  registerActions(router, deps);
+  registerViews(router, deps);
+  registerShortcuts(router, deps);
+  const { commands, events, buttons, messageShortcuts } = router.registered();
+  return {
+    commands,
+    events,
+    actions: buttons,
+    shortcuts: messageShortcuts.map((callback_id) => ({ callback_id, type: "message_action" })),
+  };
 }
 
 describe("the Slack app manifest", () => {
@@ -72,8 +56,7 @@ describe("the Slack app manifest", () => {
 
   it("subscribes to exactly the events the bot listens to", () => {
     // Message events are answered in direct messages only (the handler ignores other channel types).
-    const listened = [...seen.events, ...(seen.messages > 0 ? ["message"] : [])];
-    const expected = listened.map((type) => (type === "message" ? "message.im" : type)).sort();
+    const expected = seen.events.map((type) => (type === "message" ? "message.im" : type)).sort();
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(expected);
   });
 
@@ -90,7 +73,7 @@ describe("the Slack app manifest", () => {
       "chat:write",
       ...(seen.commands.length > 0 ? ["commands"] : []),
       ...(seen.events.includes("app_mention") ? ["app_mentions:read"] : []),
-      ...(seen.messages > 0 || seen.events.includes("message") ? ["im:history"] : []),
+      ...(seen.events.includes("message") ? ["im:history"] : []),
       // link_shared needs links:read; answering it with chat.unfurl needs links:write.
       ...(seen.events.includes("link_shared") ? ["links:read", "links:write"] : []),
       // The motion report is uploaded to the channel.

@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { HOME_SEARCH_ACTION } from "../blocks/app-home.js";
 import { APPROVE_RESPONSE_ACTION, REJECT_RESPONSE_ACTION } from "../blocks/approval-ids.js";
 import { SHARE_CASE_ACTION } from "../blocks/case-card.js";
@@ -7,7 +6,7 @@ import { NEWER_HISTORY_ACTION, OLDER_HISTORY_ACTION, OPEN_HISTORY_ACTION } from 
 import { OPEN_RESPONSE_MODAL_ACTION } from "../blocks/response-modal.js";
 import { MORE_SEARCH_HITS_ACTION, OPEN_SEARCH_HIT_ACTION } from "../blocks/search-results.js";
 import type { SlackDeps } from "../deps.js";
-import { dispatchById } from "../dispatch.js";
+import type { ButtonArgs, SlackRouter } from "../router.js";
 import { approveResponseAction } from "./approve-response.js";
 import { followCaseAction } from "./follow-case.js";
 import { openResponseModal } from "./open-response-modal.js";
@@ -17,10 +16,8 @@ import { openSearchHit, showMoreSearchHits } from "./search-hits.js";
 import { shareCaseCard } from "./share-case-card.js";
 import { showCaseHistory } from "./show-case-history.js";
 
-type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
-
-/** The bot's buttons, by action id; one Bolt listener serves them all (see dispatchById). */
-export function registerActions(app: App, deps: SlackDeps): void {
+/** The bot's buttons, by action id. */
+export function registerActions(router: SlackRouter, deps: SlackDeps): void {
   const paging = showCaseHistory(deps, { replacing: true });
   const handlers: Record<string, (args: ButtonArgs) => Promise<void>> = {
     [SHARE_CASE_ACTION]: shareCaseCard(deps),
@@ -35,5 +32,5 @@ export function registerActions(app: App, deps: SlackDeps): void {
     [MORE_SEARCH_HITS_ACTION]: showMoreSearchHits(deps),
     [HOME_SEARCH_ACTION]: openSearchModal(),
   };
-  app.action<BlockButtonAction>(...dispatchById(handlers, ({ action }) => action.action_id));
+  for (const [actionId, handler] of Object.entries(handlers)) router.button(actionId, handler);
 }

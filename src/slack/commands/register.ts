@@ -1,7 +1,7 @@
-import type { App } from "@slack/bolt";
 import type { SlackDeps } from "../deps.js";
+import type { SlackRouter } from "../router.js";
 import { arendeCommand } from "./arende-command.js";
 
-export function registerCommands(app: App, deps: SlackDeps): void {
-  app.command("/arende", arendeCommand(deps));
+export function registerCommands(router: SlackRouter, deps: SlackDeps): void {
+  router.command("/arende", arendeCommand(deps));
 }

@@ -192,4 +192,15 @@ export function wrapThreadedPglite(client: ThreadedPGlite): DatabaseHandle {
   };
 }
 
+/**
+ * The count of committed transactions that wrote what a case card shows, kept by the embedded
+ * database's worker as they commit (migration 0019), for the bot's own database; undefined elsewhere
+ * (a PostgreSQL server is written by other replicas and the CLI too: they ask registry_writes).
+ */
+export function registryWritesCommitted(db: Database): { committed(): number } | undefined {
+  const client = (db as { $client?: unknown }).$client;
+  if (!(client instanceof ThreadedPGlite)) return undefined;
+  return { committed: () => client.registryWritesCommitted() };
+}
+
 export { PGlite, pg_trgm, ThreadedPGlite };

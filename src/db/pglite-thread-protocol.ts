@@ -1,6 +1,14 @@
 /** Messages between the bot's main thread and the embedded database's worker (pglite-worker.ts). */
 
-export type WorkerInit = { dataDir?: string; loadDataDir?: Uint8Array };
+export type WorkerInit = {
+  dataDir?: string;
+  loadDataDir?: Uint8Array;
+  /**
+   * One Int32 the worker adds 1 to each time a transaction that wrote what a case card shows commits,
+   * before that commit's answer is sent (see migration 0019).
+   */
+  registryWrites: SharedArrayBuffer;
+};
 
 export type WorkerRequest = { id: number } & (
   | {

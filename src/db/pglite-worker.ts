@@ -19,7 +19,15 @@ const pg = await PGlite.create({
   ...(init.dataDir ? { dataDir: init.dataDir } : {}),
   ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
   extensions: { pg_trgm },
-  startParams: pgliteStartParams(),
+  // The registry_writes triggers notify this session when a transaction that wrote commits (0019).
+  startParams: [...pgliteStartParams(), "-c", "arendebot.notify_registry_writes=on"],
+});
+
+// PGlite queues a listener's call while it reads the committing statement's answer, before that
+// statement's promise settles, so the count has moved before the answer is posted to the main thread.
+const registryWrites = new Int32Array(init.registryWrites);
+await pg.listen("registry_writes", () => {
+  Atomics.add(registryWrites, 0, 1);
 });
 
 // Literals are inlined into EXECUTE as standard-conforming strings; PostgreSQL's default, checked.

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "../../src/db/client.js";
+import { registryWritesCommitted, rowsOf } from "../../src/db/client.js";
 import { forgetRegistryWritesSeenBy, registryWritesSince } from "../../src/modules/cases/cases.repository.js";
 import { findCaseStatus } from "../../src/modules/cases/get-case-status.js";
 import { Seeder } from "../support/seed-rows.js";
@@ -63,6 +63,31 @@ describe("the status lookup's cache, against the database", () => {
     expect((await registryWritesSince(database.db, snapshot)).changed).toBe(false);
     await database.db.execute(write);
     expect((await registryWritesSince(database.db, snapshot)).changed).toBe(true);
+  });
+
+  it("on the embedded database, is told of each commit that wrote what a card shows, before its answer", async ({
+    skip,
+  }) => {
+    // A PostgreSQL server is written by other processes too: its cache asks registry_writes instead.
+    const told = registryWritesCommitted(database.db);
+    if (!told) return skip();
+    const before = told.committed();
+    await database.db.execute(sql`UPDATE cases SET title = title`);
+    expect(told.committed()).toBe(before + 1);
+    await database.db.execute(sql`DELETE FROM slack_receipts WHERE false`);
+    expect(told.committed()).toBe(before + 1);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`UPDATE cases SET title = title`);
+      await tx.execute(sql`UPDATE referrals SET due_on = due_on`);
+      expect(told.committed()).toBe(before + 1);
+    });
+    expect(told.committed()).toBe(before + 2);
+    const undone = database.db.transaction(async (tx) => {
+      await tx.execute(sql`UPDATE cases SET title = 'Ångrad' WHERE dnr = '108-1642/2017'`);
+      throw new Error("användaren ångrade sig");
+    });
+    await expect(undone).rejects.toThrow("användaren ångrade sig");
+    expect(told.committed()).toBe(before + 2);
   });
 
   it("a write to a table no card shows is not", async () => {

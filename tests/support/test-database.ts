@@ -72,7 +72,9 @@ export async function emptyDatabase(db: Database): Promise<void> {
     await tx.execute(
       sql.raw(`TRUNCATE ${tables.map((table) => table.name).join(", ")} RESTART IDENTITY CASCADE`),
     );
-    // With triggers off, the truncation is recorded by hand, so a cached case is not answered again.
+    // With triggers off, the truncation is recorded (and the embedded database's worker told) by hand,
+    // so a cached case is not answered again.
     await tx.execute(sql`INSERT INTO registry_writes DEFAULT VALUES ON CONFLICT DO NOTHING`);
+    await tx.execute(sql`SELECT pg_notify('registry_writes', '')`);
   });
 }

@@ -229,3 +229,62 @@ describe("the case cache", () => {
     expect(calls).toBe(2);
   });
 });
+
+describe("the case cache told of each commit (the embedded database's worker counts them)", () => {
+  function toldCache() {
+    let committed = 0;
+    let failure: Error | undefined;
+    const cache = new CaseCache({
+      committed: () => {
+        if (failure) throw failure;
+        return committed;
+      },
+    });
+    return {
+      cache,
+      write: () => {
+        committed += 1;
+      },
+      fail: (error: Error) => {
+        failure = error;
+      },
+    };
+  }
+
+  it("answers from memory while the count stands, and reloads once a write is counted", async () => {
+    const { cache, write } = toldCache();
+    let title = "Före";
+    const { load, calls } = loader(() => title);
+    expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Före");
+    expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Före");
+    expect(calls.count).toBe(1);
+    title = "Efter";
+    write();
+    expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Efter");
+    expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Efter");
+    expect(calls.count).toBe(2);
+  });
+
+  it("does not keep what a load read while a write was counted", async () => {
+    const { cache, write } = toldCache();
+    let title = "Före";
+    const { load, calls } = loader(() => title);
+    const slow = async () => {
+      const answer = await load();
+      title = "Efter";
+      write();
+      return answer;
+    };
+    expect((await cache.lookup("dnr 1", slow))[0]?.title).toBe("Före");
+    expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Efter");
+    expect(calls.count).toBe(2);
+  });
+
+  it("fails the lookup, not the process, once the database can no longer be reached", async () => {
+    const { cache, fail } = toldCache();
+    const { load } = loader(() => "Titel");
+    await cache.lookup("dnr 1", load);
+    fail(new Error("the embedded database's thread stopped (exit 1)"));
+    await expect(cache.lookup("dnr 1", load)).rejects.toThrow(/thread stopped/);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Database } from "../../db/client.js";
+import { type Database, registryWritesCommitted } from "../../db/client.js";
 import { metrics } from "../../observability/metrics.js";
 import { RegistryUnavailableError } from "../shared/availability.js";
 import { deepFreeze } from "../shared/deep-freeze.js";
@@ -8,6 +8,13 @@ import { SNAPSHOT_TRUSTED_MS } from "./forget-seen-registry-writes.js";
 
 /** The answer to "has anything a card shows been written since this snapshot?" and when it was read. */
 export type WritesCheck = (since: string | null) => Promise<{ snapshot: string; changed: boolean }>;
+
+/**
+ * Told instead of asking: how many transactions that wrote what a card shows have committed, counted
+ * by this process, which must then be the database's only writer (the embedded database: no other
+ * process can open its data directory). Throws when the database can no longer be reached.
+ */
+export type CommittedWrites = { committed(): number };
 
 export type CaseCacheOptions = {
   /** Identifier lookups kept; the least recently asked is dropped first. */
@@ -38,7 +45,8 @@ type Waiter = { resolve(epoch: number): void; reject(error: unknown): void };
  * statement triggers, so writes by other replicas, the CLI and SQL by hand count too)? If so, the cache
  * starts over from the check's snapshot. One check runs at a time and answers everyone who arrived
  * while the previous one ran, so under load one small indexed query serves many lookups instead of the
- * large status query each.
+ * large status query each. On the embedded database nothing is asked: its worker counts those commits
+ * as they happen (CommittedWrites), and a lookup compares the count.
  *
  * Entries are frozen: callers share them.
  */
@@ -49,14 +57,18 @@ export class CaseCache {
   private epochStartedAt = 0;
   private waiting: Waiter[] = [];
   private checking = false;
+  private committed = -1;
 
   constructor(
-    private readonly check: WritesCheck,
+    private readonly freshness: WritesCheck | CommittedWrites,
     private readonly options: CaseCacheOptions = DEFAULT_CASE_CACHE_OPTIONS,
   ) {}
 
   async lookup(key: string, load: () => Promise<CaseDetails[]>): Promise<CaseDetails[]> {
-    const epoch = await this.freshEpoch();
+    const epoch =
+      typeof this.freshness === "function"
+        ? await this.freshEpoch(this.freshness)
+        : this.toldEpoch(this.freshness);
     const entry = this.entries.get(key);
     if (entry && entry.epoch === epoch) {
       metrics.caseCache("hit");
@@ -78,23 +90,35 @@ export class CaseCache {
     return cases;
   }
 
-  private freshEpoch(): Promise<number> {
+  /** A write counted since the cache's epoch began starts it over; nothing is asked. */
+  private toldEpoch(writes: CommittedWrites): number {
+    const committed = writes.committed();
+    if (committed !== this.committed) {
+      if (this.committed !== -1) metrics.caseCache("restart");
+      this.committed = committed;
+      this.epoch += 1;
+      this.entries.clear();
+    }
+    return this.epoch;
+  }
+
+  private freshEpoch(check: WritesCheck): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       if (!this.checking) {
         this.checking = true;
         // After the requests already read in this turn of the event loop, so that one check serves them all.
-        setImmediate(() => void this.checkInTurn());
+        setImmediate(() => void this.checkInTurn(check));
       }
     });
   }
 
-  private async checkInTurn(): Promise<void> {
+  private async checkInTurn(check: WritesCheck): Promise<void> {
     while (this.waiting.length > 0) {
       const answered = this.waiting;
       this.waiting = [];
       try {
-        const epoch = await this.checkNow();
+        const epoch = await this.checkNow(check);
         for (const waiter of answered) waiter.resolve(epoch);
       } catch (error) {
         for (const waiter of answered) waiter.reject(error);
@@ -103,7 +127,7 @@ export class CaseCache {
     this.checking = false;
   }
 
-  private async checkNow(): Promise<number> {
+  private async checkNow(check: WritesCheck): Promise<number> {
     const startedAt = this.options.now();
     const since = this.snapshot;
     let timer: NodeJS.Timeout | undefined;
@@ -114,7 +138,7 @@ export class CaseCache {
         this.options.checkTimeoutMs,
       );
     });
-    const checked = this.check(since);
+    const checked = check(since);
     // A check given up on may still answer; it must not move the cache then.
     checked.catch(() => {});
     try {
@@ -140,7 +164,7 @@ const caches = new WeakMap<Database, CaseCache>();
 export function caseCacheOf(db: Database): CaseCache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = new CaseCache((since) => registryWritesSince(db, since));
+    cache = new CaseCache(registryWritesCommitted(db) ?? ((since) => registryWritesSince(db, since)));
     caches.set(db, cache);
   }
   return cache;

@@ -60,6 +60,15 @@ export class IdleCollector {
 
 type Gc = (options: { type: "major"; execution: "async" }) => Promise<void>;
 
+function setFlag(flag: string): boolean {
+  try {
+    setFlagsFromString(flag);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks every IDLE_CHECK_MS in a bot started with `--expose-gc` (npm start, the systemd unit); without
  * the flag there is no collection to ask for and nothing runs. The timer never keeps the process up.
@@ -80,12 +89,14 @@ export function startIdleCollection(logger: Logger): { stop(): void } | null {
     },
     heapBytes: () => getHeapStatistics().total_heap_size,
     collect: async () => {
-      // V8 reads the flag when a full collection starts; it is on for this one collection only.
-      setFlagsFromString("--compact-on-every-full-gc");
+      // V8 reads the flag when a full collection starts; it is on for this one collection only (V8's
+      // flags are the process's: a full collection the database thread runs meanwhile compacts too).
+      // Should a node refuse it, the collection still runs, without compacting.
+      const compacting = setFlag("--compact-on-every-full-gc");
       try {
         await gc({ type: "major", execution: "async" });
       } finally {
-        setFlagsFromString("--no-compact-on-every-full-gc");
+        if (compacting) setFlag("--no-compact-on-every-full-gc");
       }
     },
   });

@@ -10,6 +10,7 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from "@slack/bolt";
+import { unknownSlashCommandMessage } from "./blocks/replies.js";
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -34,7 +35,8 @@ const OWN_EVENTS_KEPT = new Set(["member_joined_channel", "member_left_channel"]
  *
  * Also the safety net for what is not here: an unknown button, form, shortcut, option request or
  * command (an old message, a forged id) is acknowledged at once instead of Slack waiting 3 s and
- * showing an error; an event is ignored (Bolt acknowledged it already).
+ * showing an error (a command with a line saying what the bot answers); an event is ignored (Bolt
+ * acknowledged it already).
  */
 export class SlackRouter {
   private readonly commands = new Map<string, Handler<CommandArgs>>();
@@ -82,7 +84,11 @@ export class SlackRouter {
     if ("ack" in args && typeof args.ack === "function") {
       const { kind, id } = describe(args);
       args.logger.info(`acknowledged an unknown ${kind} ${JSON.stringify(id)}`);
-      await (args.ack as () => Promise<void>)();
+      const ack = args.ack as (answer?: unknown) => Promise<void>;
+      // The asker of a command reads why nothing happened; a select asking for options gets none.
+      if (kind === "command") await ack({ response_type: "ephemeral", ...unknownSlashCommandMessage(id) });
+      else if (kind === "block_suggestion") await ack({ options: [] });
+      else await ack();
     }
   }
 
@@ -93,7 +99,9 @@ export class SlackRouter {
     }
     const body = args.body as { type?: unknown };
     if ("action" in args && args.action && body.type === "block_actions") {
-      return untyped(this.buttons.get((args.action as { action_id: string }).action_id));
+      // Only buttons: a select or date picker forged with a button's id is not handed to its listener.
+      const action = args.action as { type?: string; action_id: string };
+      return action.type === "button" ? untyped(this.buttons.get(action.action_id)) : undefined;
     }
     if ("view" in args && args.view && body.type === "view_submission") {
       return untyped(this.submissions.get(args.view.callback_id));

@@ -15,9 +15,6 @@ type Body = Record<string, unknown> & {
   channel?: { id?: string };
   channel_id?: string;
   event?: { channel?: string; user?: string; ts?: string; thread_ts?: string };
-  actions?: { action_id?: string }[];
-  view?: { callback_id?: string };
-  callback_id?: string;
   response_url?: string;
 };
 

@@ -234,14 +234,21 @@ describe("the case cache told of each commit (the embedded database's worker cou
   function toldCache() {
     let committed = 0;
     let failure: Error | undefined;
-    const cache = new CaseCache({
-      committed: () => {
-        if (failure) throw failure;
-        return committed;
+    let clock = 0;
+    const cache = new CaseCache(
+      {
+        committed: () => {
+          if (failure) throw failure;
+          return committed;
+        },
       },
-    });
+      { capacity: 100, maxEpochMs: 600_000, checkTimeoutMs: 2_000, now: () => clock },
+    );
     return {
       cache,
+      advance: (ms: number) => {
+        clock += ms;
+      },
       write: () => {
         committed += 1;
       },
@@ -265,7 +272,7 @@ describe("the case cache told of each commit (the embedded database's worker cou
     expect(calls.count).toBe(2);
   });
 
-  it("does not keep what a load read while a write was counted", async () => {
+  it("reloads after a write counted while a load was reading", async () => {
     const { cache, write } = toldCache();
     let title = "Före";
     const { load, calls } = loader(() => title);
@@ -277,6 +284,18 @@ describe("the case cache told of each commit (the embedded database's worker cou
     };
     expect((await cache.lookup("dnr 1", slow))[0]?.title).toBe("Före");
     expect((await cache.lookup("dnr 1", load))[0]?.title).toBe("Efter");
+    expect(calls.count).toBe(2);
+  });
+
+  it("starts over after ten minutes even when no write was counted (one that reached no trigger)", async () => {
+    const { cache, advance } = toldCache();
+    const { load, calls } = loader(() => "Titel");
+    await cache.lookup("dnr 1", load);
+    advance(599_000);
+    await cache.lookup("dnr 1", load);
+    expect(calls.count).toBe(1);
+    advance(2_000);
+    await cache.lookup("dnr 1", load);
     expect(calls.count).toBe(2);
   });
 

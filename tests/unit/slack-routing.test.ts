@@ -116,8 +116,21 @@ describe("the router", () => {
     const other = { command: "/annat", text: "" };
     const otherCommand = request({ command: other, payload: other }, other);
     await router.route(otherCommand.args);
-    expect(otherCommand.acks).toHaveLength(1);
+    expect(otherCommand.acks).toEqual([
+      expect.objectContaining({ response_type: "ephemeral", text: expect.stringContaining("/arende hjälp") }),
+    ]);
     expect(otherCommand.logged).toEqual(['acknowledged an unknown command "/annat"']);
+
+    const suggestion = { type: "block_suggestion", action_id: "case_card.share", value: "10" };
+    const options = request({ options: suggestion, payload: suggestion }, suggestion);
+    await router.route(options.args);
+    expect(options.acks).toEqual([{ options: [] }]);
+
+    // A select forged with a button's id is not a click on that button.
+    const select = { type: "static_select", action_id: "case_card.share" };
+    const forged = request({ action: select, payload: select }, { type: "block_actions", actions: [select] });
+    await router.route(forged.args);
+    expect(forged.acks).toEqual([undefined]);
     expect(calls).toEqual([]);
   });
 
@@ -125,7 +138,7 @@ describe("the router", () => {
     const { calls, router } = routed();
     await router.route(event({ type: "message", subtype: "bot_message", bot_id: "B0BOT", text: "x" }).args);
     await router.route(event({ type: "app_mention", user: "U0BOT", text: "status 1" }).args);
-    await router.route(event({ type: "link_shared", user: "U1" }).args);
+    await router.route(event({ type: "message", user: "U0BOT", text: "status 1" }).args);
     expect(calls).toEqual([]);
     await router.route(event({ type: "message", subtype: "bot_message", bot_id: "B0OTHER", text: "x" }).args);
     await router.route(event({ type: "app_mention", user: "U1", text: "status 2" }).args);

@@ -21,10 +21,12 @@ export type CaseCacheOptions = {
   capacity: number;
   /**
    * How long one snapshot is asked against before the cache starts over anyway. Old rows of
-   * registry_writes are pruned (hourly); a snapshot younger than this never needs one of them.
+   * registry_writes are pruned (hourly); a snapshot younger than this never needs one of them. Told
+   * of commits, the cache starts over as often: a write that reached no trigger is not answered from
+   * memory for longer.
    */
   maxEpochMs: number;
-  /** A check that takes longer fails its callers, and the next caller starts another. */
+  /** A check that takes longer fails its callers, and the next caller starts another (not when told). */
   checkTimeoutMs: number;
   now: () => number;
 };
@@ -46,7 +48,9 @@ type Waiter = { resolve(epoch: number): void; reject(error: unknown): void };
  * starts over from the check's snapshot. One check runs at a time and answers everyone who arrived
  * while the previous one ran, so under load one small indexed query serves many lookups instead of the
  * large status query each. On the embedded database nothing is asked: its worker counts those commits
- * as they happen (CommittedWrites), and a lookup compares the count.
+ * as they happen (CommittedWrites), and a lookup compares the count. Either way an answer holds every
+ * write that committed before the lookup arrived, as a read in PostgreSQL would; a transaction still
+ * open then is not waited for.
  *
  * Entries are frozen: callers share them.
  */
@@ -90,13 +94,15 @@ export class CaseCache {
     return cases;
   }
 
-  /** A write counted since the cache's epoch began starts it over; nothing is asked. */
+  /** A write counted since the cache's epoch began starts it over, as does age; nothing is asked. */
   private toldEpoch(writes: CommittedWrites): number {
     const committed = writes.committed();
-    if (committed !== this.committed) {
+    const now = this.options.now();
+    if (committed !== this.committed || now - this.epochStartedAt > this.options.maxEpochMs) {
       if (this.committed !== -1) metrics.caseCache("restart");
       this.committed = committed;
       this.epoch += 1;
+      this.epochStartedAt = now;
       this.entries.clear();
     }
     return this.epoch;

@@ -59,6 +59,12 @@ export function unknownCommandMessage(word: string): SlackMessage {
   return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(text) } }] };
 }
 
+/** A slash command the app manifest names and the bot does not answer (the manifest and the bot disagree). */
+export function unknownSlashCommandMessage(command: string): SlackMessage {
+  const text = `arendebot svarar inte på ${command.slice(0, 40)}. Skriv \`/arende hjälp\` för att se vad du kan fråga.`;
+  return { text, blocks: [{ type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(text) } }] };
+}
+
 export function notFoundMessage(identifier: string, suggestions: CaseSummary[]): SlackMessage {
   const blocks: KnownBlock[] = [
     {

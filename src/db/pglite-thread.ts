@@ -15,13 +15,6 @@ export type ThreadedQueries = {
 };
 
 /**
- * The worker's objects are a query's parameters and rows, gone once the answer is posted: a small
- * young generation holds them as well as the main thread's (whose semi-space npm start sets to 8 MB),
- * in less memory that stays resident once touched.
- */
-const WORKER_YOUNG_GENERATION_MB = 6;
-
-/**
  * The embedded database in a worker thread, with the surface drizzle's PGlite driver uses (query,
  * exec, transaction). PGlite runs its queries inside WebAssembly on the thread that owns it; there it
  * would keep the main thread from accepting Slack's requests while the database works.
@@ -55,7 +48,6 @@ export class ThreadedPGlite implements ThreadedQueries {
     const registryWrites = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const worker = new Worker(workerScript(), {
       eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
       workerData: { ...init, registryWrites } satisfies WorkerInit,
       ...(init.loadDataDir ? { transferList: [init.loadDataDir.buffer as ArrayBuffer] } : {}),
     });

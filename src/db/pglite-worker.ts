@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { DATABASE_THREAD_GROWTH_BYTES, startIdleCollection } from "../observability/idle-collection.js";
 import { pgliteStartParams } from "./pglite-settings.js";
 import { StatementCache } from "./pglite-statements.js";
 import type { WorkerInit, WorkerReply, WorkerRequest } from "./pglite-thread-protocol.js";
@@ -133,4 +134,7 @@ port.on("message", (request: WorkerRequest) => {
       port.postMessage({ id: request.id, ok: false, error: describeError(error) } satisfies WorkerReply),
   );
 });
+// This thread's heap keeps the rows of a burst of cold lookups until V8 needs the room; it has no
+// logger, and a failed collection changes nothing a caller could act on.
+startIdleCollection({ debug: () => {}, warn: () => {} }, DATABASE_THREAD_GROWTH_BYTES);
 port.postMessage({ id: 0, ok: true, result: "ready" } satisfies WorkerReply);

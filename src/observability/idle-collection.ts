@@ -19,6 +19,11 @@ export const IDLE_CHECK_MS = 2_000;
 const QUIET_UTILISATION = 0.02;
 /** Growth of the heap V8 holds since the last collection worth a collection of its own. */
 const GROWTH_BYTES = 32 * 1024 * 1024;
+/**
+ * The embedded database's thread holds the rows of cold lookups, a few MB a thousand, and little else:
+ * a smaller growth is worth collecting there.
+ */
+export const DATABASE_THREAD_GROWTH_BYTES = 8 * 1024 * 1024;
 
 export type IdleReadings = {
   /** The event loop's utilisation (0–1) since the previous reading. */
@@ -34,7 +39,10 @@ export class IdleCollector {
   private baseline: number;
   private collecting = false;
 
-  constructor(private readonly readings: IdleReadings) {
+  constructor(
+    private readonly readings: IdleReadings,
+    private readonly growthBytes = GROWTH_BYTES,
+  ) {
     this.baseline = readings.heapBytes();
   }
 
@@ -45,7 +53,7 @@ export class IdleCollector {
     const used = this.readings.heapBytes();
     // V8 collected on its own since: that is the new floor.
     if (used < this.baseline) this.baseline = used;
-    if (utilisation >= QUIET_UTILISATION || used - this.baseline < GROWTH_BYTES) return false;
+    if (utilisation >= QUIET_UTILISATION || used - this.baseline < this.growthBytes) return false;
     this.collecting = true;
     try {
       await this.readings.collect();
@@ -73,33 +81,39 @@ function setFlag(flag: string): boolean {
  * Checks every IDLE_CHECK_MS in a bot started with `--expose-gc` (npm start, the systemd unit); without
  * the flag there is no collection to ask for and nothing runs. The timer never keeps the process up.
  */
-export function startIdleCollection(logger: Logger): { stop(): void } | null {
+export function startIdleCollection(
+  logger: Pick<Logger, "debug" | "warn">,
+  growthBytes = GROWTH_BYTES,
+): { stop(): void } | null {
   const gc = (globalThis as { gc?: Gc }).gc;
   if (typeof gc !== "function") {
     logger.debug("node runs without --expose-gc: no collection after a burst of work");
     return null;
   }
   let last = performance.eventLoopUtilization();
-  const collector = new IdleCollector({
-    utilisation: () => {
-      const now = performance.eventLoopUtilization();
-      const { utilization } = performance.eventLoopUtilization(now, last);
-      last = now;
-      return utilization;
+  const collector = new IdleCollector(
+    {
+      utilisation: () => {
+        const now = performance.eventLoopUtilization();
+        const { utilization } = performance.eventLoopUtilization(now, last);
+        last = now;
+        return utilization;
+      },
+      heapBytes: () => getHeapStatistics().total_heap_size,
+      collect: async () => {
+        // V8 reads the flag when a full collection starts; it is on for this one collection only (V8's
+        // flags are the process's: a full collection the database thread runs meanwhile compacts too).
+        // Should a node refuse it, the collection still runs, without compacting.
+        const compacting = setFlag("--compact-on-every-full-gc");
+        try {
+          await gc({ type: "major", execution: "async" });
+        } finally {
+          if (compacting) setFlag("--no-compact-on-every-full-gc");
+        }
+      },
     },
-    heapBytes: () => getHeapStatistics().total_heap_size,
-    collect: async () => {
-      // V8 reads the flag when a full collection starts; it is on for this one collection only (V8's
-      // flags are the process's: a full collection the database thread runs meanwhile compacts too).
-      // Should a node refuse it, the collection still runs, without compacting.
-      const compacting = setFlag("--compact-on-every-full-gc");
-      try {
-        await gc({ type: "major", execution: "async" });
-      } finally {
-        if (compacting) setFlag("--no-compact-on-every-full-gc");
-      }
-    },
-  });
+    growthBytes,
+  );
   const timer = setInterval(() => {
     collector.check().then(
       (collected) => {

@@ -1,21 +1,24 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { IdleCollector } from "../../src/observability/idle-collection.js";
+import { DATABASE_THREAD_GROWTH_BYTES, IdleCollector } from "../../src/observability/idle-collection.js";
 
 const MB = 1024 * 1024;
 
 /** A heap that grows by what the test says and shrinks to `live` when collected. */
-function fakeProcess(start: number) {
+function fakeProcess(start: number, growthBytes?: number) {
   const state = { used: start, live: start, utilisation: 0, collections: 0 };
-  const collector = new IdleCollector({
-    utilisation: () => state.utilisation,
-    heapBytes: () => state.used,
-    collect: async () => {
-      state.collections += 1;
-      state.used = state.live;
+  const collector = new IdleCollector(
+    {
+      utilisation: () => state.utilisation,
+      heapBytes: () => state.used,
+      collect: async () => {
+        state.collections += 1;
+        state.used = state.live;
+      },
     },
-  });
+    growthBytes,
+  );
   return { state, collector };
 }
 
@@ -44,6 +47,14 @@ describe("collection after a burst of work", () => {
     state.used = 70 * MB;
     expect(await collector.check()).toBe(true);
     expect(state.collections).toBe(1);
+  });
+
+  it("collects the embedded database's thread after a smaller growth (the rows of cold lookups)", async () => {
+    const main = fakeProcess(40 * MB);
+    const database = fakeProcess(40 * MB, DATABASE_THREAD_GROWTH_BYTES);
+    for (const { state } of [main, database]) state.used = 52 * MB;
+    expect(await main.collector.check()).toBe(false);
+    expect(await database.collector.check()).toBe(true);
   });
 
   it("runs with npm start's node flags: the collection is there to ask for, and V8 takes the compacting flag", () => {

@@ -61,7 +61,6 @@ export class CaseCache {
   private epochStartedAt = 0;
   private waiting: Waiter[] = [];
   private checking = false;
-  private committed = -1;
 
   constructor(
     private readonly freshness: WritesCheck | CommittedWrites,
@@ -96,16 +95,24 @@ export class CaseCache {
 
   /** A write counted since the cache's epoch began starts it over, as does age; nothing is asked. */
   private toldEpoch(writes: CommittedWrites): number {
-    const committed = writes.committed();
+    // The count stands in for the snapshot: a different one means a write committed since.
+    const count = String(writes.committed());
     const now = this.options.now();
-    if (committed !== this.committed || now - this.epochStartedAt > this.options.maxEpochMs) {
-      if (this.committed !== -1) metrics.caseCache("restart");
-      this.committed = committed;
-      this.epoch += 1;
-      this.epochStartedAt = now;
-      this.entries.clear();
-    }
+    if (count !== this.snapshot || this.tooOld(now)) this.startOver(count, now);
     return this.epoch;
+  }
+
+  private tooOld(at: number): boolean {
+    return at - this.epochStartedAt > this.options.maxEpochMs;
+  }
+
+  /** A new epoch from `snapshot`: every entry of the last one is dropped. */
+  private startOver(snapshot: string, at: number): void {
+    if (this.snapshot !== null) metrics.caseCache("restart");
+    this.epoch += 1;
+    this.snapshot = snapshot;
+    this.epochStartedAt = at;
+    this.entries.clear();
   }
 
   private freshEpoch(check: WritesCheck): Promise<number> {
@@ -149,14 +156,7 @@ export class CaseCache {
     checked.catch(() => {});
     try {
       const { snapshot, changed } = await Promise.race([checked, timedOut]);
-      const tooOld = startedAt - this.epochStartedAt > this.options.maxEpochMs;
-      if (since === null || changed || tooOld) {
-        if (since !== null) metrics.caseCache("restart");
-        this.epoch += 1;
-        this.snapshot = snapshot;
-        this.epochStartedAt = startedAt;
-        this.entries.clear();
-      }
+      if (since === null || changed || this.tooOld(startedAt)) this.startOver(snapshot, startedAt);
       return this.epoch;
     } finally {
       clearTimeout(timer);

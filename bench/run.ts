@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { generateCasesCsv } from "../src/modules/import/generate-sample.js";
 import { FakeSlack } from "../tests/support/fake-slack.js";
 import { freePort } from "../tests/support/running-bot.js";
+import { npmStartCommand } from "../tests/support/start-command.js";
 import { benchChangesFeed, benchToken, formatFeedBench } from "./api-bench.js";
 import { postgresCpuMs, type ServerCommand, startServer } from "./child.js";
 import { benchDigestOnPglite, benchDigestOnPostgres, formatDigestBench } from "./digest-bench.js";
@@ -63,6 +64,7 @@ const AIMS = {
   rssMb: { postgres: 150, pglite: 300 } as Record<string, number>,
 };
 const MB = 1e6;
+const mb = (bytes: number) => (bytes / MB).toFixed(0);
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 type Measured = {
@@ -156,12 +158,14 @@ async function main(): Promise<number> {
     rounds.push(measured);
   }
   if (s.rounds > 1) {
-    console.log("\nrequests/s by round:");
+    console.log("\nby round: requests/s; RSS MB start / end / idle");
     for (const target of rounds[0]?.map((row) => row.target) ?? []) {
-      const figures = rounds.map(
-        (measured) => measured.find((row) => row.target === target)?.result.requestsPerSecond,
-      );
-      console.log(`  ${target.padEnd(11)} ${figures.map((figure) => Math.round(figure ?? 0)).join(", ")}`);
+      const rows = rounds.map((measured) => measured.find((row) => row.target === target));
+      const requests = rows.map((row) => Math.round(row?.result.requestsPerSecond ?? 0)).join(", ");
+      const memory = rows
+        .map((row) => (row ? [row.rss.started, row.rss.after, row.rss.settled].map(mb).join(" / ") : "?"))
+        .join("; ");
+      console.log(`  ${target.padEnd(11)} ${requests}; ${memory}`);
     }
   }
   const measured = medianRounds(rounds);
@@ -269,13 +273,12 @@ function isCaseCard(body: string): boolean {
  * migrated and loaded database, serving HTTP on a free port.
  */
 async function botCommand(env: Record<string, string>): Promise<ServerCommand> {
-  const scripts = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")).scripts as { start: string };
-  const [node, ...args] = scripts.start.split(/\s+/);
-  if (node !== "node") throw new Error(`npm start is not "node …": ${scripts.start}`);
+  const { environment, args } = npmStartCommand();
   return {
     args: args.map((arg) => (arg.startsWith("dist/") ? join(ROOT, arg) : arg)),
     env: {
       ...env,
+      ...environment,
       NODE_ENV: "production",
       PORT: String(await freePort()),
       SLACK_BOT_TOKEN: "xoxb-bench-token",
@@ -352,7 +355,6 @@ function printReport(measured: Measured[], registries: BenchRegistry[]): void {
     measured.find((row) => row.target === target)?.result.requestsPerSecond ?? Number.NaN;
   const floor = rate("floor");
   const cardFloor = rate("floor-card");
-  const mb = (bytes: number) => (bytes / MB).toFixed(0);
   const table = [
     [
       "target",

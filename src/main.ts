@@ -75,4 +75,4 @@ try {
 console.log(
   `arendebot is running (${config.slack?.appToken ? "Socket Mode" : `HTTP on port ${config.port}`}, ${database.kind} database).`,
 );
-startIdleCollection(logger);
+startIdleCollection(logger, { reopenDatabase: database.reopen });

@@ -28,6 +28,12 @@ export type DatabaseHandle = {
   migrate(): Promise<void>;
   /** Answers when the database answers; used by /readyz. */
   ping(): Promise<void>;
+  /**
+   * The embedded database in its thread, on a data directory: closes it and opens it again in a new
+   * thread, giving back the memory a burst made it touch (see ThreadedPGlite.restart). False when it
+   * was busy and nothing was done.
+   */
+  reopen?(): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -188,6 +194,7 @@ export function wrapThreadedPglite(client: ThreadedPGlite): DatabaseHandle {
     ping: async () => {
       await client.query("select 1");
     },
+    reopen: () => client.restart(),
     close: () => client.close(),
   };
 }

@@ -1,3 +1,8 @@
+import type { PGliteOptions } from "@electric-sql/pglite";
+
+/** A compiled WebAssembly module, as PGlite takes one (TypeScript declares the type with the DOM only). */
+export type CompiledPostgres = NonNullable<PGliteOptions["pgliteWasmModule"]>;
+
 /** Messages between the bot's main thread and the embedded database's worker (pglite-worker.ts). */
 
 export type WorkerInit = {
@@ -8,6 +13,8 @@ export type WorkerInit = {
    * before that commit's answer is sent (see migration 0019).
    */
   registryWrites: SharedArrayBuffer;
+  /** PostgreSQL compiled to WebAssembly, compiled once per process (see pglite-thread.ts). */
+  wasmModule?: CompiledPostgres;
 };
 
 export type WorkerRequest = { id: number } & (

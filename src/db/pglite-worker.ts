@@ -19,6 +19,7 @@ const init = workerData as WorkerInit;
 const pg = await PGlite.create({
   ...(init.dataDir ? { dataDir: init.dataDir } : {}),
   ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
+  ...(init.wasmModule ? { pgliteWasmModule: init.wasmModule } : {}),
   extensions: { pg_trgm },
   // The registry_writes triggers notify this session when a transaction that wrote commits (0019).
   startParams: [...pgliteStartParams(), "-c", "arendebot.notify_registry_writes=on"],
@@ -136,5 +137,5 @@ port.on("message", (request: WorkerRequest) => {
 });
 // This thread's heap keeps the rows of a burst of cold lookups until V8 needs the room; it has no
 // logger, and a failed collection changes nothing a caller could act on.
-startIdleCollection({ debug: () => {}, warn: () => {} }, DATABASE_THREAD_GROWTH_BYTES);
+startIdleCollection({ debug: () => {}, warn: () => {} }, { growthBytes: DATABASE_THREAD_GROWTH_BYTES });
 port.postMessage({ id: 0, ok: true, result: "ready" } satisfies WorkerReply);

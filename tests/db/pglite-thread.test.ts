@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThreadedPGlite } from "../../src/db/client.js";
@@ -63,5 +66,64 @@ describe("the embedded database in a worker thread", () => {
     await expect(dying.query("select 1")).rejects.toThrow(/stopped/);
     await expect(dying.query("select 1")).rejects.toThrow(/stopped/);
     expect(failures).toHaveLength(1);
+  });
+});
+
+describe("the embedded database opened again in a new thread (after a burst, to give its memory back)", () => {
+  let dataDir: string;
+  let onDisk: ThreadedPGlite;
+  const threadOf = (client: ThreadedPGlite) => (client as unknown as { worker: Worker }).worker.threadId;
+  // What the registry_writes triggers send when a write that a card shows commits (migration 0019).
+  const committedWrite = (text: string) =>
+    onDisk.transaction(async (tx) => {
+      await tx.query("insert into notes (text) values ($1)", [text]);
+      await tx.query("select pg_notify('registry_writes', '')");
+    });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "arendebot-reopen-"));
+    onDisk = await ThreadedPGlite.start({ dataDir });
+    await onDisk.exec("create table notes (id serial primary key, text text not null)");
+    await committedWrite("Remiss om parkeringsnorm");
+  });
+
+  afterAll(async () => {
+    await onDisk?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps what was committed, answers what was asked meanwhile, and goes on counting commits", async () => {
+    const thread = threadOf(onDisk);
+    expect(onDisk.registryWritesCommitted()).toBe(1);
+    const reopening = onDisk.restart();
+    const askedMeanwhile = onDisk.query("select text from notes order by id");
+    expect(await reopening).toBe(true);
+    expect(threadOf(onDisk)).not.toBe(thread);
+    expect((await askedMeanwhile).rows).toEqual([{ text: "Remiss om parkeringsnorm" }]);
+    // The new thread listens too: a card's cached answer would otherwise outlive a write.
+    await committedWrite("Motion om cykelbanor");
+    expect(onDisk.registryWritesCommitted()).toBe(2);
+    expect((await onDisk.query("select count(*)::int as n from notes")).rows).toEqual([{ n: 2 }]);
+  });
+
+  it("is not done while a query or a transaction is open, nor for a database kept only in memory", async () => {
+    const thread = threadOf(onDisk);
+    let finish = () => {};
+    const open = onDisk.transaction(async (tx) => {
+      await tx.query("insert into notes (text) values ('Skrivelse om snöröjning')");
+      await new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await onDisk.restart()).toBe(false);
+    finish();
+    await open;
+    const slow = onDisk.query("select pg_sleep(0.2)");
+    expect(await onDisk.restart()).toBe(false);
+    await slow;
+    expect(threadOf(onDisk)).toBe(thread);
+    expect((await onDisk.query("select count(*)::int as n from notes")).rows).toEqual([{ n: 3 }]);
+    expect(await db.restart()).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
+import { npmStartCommand } from "./start-command.js";
 
 /**
  * Starts the bot (`src/main.ts`) and the `arendebot` command the way an operator does: their own
@@ -46,9 +47,10 @@ export function startMain(env: Record<string, string>, options: Omit<Options, "e
   return start(["--import", "tsx", "src/main.ts"], { env, ...options });
 }
 
-/** `npm start` itself: the compiled bot, dist/main.js, under plain node. */
+/** `npm start` itself: the compiled bot, dist/main.js, under plain node, with npm start's options. */
 export function startCompiledMain(env: Record<string, string>): Started {
-  return start(["--enable-source-maps", "dist/main.js"], { env });
+  const command = npmStartCommand();
+  return start(command.args, { env: { ...command.environment, ...env } });
 }
 
 /** `npm run db:migrate` (dist/db/migrate.js), without npm and from the sources. */

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DATABASE_THREAD_GROWTH_BYTES, IdleCollector } from "../../src/observability/idle-collection.js";
+import { npmStartCommand } from "../support/start-command.js";
 
 const MB = 1024 * 1024;
 
@@ -22,6 +22,11 @@ function fakeProcess(start: number, growthBytes?: number) {
   return { state, collector };
 }
 
+/** Checks that must not collect yet: fewer than three quiet ones in a row. */
+async function quietFor(collector: IdleCollector, checks: number) {
+  for (let check = 0; check < checks; check += 1) expect(await collector.check()).toBe(false);
+}
+
 describe("collection after a burst of work", () => {
   it("collects once when the bot goes quiet with a heap grown by a burst, and not again for the live rest", async () => {
     const { state, collector } = fakeProcess(40 * MB);
@@ -30,6 +35,7 @@ describe("collection after a burst of work", () => {
     state.utilisation = 0.6;
     expect(await collector.check()).toBe(false);
     state.utilisation = 0.001;
+    await quietFor(collector, 2);
     expect(await collector.check()).toBe(true);
     expect(state.used).toBe(49 * MB);
     // The live objects left (a fuller case cache) are no reason to collect again and again.
@@ -37,8 +43,21 @@ describe("collection after a burst of work", () => {
     expect(state.collections).toBe(1);
   });
 
+  it("waits until the bot has been quiet for three checks in a row, so that V8 shrinks its young generation too", async () => {
+    const { state, collector } = fakeProcess(40 * MB);
+    state.used = 145 * MB;
+    await quietFor(collector, 2);
+    state.utilisation = 0.3;
+    expect(await collector.check()).toBe(false);
+    state.utilisation = 0.001;
+    await quietFor(collector, 2);
+    expect(state.collections).toBe(0);
+    expect(await collector.check()).toBe(true);
+  });
+
   it("leaves a heap that grew a little, and one V8 collected itself, alone", async () => {
     const { state, collector } = fakeProcess(40 * MB);
+    await quietFor(collector, 2);
     state.used = 60 * MB;
     expect(await collector.check()).toBe(false);
     // V8's own collection brings the floor down; growth is counted from there.
@@ -53,18 +72,19 @@ describe("collection after a burst of work", () => {
     const main = fakeProcess(40 * MB);
     const database = fakeProcess(40 * MB, DATABASE_THREAD_GROWTH_BYTES);
     for (const { state } of [main, database]) state.used = 52 * MB;
+    await quietFor(main.collector, 2);
+    await quietFor(database.collector, 2);
     expect(await main.collector.check()).toBe(false);
     expect(await database.collector.check()).toBe(true);
   });
 
   it("runs with npm start's node flags: the collection is there to ask for, and V8 takes the compacting flag", () => {
-    const { scripts } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-    const flags = /^node (.*) dist\/main\.js$/.exec(scripts.start)?.[1];
-    expect(flags?.split(" ")).toContain("--expose-gc");
+    const flags = npmStartCommand().nodeOptions;
+    expect(flags).toContain("--expose-gc");
     const probe = spawnSync(
       process.execPath,
       [
-        ...(flags ?? "").split(" "),
+        ...flags,
         "-e",
         // V8 does not throw on a flag it does not know: it says so on stderr.
         "require('node:v8').setFlagsFromString('--compact-on-every-full-gc'); process.stdout.write(typeof gc)",

@@ -31,7 +31,7 @@ export type DatabaseHandle = {
   /**
    * The embedded database in its thread, on a data directory: closes it and opens it again in a new
    * thread, giving back the memory a burst made it touch (see ThreadedPGlite.restart). False when it
-   * was busy and nothing was done.
+   * was busy and nothing was done, or when the reopening failed (and with it the database).
    */
   reopen?(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { CompiledPostgres, WorkerInit, WorkerReply, WorkerRequest } from "./pglite-thread-protocol.js";
 
@@ -84,8 +86,9 @@ export class ThreadedPGlite implements ThreadedQueries {
   }
 
   /**
-   * How many transactions that wrote what a case card shows have committed since the database opened.
-   * A commit is counted before its answer reaches this thread. Throws once the thread has failed.
+   * How many transactions that wrote what a case card shows have committed since `start` (across
+   * restarts). A commit is counted before its answer reaches this thread. Throws once the thread has
+   * failed.
    */
   registryWritesCommitted(): number {
     if (this.failure) throw this.failure;
@@ -97,19 +100,27 @@ export class ThreadedPGlite implements ThreadedQueries {
    * Closes the database in its thread and opens its data directory again in a new thread, giving back
    * what a burst of queries made the old one keep: its V8 heap, and PostgreSQL's WebAssembly memory,
    * which an instance never returns (after 2,000 cold status lookups and 10 s of load, about 20–30 MB
-   * in all). Requests made meanwhile wait for the new thread. Does nothing (false) while a query or a
-   * transaction is open, or for a database that lives in memory only.
+   * in all). Requests made meanwhile wait for the new thread. Refused (false) while a query or a
+   * transaction is open, or for a database that lives in memory only. A new thread that cannot open
+   * the directory is tried once more; should that fail too, the database has failed (`onFailure`), as
+   * when its thread dies, and this resolves false.
    */
   async restart(): Promise<boolean> {
     if (!this.init.dataDir || this.closed || this.failure || this.restarting) return false;
     if (this.pending.size > 0 || this.openTransactions > 0) return false;
     const old = this.worker as Worker;
+    const dataDir = this.init.dataDir;
+    const reopen = async () => {
+      // PGlite would make a new, empty database where the directory was.
+      if (!existsSync(join(dataDir, "PG_VERSION")))
+        throw new Error(`${dataDir} no longer holds the database`);
+      await this.spawn({ dataDir }, REOPEN_TIMEOUT_MS);
+    };
     this.restarting = this.request(old, { op: "close" })
       .then(async () => {
-        old.removeAllListeners();
         this.worker = undefined;
-        await old.terminate();
-        await this.spawn({ dataDir: this.init.dataDir });
+        await stop(old);
+        await reopen().catch(reopen);
       })
       .catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
@@ -132,22 +143,49 @@ export class ThreadedPGlite implements ThreadedQueries {
     await this.worker.terminate();
   }
 
-  private async spawn(init: Omit<WorkerInit, "registryWrites" | "wasmModule">): Promise<void> {
+  /**
+   * A new thread with the database open in it. Until the thread says so (its first message), a failure
+   * is the opening's and not yet the database's; `timeoutMs` gives up on an opening that never ends.
+   */
+  private async spawn(init: Omit<WorkerInit, "registryWrites" | "wasmModule">, timeoutMs?: number) {
     const wasmModule = await compiledPostgres();
     const worker = new Worker(workerScript(), {
       eval: true,
       workerData: { ...init, registryWrites: this.registryWrites, wasmModule } satisfies WorkerInit,
       ...(init.loadDataDir ? { transferList: [init.loadDataDir.buffer as ArrayBuffer] } : {}),
     });
+    let timer: NodeJS.Timeout | undefined;
+    let opened = () => {};
+    let refused = (_error: Error) => {};
+    const ended = (code: number) =>
+      refused(new Error(`the embedded database's thread stopped (exit ${code})`));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        opened = resolve;
+        refused = reject;
+        worker.once("message", opened);
+        worker.once("error", refused);
+        worker.once("exit", ended);
+        if (timeoutMs !== undefined) {
+          timer = setTimeout(
+            () => reject(new Error(`the embedded database did not open within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }
+      });
+    } catch (error) {
+      await stop(worker);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      // Only these: a Worker's own listeners relay its port's messages to 'message' listeners.
+      worker.off("message", opened).off("error", refused).off("exit", ended);
+    }
     worker.on("message", (reply: WorkerReply) => this.settle(reply));
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", (code) =>
       this.fail(new Error(`the embedded database's thread stopped (exit ${code})`)),
     );
-    // The worker's first message (id 0) says the database is open; a failure to open ends the thread.
-    await new Promise<void>((resolve, reject) => {
-      this.pending.set(0, { resolve: () => resolve(), reject });
-    });
     this.worker = worker;
   }
 
@@ -183,6 +221,16 @@ export class ThreadedPGlite implements ThreadedQueries {
   }
 }
 
+/** A reopening after a clean close replays no log: it takes well under a second. */
+const REOPEN_TIMEOUT_MS = 30_000;
+
+/** Ends a thread that is no longer the database's; what it still says or throws is nobody's concern. */
+async function stop(worker: Worker): Promise<void> {
+  for (const event of ["message", "error", "exit"]) worker.removeAllListeners(event);
+  worker.on("error", () => {});
+  await worker.terminate();
+}
+
 /** Node's WebAssembly global, which TypeScript declares only with the DOM's library. */
 const { compile } = (
   globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<CompiledPostgres> } }
@@ -195,7 +243,13 @@ let compiling: Promise<CompiledPostgres> | undefined;
  * WebAssembly anew, and keeps the functions V8 had already optimised.
  */
 function compiledPostgres(): Promise<CompiledPostgres> {
-  compiling ??= readFile(new URL(import.meta.resolve("@electric-sql/pglite/pglite.wasm"))).then(compile);
+  compiling ??= readFile(new URL(import.meta.resolve("@electric-sql/pglite/pglite.wasm")))
+    .then(compile)
+    .catch((error: unknown) => {
+      // A passing failure (too many open files) must not stop every later opening.
+      compiling = undefined;
+      throw error;
+    });
   return compiling;
 }
 

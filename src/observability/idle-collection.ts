@@ -42,8 +42,8 @@ export type IdleReadings = {
   utilisation(): number;
   /** What the work gives back: the heap V8 holds, or the process's resident memory. */
   heapBytes(): number;
-  /** The work that gives the memory back; resolves once it is done. */
-  collect(): Promise<void>;
+  /** The work that gives the memory back; resolves once it is done, false if it could not be done now. */
+  collect(): Promise<boolean | undefined>;
 };
 
 export class IdleCollector {
@@ -68,11 +68,14 @@ export class IdleCollector {
     if (used < this.baseline) this.baseline = used;
     if (this.quietChecks < QUIET_CHECKS || used - this.baseline < this.growthBytes) return false;
     this.collecting = true;
+    let done: boolean | undefined;
     try {
-      await this.readings.collect();
+      done = await this.readings.collect();
     } finally {
       this.collecting = false;
     }
+    // Refused (the database was busy): the growth is still there, and the next quiet check tries again.
+    if (done === false) return false;
     // What is left is live: the next collection waits for as much growth again.
     this.baseline = this.readings.heapBytes();
     return true;
@@ -91,7 +94,7 @@ function setFlag(flag: string): boolean {
 }
 
 /** A full, compacting collection of this thread's heap. */
-function compactingCollection(gc: Gc): () => Promise<void> {
+function compactingCollection(gc: Gc): () => Promise<undefined> {
   return async () => {
     // V8 reads the flag when a full collection starts; it is on for this one collection only (V8's
     // flags are the process's: a full collection the database thread runs meanwhile compacts too).
@@ -141,9 +144,7 @@ export function startIdleCollection(
       {
         utilisation: () => utilisation,
         heapBytes: bytes,
-        collect: async () => {
-          await reopenDatabase();
-        },
+        collect: reopenDatabase,
       },
       REOPEN_GROWTH_BYTES,
     );

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
@@ -109,13 +109,19 @@ describe("the embedded database opened again in a new thread (after a burst, to 
   it("is not done while a query or a transaction is open, nor for a database kept only in memory", async () => {
     const thread = threadOf(onDisk);
     let finish = () => {};
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let inserted = () => {};
+    const insertedNow = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
     const open = onDisk.transaction(async (tx) => {
       await tx.query("insert into notes (text) values ('Skrivelse om snöröjning')");
-      await new Promise<void>((resolve) => {
-        finish = resolve;
-      });
+      inserted();
+      await finished;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await insertedNow;
     expect(await onDisk.restart()).toBe(false);
     finish();
     await open;
@@ -126,4 +132,48 @@ describe("the embedded database opened again in a new thread (after a burst, to 
     expect((await onDisk.query("select count(*)::int as n from notes")).rows).toEqual([{ n: 3 }]);
     expect(await db.restart()).toBe(false);
   });
+
+  it("starts a transaction asked for during a restart in the new thread, and closes after a restart", async () => {
+    const reopening = onDisk.restart();
+    const written = onDisk.transaction(async (tx) => {
+      await tx.query("insert into notes (text) values ('Motion om bänkar')");
+    });
+    const closing = onDisk.close();
+    expect(await reopening).toBe(true);
+    await written;
+    await closing;
+    await expect(onDisk.query("select 1")).rejects.toThrow(/closed/);
+    onDisk = await ThreadedPGlite.start({ dataDir });
+    expect((await onDisk.query("select text from notes where text = 'Motion om bänkar'")).rows).toHaveLength(
+      1,
+    );
+  });
+});
+
+describe("the embedded database when its data directory cannot be opened again", () => {
+  it.each([
+    ["removed", () => {}],
+    ["replaced by a file", (dataDir: string) => writeFileSync(dataDir, "ingen databas här")],
+  ])(
+    "(%s) fails once, makes no new empty database, rejects what waited and still closes",
+    async (_, replace) => {
+      const dataDir = mkdtempSync(join(tmpdir(), "arendebot-reopen-fails-"));
+      const failures: Error[] = [];
+      const client = await ThreadedPGlite.start({ dataDir }, (error) => failures.push(error));
+      try {
+        await client.exec("create table notes (text text)");
+        rmSync(dataDir, { recursive: true, force: true });
+        replace(dataDir);
+        const reopening = client.restart();
+        const waiting = client.query("select 1");
+        expect(await reopening).toBe(false);
+        await expect(waiting).rejects.toThrow(/no longer holds the database/);
+        expect(failures).toHaveLength(1);
+        expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(false);
+        await client.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -7,14 +7,17 @@ const MB = 1024 * 1024;
 
 /** A heap that grows by what the test says and shrinks to `live` when collected. */
 function fakeProcess(start: number, growthBytes?: number) {
-  const state = { used: start, live: start, utilisation: 0, collections: 0 };
+  const state = { used: start, live: start, utilisation: 0, collections: 0, refused: false };
   const collector = new IdleCollector(
     {
       utilisation: () => state.utilisation,
       heapBytes: () => state.used,
       collect: async () => {
+        // The database thread is not opened again while a query or transaction is open in it.
+        if (state.refused) return false;
         state.collections += 1;
         state.used = state.live;
+        return true;
       },
     },
     growthBytes,
@@ -66,6 +69,18 @@ describe("collection after a burst of work", () => {
     state.used = 70 * MB;
     expect(await collector.check()).toBe(true);
     expect(state.collections).toBe(1);
+  });
+
+  it("tries again at the next quiet check when the database was busy and refused to be opened again", async () => {
+    const { state, collector } = fakeProcess(280 * MB, 24 * MB);
+    state.used = 330 * MB;
+    state.live = 285 * MB;
+    state.refused = true;
+    await quietFor(collector, 2);
+    expect(await collector.check()).toBe(false);
+    state.refused = false;
+    expect(await collector.check()).toBe(true);
+    expect(state).toMatchObject({ collections: 1, used: 285 * MB });
   });
 
   it("collects the embedded database's thread after a smaller growth (the rows of cold lookups)", async () => {

@@ -1,17 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { npmStartCommand, startCommand } from "../support/start-command.js";
+import { assignments, npmStartCommand, startCommand } from "../support/start-command.js";
 
 /** The systemd unit in deploy/: its Environment= assignments and its ExecStart= command. */
 function systemdUnit() {
   const unit = readFileSync(new URL("../../deploy/arendebot.service", import.meta.url), "utf8");
-  const environment: Record<string, string> = {};
-  for (const [, assignments] of unit.matchAll(/^Environment=(.*)$/gm)) {
-    for (const assignment of (assignments ?? "").trim().split(/\s+/)) {
-      const equals = assignment.indexOf("=");
-      environment[assignment.slice(0, equals)] = assignment.slice(equals + 1);
-    }
-  }
+  const environment = assignments(
+    [...unit.matchAll(/^Environment=(.*)$/gm)].flatMap(([, words]) => (words ?? "").trim().split(/\s+/)),
+  );
   const execStart = /^ExecStart=(.*)$/m.exec(unit)?.[1];
   if (!execStart) throw new Error("the unit has no ExecStart=");
   return { environment, command: startCommand(execStart) };

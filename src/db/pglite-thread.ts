@@ -116,12 +116,16 @@ export class ThreadedPGlite implements ThreadedQueries {
         throw new Error(`${dataDir} no longer holds the database`);
       await this.spawn({ dataDir }, REOPEN_TIMEOUT_MS);
     };
-    this.restarting = this.request(old, { op: "close" })
-      .then(async () => {
+    this.restarting = (async () => {
+      try {
+        await within(this.request(old, { op: "close" }), REOPEN_TIMEOUT_MS, "close");
+      } finally {
+        // Closed, or not closing as it should: either way that thread is done.
         this.worker = undefined;
         await stop(old);
-        await reopen().catch(reopen);
-      })
+      }
+      await reopen().catch(reopen);
+    })()
       .catch((error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))))
       .finally(() => {
         this.restarting = undefined;
@@ -137,10 +141,17 @@ export class ThreadedPGlite implements ThreadedQueries {
 
   async close(): Promise<void> {
     await this.restarting;
-    if (this.closed || !this.worker) return;
+    if (this.closed) return;
+    const worker = this.worker;
+    if (this.failure || !worker) {
+      // Nothing left to close cleanly; a thread still there must not keep the process up.
+      this.closed = true;
+      if (worker) await stop(worker);
+      return;
+    }
     await this.send({ op: "close" });
     this.closed = true;
-    await this.worker.terminate();
+    await worker.terminate();
   }
 
   /**
@@ -154,31 +165,25 @@ export class ThreadedPGlite implements ThreadedQueries {
       workerData: { ...init, registryWrites: this.registryWrites, wasmModule } satisfies WorkerInit,
       ...(init.loadDataDir ? { transferList: [init.loadDataDir.buffer as ArrayBuffer] } : {}),
     });
-    let timer: NodeJS.Timeout | undefined;
     let opened = () => {};
     let refused = (_error: Error) => {};
     const ended = (code: number) =>
       refused(new Error(`the embedded database's thread stopped (exit ${code})`));
+    const opening = new Promise<void>((resolve, reject) => {
+      opened = resolve;
+      refused = reject;
+      worker.once("message", opened);
+      worker.once("error", refused);
+      worker.once("exit", ended);
+    });
     try {
-      await new Promise<void>((resolve, reject) => {
-        opened = resolve;
-        refused = reject;
-        worker.once("message", opened);
-        worker.once("error", refused);
-        worker.once("exit", ended);
-        if (timeoutMs !== undefined) {
-          timer = setTimeout(
-            () => reject(new Error(`the embedded database did not open within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }
-      });
+      await (timeoutMs === undefined ? opening : within(opening, timeoutMs, "open"));
     } catch (error) {
       await stop(worker);
       throw error;
     } finally {
-      clearTimeout(timer);
-      // Only these: a Worker's own listeners relay its port's messages to 'message' listeners.
+      // Only these: removeAllListeners() would also drop the Worker's own newListener/removeListener
+      // hooks, which start its message port for 'message' listeners.
       worker.off("message", opened).off("error", refused).off("exit", ended);
     }
     worker.on("message", (reply: WorkerReply) => this.settle(reply));
@@ -221,8 +226,21 @@ export class ThreadedPGlite implements ThreadedQueries {
   }
 }
 
-/** A reopening after a clean close replays no log: it takes well under a second. */
+/** Closing, and opening again after a clean close (no log to replay), take well under a second. */
 const REOPEN_TIMEOUT_MS = 30_000;
+
+/** `promise`, or a failure once `ms` have passed without it settling. */
+async function within<T>(promise: Promise<T>, ms: number, what: "open" | "close"): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the embedded database did not ${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Ends a thread that is no longer the database's; what it still says or throws is nobody's concern. */
 async function stop(worker: Worker): Promise<void> {

@@ -151,29 +151,41 @@ describe("the embedded database opened again in a new thread (after a burst, to 
 });
 
 describe("the embedded database when its data directory cannot be opened again", () => {
+  const removed = (dataDir: string) => rmSync(dataDir, { recursive: true, force: true });
   it.each([
-    ["removed", () => {}],
-    ["replaced by a file", (dataDir: string) => writeFileSync(dataDir, "ingen databas här")],
+    ["removed", removed, /no longer holds the database/],
+    [
+      "replaced by a file",
+      (dataDir: string) => {
+        removed(dataDir);
+        writeFileSync(dataDir, "ingen databas här");
+      },
+      /no longer holds the database/,
+    ],
+    // PGlite itself fails to open it, twice (the second try), each thread ended after its failure.
+    ["without its control file", (dataDir: string) => rmSync(join(dataDir, "global", "pg_control")), /./],
   ])(
-    "(%s) fails once, makes no new empty database, rejects what waited and still closes",
-    async (_, replace) => {
+    "(%s) fails once, rejects what waited, makes no new database and still closes",
+    async (_, damage, reason) => {
       const dataDir = mkdtempSync(join(tmpdir(), "arendebot-reopen-fails-"));
       const failures: Error[] = [];
       const client = await ThreadedPGlite.start({ dataDir }, (error) => failures.push(error));
       try {
         await client.exec("create table notes (text text)");
-        rmSync(dataDir, { recursive: true, force: true });
-        replace(dataDir);
+        damage(dataDir);
         const reopening = client.restart();
         const waiting = client.query("select 1");
         expect(await reopening).toBe(false);
-        await expect(waiting).rejects.toThrow(/no longer holds the database/);
+        await expect(waiting).rejects.toThrow(reason);
         expect(failures).toHaveLength(1);
-        expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(false);
+        // PGlite would have made a new, empty database in a directory that is gone.
+        if (damage === removed) expect(existsSync(dataDir)).toBe(false);
         await client.close();
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }
     },
+    // Up to three database threads start in turn, each loading its module through tsx.
+    60_000,
   );
 });
